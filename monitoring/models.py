@@ -1,0 +1,149 @@
+"""The indicator catalogue, targets, monitoring years and their stored official values."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from profdev.models import District, School
+
+
+class Status(models.TextChoices):
+    GREEN = "green", _("в норме")
+    YELLOW = "yellow", _("близко к целевому")
+    RED = "red", _("ниже целевого")
+    NO_DATA = "no_data", _("нет данных")
+    NOT_APPLICABLE = "n/a", _("не применимо")
+
+
+BREACH_STATUSES = (Status.RED, Status.YELLOW)
+
+
+class Indicator(models.Model):
+    """One row of the catalogue (indicators.md); shipped as data, formulas live in code."""
+
+    class Direction(models.TextChoices):
+        UP = "up", _("чем больше, тем лучше")
+        DOWN = "down", _("чем меньше, тем лучше")
+
+    class Kind(models.TextChoices):
+        SHARE = "share", _("доля, %")
+        COUNT = "count", _("количество")
+
+    code = models.CharField(_("код"), max_length=30, primary_key=True)
+    name = models.CharField(_("наименование"), max_length=500)
+    short_name = models.CharField(_("краткое наименование"), max_length=120)
+    group = models.CharField(_("группа"), max_length=100)
+    direction = models.CharField(_("направление"), max_length=4, choices=Direction.choices)
+    kind = models.CharField(_("вид"), max_length=5, choices=Kind.choices)
+    district_only = models.BooleanField(_("только для муниципалитета"), default=False)
+    default_target = models.DecimalField(
+        _("целевое значение по умолчанию"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    order = models.PositiveSmallIntegerField(_("порядок"))
+
+    class Meta:
+        verbose_name = _("показатель")
+        verbose_name_plural = _("показатели")
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+    @property
+    def informational(self) -> bool:
+        return self.default_target is None
+
+
+class Target(models.Model):
+    """A district's target for an indicator in a monitoring year (overrides the default)."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, verbose_name=_("муниципалитет"))
+    year = models.PositiveSmallIntegerField(_("учебный год"))
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, verbose_name=_("показатель"))
+    value = models.DecimalField(_("целевое значение"), max_digits=6, decimal_places=1)
+
+    class Meta:
+        verbose_name = _("целевое значение")
+        verbose_name_plural = _("целевые значения")
+        constraints = [
+            models.UniqueConstraint(fields=["district", "year", "indicator"], name="target_unique")
+        ]
+
+
+class TargetChange(models.Model):
+    """History of target edits: who changed what, when."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField(_("учебный год"))
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, verbose_name=_("показатель"))
+    old_value = models.DecimalField(_("было"), max_digits=6, decimal_places=1, null=True)
+    new_value = models.DecimalField(_("стало"), max_digits=6, decimal_places=1)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, verbose_name=_("кто")
+    )
+    at = models.DateTimeField(_("когда"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("изменение целевого значения")
+        verbose_name_plural = _("история целевых значений")
+        ordering = ["-at", "-id"]
+
+
+class MonitoringYear(models.Model):
+    """A district's monitoring of one academic year: its basis and its official computation."""
+
+    district = models.ForeignKey(
+        District, on_delete=models.CASCADE, related_name="monitoring_years", verbose_name=_("муниципалитет")
+    )
+    year = models.PositiveSmallIntegerField(_("учебный год"))
+    reference_date = models.DateField(_("дата среза"))
+    basis_number = models.CharField(_("номер приказа"), max_length=50, blank=True)
+    basis_date = models.DateField(_("дата приказа"), null=True, blank=True)
+    basis_body = models.CharField(_("кем издан"), max_length=255, blank=True)
+    computed_at = models.DateTimeField(_("рассчитано"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("мониторинг учебного года")
+        verbose_name_plural = _("мониторинги")
+        ordering = ["district", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "year"], name="monitoring_year_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district}: {self.year}/{self.year + 1}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}/{self.year + 1}"
+
+
+class IndicatorValue(models.Model):
+    """An official value: one indicator for one school (or the district when school is null)."""
+
+    monitoring_year = models.ForeignKey(
+        MonitoringYear, on_delete=models.CASCADE, related_name="values"
+    )
+    school = models.ForeignKey(School, on_delete=models.CASCADE, null=True, blank=True)
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT)
+    numerator = models.IntegerField(null=True)
+    denominator = models.IntegerField(null=True)
+    value = models.DecimalField(max_digits=7, decimal_places=1, null=True)
+    status = models.CharField(max_length=10, choices=Status.choices, null=True)
+    target = models.DecimalField(max_digits=6, decimal_places=1, null=True)
+
+    class Meta:
+        verbose_name = _("значение показателя")
+        verbose_name_plural = _("значения показателей")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["monitoring_year", "school", "indicator"],
+                name="indicator_value_unique",
+                nulls_distinct=False,
+            ),
+            models.CheckConstraint(
+                condition=Q(denominator__isnull=True) | Q(denominator__gte=0),
+                name="indicator_value_denominator_non_negative",
+            ),
+        ]

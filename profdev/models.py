@@ -1,0 +1,624 @@
+"""The records: districts, schools, providers, people and everything dated about them.
+
+The natural keys of the workbook (`workbook.md`) are unique constraints here, and
+date order is a check constraint, so the database itself refuses inconsistent rows.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from profdev.text import mask_snils, match_key
+
+
+class District(models.Model):
+    code = models.CharField(_("код"), max_length=20, unique=True)
+    name = models.CharField(_("наименование"), max_length=255)
+
+    class Meta:
+        verbose_name = _("муниципалитет")
+        verbose_name_plural = _("муниципалитеты")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    """The education office of a district: the requisites printed on its letterhead."""
+
+    district = models.OneToOneField(
+        District, on_delete=models.CASCADE, related_name="organisation", verbose_name=_("муниципалитет")
+    )
+    parent_body = models.CharField(_("вышестоящий орган"), max_length=255, blank=True)
+    name = models.CharField(_("наименование"), max_length=255)
+    short_name = models.CharField(_("краткое наименование"), max_length=255, blank=True)
+    address = models.CharField(_("адрес"), max_length=255)
+    phone = models.CharField(_("телефон"), max_length=50)
+    email = models.EmailField(_("электронная почта"))
+    okpo = models.CharField(_("ОКПО"), max_length=14, blank=True)
+    ogrn = models.CharField(_("ОГРН"), max_length=15, blank=True)
+    inn = models.CharField(_("ИНН"), max_length=12, blank=True)
+    kpp = models.CharField(_("КПП"), max_length=9, blank=True)
+    head_position = models.CharField(_("должность руководителя"), max_length=255)
+    head_name = models.CharField(_("ФИО руководителя"), max_length=255)
+
+    class Meta:
+        verbose_name = _("реквизиты организации")
+        verbose_name_plural = _("реквизиты организаций")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class School(models.Model):
+    class Kind(models.TextChoices):
+        GENERAL = "general", _("общеобразовательная")
+        PRESCHOOL = "preschool", _("дошкольная")
+        ADDITIONAL = "additional", _("дополнительного образования")
+
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="schools", verbose_name=_("муниципалитет")
+    )
+    code = models.CharField(_("код ОО"), max_length=20, unique=True)
+    name = models.CharField(_("наименование"), max_length=500)
+    short_name = models.CharField(_("краткое наименование"), max_length=255)
+    kind = models.CharField(_("тип ОО"), max_length=20, choices=Kind.choices)
+    low_results = models.BooleanField(_("ШНОР"), default=False)
+    unfavourable = models.BooleanField(_("неблагоприятные условия"), default=False)
+    head_name = models.CharField(_("руководитель"), max_length=255, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+
+    class Meta:
+        verbose_name = _("образовательная организация")
+        verbose_name_plural = _("образовательные организации")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+
+class Provider(models.Model):
+    class Kind(models.TextChoices):
+        REGIONAL = "regional", _("региональная")
+        MUNICIPAL = "municipal", _("муниципальная")
+        FEDERAL = "federal", _("федеральная")
+        EXTERNAL = "external", _("сторонняя")
+
+    name = models.CharField(_("наименование"), max_length=500)
+    # The name as the workbook matches it (trimmed, case-folded, ё = е): the provider's key.
+    name_key = models.CharField(max_length=500, unique=True, editable=False)
+    kind = models.CharField(_("вид"), max_length=20, choices=Kind.choices)
+    licence = models.CharField(_("лицензия"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("организация ДПО")
+        verbose_name_plural = _("организации ДПО")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = match_key(self.name)
+        super().save(*args, **kwargs)
+
+
+class Person(models.Model):
+    class Sex(models.TextChoices):
+        MALE = "m", _("м")
+        FEMALE = "f", _("ж")
+
+    class Education(models.TextChoices):
+        HIGHER_PED = "higher_ped", _("высшее педагогическое")
+        HIGHER_NONPED = "higher_nonped", _("высшее непедагогическое")
+        VOCATIONAL_PED = "vocational_ped", _("среднее профессиональное педагогическое")
+        VOCATIONAL_NONPED = "vocational_nonped", _("среднее профессиональное непедагогическое")
+        NONE = "none", _("без профессионального образования")
+
+    snils = models.CharField(_("СНИЛС"), max_length=11, unique=True)
+    last_name = models.CharField(_("фамилия"), max_length=100)
+    first_name = models.CharField(_("имя"), max_length=100)
+    middle_name = models.CharField(_("отчество"), max_length=100, blank=True)
+    sex = models.CharField(_("пол"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("дата рождения"))
+    education = models.CharField(_("образование"), max_length=20, choices=Education.choices)
+    experience_since = models.DateField(_("педагогический стаж с"))
+    # Optimistic locking: a form saves only if the version it was opened with is still current.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("работник")
+        verbose_name_plural = _("работники")
+        ordering = ["last_name", "first_name", "middle_name"]
+        indexes = [
+            # Staff list search by surname.
+            models.Index(fields=["last_name", "first_name"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
+
+    @property
+    def masked_snils(self) -> str:
+        return mask_snils(self.snils)
+
+    @property
+    def formatted_snils(self) -> str:
+        s = self.snils
+        return f"{s[0:3]}-{s[3:6]}-{s[6:9]} {s[9:11]}"
+
+
+class Employment(models.Model):
+    class Category(models.TextChoices):
+        PEDAGOGICAL = "pedagogical", _("педагогический")
+        MANAGERIAL = "managerial", _("руководящий")
+
+    class Workplace(models.TextChoices):
+        MAIN = "main", _("основное")
+        PART_TIME = "part_time", _("совместительство")
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="employments", verbose_name=_("работник")
+    )
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="employments", verbose_name=_("ОО")
+    )
+    position = models.CharField(_("должность"), max_length=255)
+    category = models.CharField(_("категория работника"), max_length=20, choices=Category.choices)
+    workplace = models.CharField(_("место работы"), max_length=20, choices=Workplace.choices)
+    hired_on = models.DateField(_("дата приема"))
+    dismissed_on = models.DateField(_("дата увольнения"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("трудоустройство")
+        verbose_name_plural = _("трудоустройства")
+        ordering = ["hired_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "school", "hired_on"], name="employment_natural_key"
+            ),
+            models.CheckConstraint(
+                condition=Q(dismissed_on__isnull=True) | Q(dismissed_on__gte=F("hired_on")),
+                name="employment_dates_in_order",
+            ),
+        ]
+        indexes = [
+            # Populations at a reference date: school, category, workplace, active range.
+            models.Index(fields=["school", "category", "workplace", "hired_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.school} ({self.position})"
+
+
+class CourseCompletion(models.Model):
+    class Kind(models.TextChoices):
+        PK = "pk", _("ПК")
+        PP = "pp", _("ПП")
+
+    class Form(models.TextChoices):
+        FULL_TIME = "full_time", _("очная")
+        MIXED = "mixed", _("очно-заочная")
+        EXTRAMURAL = "extramural", _("заочная")
+
+    class Topic(models.TextChoices):
+        ASSESSMENT = "assessment", _("оценка качества")
+        TALENT = "talent", _("таланты")
+        CAREER = "career", _("профориентация")
+        UPBRINGING = "upbringing", _("воспитание")
+        PRESCHOOL = "preschool", _("дошкольное")
+        FEDERAL = "federal", _("федеральные программы")
+        LOW_RESULTS = "low_results", _("ШНОР")
+        DIGITAL = "digital", _("цифровые")
+        INCLUSION = "inclusion", _("инклюзия")
+        SUBJECT = "subject", _("предметная")
+        METHODOLOGICAL = "methodological", _("методическая")
+        MANAGEMENT = "management", _("управление")
+
+    MIN_HOURS = {Kind.PK: 16, Kind.PP: 250}
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="courses", verbose_name=_("работник")
+    )
+    kind = models.CharField(_("вид программы"), max_length=2, choices=Kind.choices)
+    programme = models.CharField(_("программа"), max_length=500)
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="courses", verbose_name=_("организация")
+    )
+    hours = models.PositiveIntegerField(_("часы"))
+    form = models.CharField(_("форма"), max_length=20, choices=Form.choices)
+    distance = models.BooleanField(_("ДОТ"), default=False)
+    finished_on = models.DateField(_("дата окончания"))
+    document_number = models.CharField(_("номер документа"), max_length=100, blank=True)
+    # Topics as a sorted, comma-separated list of Topic values (",a,b," with guards) so
+    # that "has topic X" is one indexed-free LIKE in the grouped SQL of the indicators.
+    topics = models.CharField(_("тематика"), max_length=300, blank=True, default="")
+    pedagogical = models.BooleanField(_("педагогическая направленность"), default=True)
+    federal_register = models.BooleanField(_("федеральный реестр"), default=False)
+
+    class Meta:
+        verbose_name = _("пройденная программа")
+        verbose_name_plural = _("пройденные программы")
+        ordering = ["-finished_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "kind", "programme", "provider", "finished_on"],
+                name="course_natural_key",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="pk") & Q(hours__gte=16)) | (Q(kind="pp") & Q(hours__gte=250)),
+                name="course_minimum_hours",
+            ),
+        ]
+        indexes = [models.Index(fields=["person", "finished_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} «{self.programme}»"
+
+    @property
+    def topic_list(self) -> list[str]:
+        return [t for t in self.topics.split(",") if t]
+
+    def topic_labels(self) -> list[str]:
+        return [str(self.Topic(t).label) for t in self.topic_list]
+
+    @staticmethod
+    def encode_topics(topics) -> str:
+        values = sorted(set(topics))
+        return f",{','.join(values)}," if values else ""
+
+
+class Attestation(models.Model):
+    class Result(models.TextChoices):
+        CONFORMITY = "conformity", _("соответствие занимаемой должности")
+        FIRST = "first", _("первая")
+        HIGHEST = "highest", _("высшая")
+        METHODIST = "methodist", _("педагог-методист")
+        MENTOR = "mentor", _("педагог-наставник")
+
+    CATEGORIES = (Result.FIRST, Result.HIGHEST, Result.METHODIST, Result.MENTOR)
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="attestations", verbose_name=_("работник")
+    )
+    date = models.DateField(_("дата"))
+    result = models.CharField(_("результат"), max_length=20, choices=Result.choices)
+    order_number = models.CharField(_("приказ"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("аттестация")
+        verbose_name_plural = _("аттестации")
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "date", "result"], name="attestation_natural_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_result_display()} ({self.date:%d.%m.%Y})"
+
+
+class ContestParticipation(models.Model):
+    class Level(models.TextChoices):
+        SCHOOL = "school", _("ОО")
+        MUNICIPAL = "municipal", _("муниципальный")
+        REGIONAL = "regional", _("региональный")
+        NATIONAL = "national", _("всероссийский")
+        INTERNATIONAL = "international", _("международный")
+
+    class Result(models.TextChoices):
+        PARTICIPANT = "participant", _("участник")
+        PRIZE = "prize", _("призёр")
+        WINNER = "winner", _("победитель")
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="contests", verbose_name=_("работник")
+    )
+    name = models.CharField(_("конкурс"), max_length=500)
+    level = models.CharField(_("уровень"), max_length=20, choices=Level.choices)
+    result = models.CharField(_("результат"), max_length=20, choices=Result.choices)
+    date = models.DateField(_("дата"))
+
+    class Meta:
+        verbose_name = _("участие в конкурсе")
+        verbose_name_plural = _("участие в конкурсах")
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "name", "date"], name="contest_natural_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MentorshipPair(models.Model):
+    mentor = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="mentoring", verbose_name=_("наставник")
+    )
+    mentee = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="mentored_by", verbose_name=_("наставляемый")
+    )
+    started_on = models.DateField(_("дата начала"))
+    ended_on = models.DateField(_("дата окончания"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("наставническая пара")
+        verbose_name_plural = _("наставнические пары")
+        ordering = ["-started_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentor", "mentee", "started_on"], name="mentorship_natural_key"
+            ),
+            models.CheckConstraint(
+                condition=~Q(mentor=F("mentee")), name="mentorship_distinct_people"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="mentorship_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentor} → {self.mentee}"
+
+
+DIAGNOSTIC_COMPONENTS = (
+    "subject",
+    "methodical",
+    "assessment",
+    "psychological",
+    "communicative",
+    "digital",
+)
+
+
+class DeficitDiagnostic(models.Model):
+    COMPONENTS = DIAGNOSTIC_COMPONENTS
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="diagnostics", verbose_name=_("работник")
+    )
+    date = models.DateField(_("дата"))
+    instrument = models.CharField(_("инструмент"), max_length=255)
+    subject = models.PositiveSmallIntegerField(_("предметный"), null=True, blank=True)
+    methodical = models.PositiveSmallIntegerField(_("методический"), null=True, blank=True)
+    assessment = models.PositiveSmallIntegerField(_("оценочный"), null=True, blank=True)
+    psychological = models.PositiveSmallIntegerField(
+        _("психолого-педагогический"), null=True, blank=True
+    )
+    communicative = models.PositiveSmallIntegerField(_("коммуникативный"), null=True, blank=True)
+    digital = models.PositiveSmallIntegerField(_("цифровой"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("диагностика дефицитов")
+        verbose_name_plural = _("диагностики дефицитов")
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "date", "instrument"], name="diagnostic_natural_key"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(subject__isnull=False)
+                    | Q(methodical__isnull=False)
+                    | Q(assessment__isnull=False)
+                    | Q(psychological__isnull=False)
+                    | Q(communicative__isnull=False)
+                    | Q(digital__isnull=False)
+                ),
+                name="diagnostic_has_a_score",
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{c}__isnull": True}) | Q(**{f"{c}__lte": 100}),
+                    name=f"diagnostic_{c}_at_most_100",
+                )
+                for c in DIAGNOSTIC_COMPONENTS
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} ({self.date:%d.%m.%Y})"
+
+    def scores(self) -> dict[str, int | None]:
+        return {c: getattr(self, c) for c in self.COMPONENTS}
+
+    def deficient_components(self, threshold: int | None = None) -> list[str]:
+        limit = settings.DEFICIT_SCORE if threshold is None else threshold
+        return [c for c, v in self.scores().items() if v is not None and v < limit]
+
+
+class DevelopmentRoute(models.Model):
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="routes", verbose_name=_("работник")
+    )
+    started_on = models.DateField(_("дата начала"))
+    ended_on = models.DateField(_("дата окончания"), null=True, blank=True)
+    curator = models.CharField(_("куратор"), max_length=255, blank=True)
+    tutor = models.CharField(_("тьютор"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("индивидуальный образовательный маршрут")
+        verbose_name_plural = _("индивидуальные образовательные маршруты")
+        ordering = ["-started_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "started_on"], name="route_natural_key"),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="route_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"ИОМ с {self.started_on:%d.%m.%Y}"
+
+
+class ProfessionalActivity(models.Model):
+    class Kind(models.TextChoices):
+        EXPERT = "expert", _("эксперт")
+        METHOD_ASSET = "method_asset", _("методический актив")
+        METHOD_ASSOCIATION = "method_association", _("методическое объединение")
+        NETWORK = "network", _("сетевое сообщество")
+        SHARING = "sharing", _("обобщение опыта")
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="activities", verbose_name=_("работник")
+    )
+    kind = models.CharField(_("вид"), max_length=20, choices=Kind.choices)
+    description = models.CharField(_("описание"), max_length=500)
+    date = models.DateField(_("дата"))
+
+    class Meta:
+        verbose_name = _("профессиональная деятельность")
+        verbose_name_plural = _("профессиональная деятельность")
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "kind", "description", "date"], name="activity_natural_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.description}"
+
+
+class BurnoutRecord(models.Model):
+    class Level(models.TextChoices):
+        LOW = "low", _("низкий")
+        MEDIUM = "medium", _("средний")
+        HIGH = "high", _("высокий")
+        EXTREME = "extreme", _("крайне высокий")
+
+    HIGH_LEVELS = (Level.HIGH, Level.EXTREME)
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="burnout_records", verbose_name=_("работник")
+    )
+    date = models.DateField(_("дата"))
+    level = models.CharField(_("уровень"), max_length=10, choices=Level.choices)
+
+    class Meta:
+        verbose_name = _("диагностика выгорания")
+        verbose_name_plural = _("диагностики выгорания")
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "date"], name="burnout_natural_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} ({self.date:%d.%m.%Y})"
+
+
+class Vacancy(models.Model):
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="vacancies", verbose_name=_("ОО")
+    )
+    position = models.CharField(_("должность"), max_length=255)
+    count = models.PositiveIntegerField(_("количество"))
+    opened_on = models.DateField(_("дата открытия"))
+    closed_on = models.DateField(_("дата закрытия"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("вакансия")
+        verbose_name_plural = _("вакансии")
+        ordering = ["-opened_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "position", "opened_on"], name="vacancy_natural_key"
+            ),
+            models.CheckConstraint(condition=Q(count__gte=1), name="vacancy_count_positive"),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("opened_on")),
+                name="vacancy_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position} ({self.school})"
+
+
+class RoleGrant(models.Model):
+    """A user's role; school administrators hold one grant per school they administer."""
+
+    class Role(models.TextChoices):
+        SCHOOL_ADMIN = "school_admin", _("администратор ОО")
+        METHODOLOGIST = "methodologist", _("методист ИМК")
+        HEAD = "head", _("начальник отдела образования")
+        REGIONAL_METHODOLOGIST = "regional_methodologist", _("региональный методист")
+        ADMIN = "admin", _("администратор")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="role_grants",
+        verbose_name=_("пользователь"),
+    )
+    role = models.CharField(_("роль"), max_length=30, choices=Role.choices)
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("ОО")
+    )
+    district = models.ForeignKey(
+        District, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("муниципалитет")
+    )
+
+    class Meta:
+        verbose_name = _("роль пользователя")
+        verbose_name_plural = _("роли пользователей")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "school", "district"],
+                name="role_grant_unique",
+                nulls_distinct=False,
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="school_admin") | Q(school__isnull=False),
+                name="school_admin_has_school",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.school or self.district or ""
+        return f"{self.user} — {self.get_role_display()} {scope}".strip()
+
+
+class ChangeRecord(models.Model):
+    """History of changes to personal records: who, when, what (152-ФЗ)."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("создание")
+        UPDATE = "update", _("изменение")
+        DELETE = "delete", _("удаление")
+
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="changes",
+        verbose_name=_("работник"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("пользователь"),
+    )
+    at = models.DateTimeField(_("когда"), auto_now_add=True)
+    source = models.CharField(_("источник"), max_length=50)
+    record_type = models.CharField(_("вид записи"), max_length=100)
+    record_label = models.CharField(_("запись"), max_length=500)
+    action = models.CharField(_("действие"), max_length=10, choices=Action.choices)
+    changes = models.JSONField(_("изменения"), default=dict)
+
+    class Meta:
+        verbose_name = _("изменение персональных данных")
+        verbose_name_plural = _("история изменений")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["person", "-at"])]

@@ -1,0 +1,38 @@
+"""Small text rules shared by the workbook, the forms and the pages."""
+
+import re
+
+_SPACES = re.compile(r"\s+")
+
+
+def match_key(value: str) -> str:
+    """How labels and names are matched: trimmed, inner spaces collapsed, case-folded, ё = е."""
+    return _SPACES.sub(" ", value.strip()).casefold().replace("ё", "е")
+
+
+def snils_checksum(first_nine: str) -> int:
+    """The control number of a СНИЛС from its first nine digits (workbook.md)."""
+    total = sum(int(d) * w for d, w in zip(first_nine, range(9, 0, -1), strict=True))
+    if total < 100:
+        return total
+    if total in (100, 101):
+        return 0
+    return total % 101 % 100
+
+
+def snils_is_valid(snils: str) -> bool:
+    """Checksum rule; numbers up to 001-001-998 carry no meaningful control number."""
+    if len(snils) != 11 or not snils.isdigit():
+        return False
+    if int(snils[:9]) <= 1001998:
+        return True
+    return snils_checksum(snils[:9]) == int(snils[9:])
+
+
+def format_snils(snils: str) -> str:
+    return f"{snils[0:3]}-{snils[3:6]}-{snils[6:9]} {snils[9:11]}"
+
+
+def mask_snils(snils: str) -> str:
+    """СНИЛС as shown outside the teacher's card: only the control number."""
+    return f"***-***-*** {snils[-2:]}" if snils else ""
