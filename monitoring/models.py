@@ -58,7 +58,9 @@ class Indicator(models.Model):
 class Target(models.Model):
     """A district's target for an indicator in a monitoring year (overrides the default)."""
 
-    district = models.ForeignKey(District, on_delete=models.CASCADE, verbose_name=_("муниципалитет"))
+    district = models.ForeignKey(
+        District, on_delete=models.CASCADE, verbose_name=_("муниципалитет")
+    )
     year = models.PositiveSmallIntegerField(_("учебный год"))
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, verbose_name=_("показатель"))
     value = models.DecimalField(_("целевое значение"), max_digits=6, decimal_places=1)
@@ -69,6 +71,9 @@ class Target(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["district", "year", "indicator"], name="target_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.year}: {self.value}"
 
 
 class TargetChange(models.Model):
@@ -89,12 +94,18 @@ class TargetChange(models.Model):
         verbose_name_plural = _("история целевых значений")
         ordering = ["-at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.year}: {self.old_value} → {self.new_value}"
+
 
 class MonitoringYear(models.Model):
     """A district's monitoring of one academic year: its basis and its official computation."""
 
     district = models.ForeignKey(
-        District, on_delete=models.CASCADE, related_name="monitoring_years", verbose_name=_("муниципалитет")
+        District,
+        on_delete=models.CASCADE,
+        related_name="monitoring_years",
+        verbose_name=_("муниципалитет"),
     )
     year = models.PositiveSmallIntegerField(_("учебный год"))
     reference_date = models.DateField(_("дата среза"))
@@ -147,3 +158,6 @@ class IndicatorValue(models.Model):
                 name="indicator_value_denominator_non_negative",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.school_id or 'district'}: {self.value}"

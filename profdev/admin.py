@@ -50,7 +50,15 @@ class PersonRecordAdmin(admin.ModelAdmin):
 
 @admin.register(models.Employment)
 class EmploymentAdmin(PersonRecordAdmin):
-    list_display = ["person", "school", "position", "category", "workplace", "hired_on", "dismissed_on"]
+    list_display = [
+        "person",
+        "school",
+        "position",
+        "category",
+        "workplace",
+        "hired_on",
+        "dismissed_on",
+    ]
     list_filter = ["category", "workplace", "school__district"]
     list_select_related = ["person", "school"]
     autocomplete_fields = ["person", "school"]

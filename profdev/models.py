@@ -29,7 +29,10 @@ class Organisation(models.Model):
     """The education office of a district: the requisites printed on its letterhead."""
 
     district = models.OneToOneField(
-        District, on_delete=models.CASCADE, related_name="organisation", verbose_name=_("муниципалитет")
+        District,
+        on_delete=models.CASCADE,
+        related_name="organisation",
+        verbose_name=_("муниципалитет"),
     )
     parent_body = models.CharField(_("вышестоящий орган"), max_length=255, blank=True)
     name = models.CharField(_("наименование"), max_length=255)
@@ -622,3 +625,6 @@ class ChangeRecord(models.Model):
         verbose_name_plural = _("история изменений")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["person", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d.%m.%Y %H:%M} {self.get_action_display()} {self.record_label}"

@@ -21,9 +21,7 @@ def grant_role(
 ) -> RoleGrant:
     """Create the user if missing and give them the role; raises ValidationError in Russian."""
     if role not in Role.values:
-        raise ValidationError(
-            f"Неизвестная роль «{role}». Допустимые: {', '.join(Role.values)}."
-        )
+        raise ValidationError(f"Неизвестная роль «{role}». Допустимые: {', '.join(Role.values)}.")
     school = district = None
     if role == Role.SCHOOL_ADMIN:
         if not school_code:

@@ -113,7 +113,9 @@ def scope_for(user) -> Scope:
     cached = getattr(user, "_profdev_scope", None)
     if cached is not None:
         return cached
-    grants = list(RoleGrant.objects.filter(user=user).values_list("role", "school_id", "district_id"))
+    grants = list(
+        RoleGrant.objects.filter(user=user).values_list("role", "school_id", "district_id")
+    )
     roles = frozenset(role for role, _, _ in grants)
     school_ids = frozenset(s for role, s, _ in grants if role == Role.SCHOOL_ADMIN and s)
     if Role.REGIONAL_METHODOLOGIST in roles:

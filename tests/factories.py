@@ -32,7 +32,9 @@ class SchoolFactory(factory.django.DjangoModelFactory):
 
     district = factory.SubFactory(DistrictFactory)
     code = factory.Sequence(lambda n: f"S-{n:03d}")
-    name = factory.Sequence(lambda n: f"Муниципальное бюджетное общеобразовательное учреждение «Школа № {n}»")
+    name = factory.Sequence(
+        lambda n: f"Муниципальное бюджетное общеобразовательное учреждение «Школа № {n}»"
+    )
     short_name = factory.Sequence(lambda n: f"МБОУ «Школа № {n}»")
     kind = models.School.Kind.GENERAL
     head_name = "Иванова Мария Петровна"

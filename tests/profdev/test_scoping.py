@@ -37,7 +37,7 @@ def test_school_admin_sees_only_people_ever_employed_at_their_school(two_schools
 def test_school_admin_of_other_school_sees_moved_teacher_and_not_ours(
     two_schools, other_school_admin, school
 ):
-    ours, theirs, moved = two_schools
+    _ours, theirs, moved = two_schools
     scope = scope_for(other_school_admin)
     assert set(scope.persons()) == {theirs, moved}
     with pytest.raises(Http404):
