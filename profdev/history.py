@@ -1,0 +1,67 @@
+"""History of changes to personal records (152-ФЗ): who changed what, when, and from where.
+
+Every writer of persons and their records (the workbook importer, the data-entry forms)
+describes its changes as `Change`s and stores them with one `record_changes` call:
+
+    record_changes(
+        [Change(person_id=p.pk, record_type="Аттестация", record_label="первая, 12.03.2024",
+                action=ChangeRecord.Action.UPDATE,
+                changes=field_changes({"result": "first"}, {"result": "highest"}))],
+        user=request.user, source=SOURCE_FORM,
+    )
+"""
+
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from profdev.models import ChangeRecord
+
+SOURCE_WORKBOOK = "workbook"
+SOURCE_FORM = "form"
+
+
+@dataclass(frozen=True)
+class Change:
+    person_id: int | None
+    record_type: str
+    record_label: str
+    action: str  # a ChangeRecord.Action value
+    changes: dict[str, list[Any]]  # {field: [old, new]}, JSON-safe
+
+
+def json_value(value: Any) -> Any:
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def field_changes(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> dict:
+    """`{field: [old, new]}` for the fields whose values differ (a missing side is None)."""
+    old, new = old or {}, new or {}
+    result = {}
+    for name in (*old, *(f for f in new if f not in old)):
+        before, after = old.get(name), new.get(name)
+        if before != after:
+            result[name] = [json_value(before), json_value(after)]
+    return result
+
+
+def record_changes(changes: Iterable[Change], *, user=None, source: str) -> int:
+    """Store the changes in bulk; returns how many were stored."""
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    rows = [
+        ChangeRecord(
+            person_id=c.person_id,
+            user_id=user_id,
+            source=source,
+            record_type=c.record_type[:100],
+            record_label=c.record_label[:500],
+            action=c.action,
+            changes=c.changes,
+        )
+        for c in changes
+    ]
+    ChangeRecord.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)

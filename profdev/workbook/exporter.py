@@ -1,0 +1,86 @@
+"""The workbook exporter: every sheet of the format, so that export → import changes nothing.
+
+`export_workbook(target, schools=None)` writes all data, or, for a queryset of schools,
+those schools' rows, their staff (employments there) with the persons' records, their
+vacancies and the providers their staff studied with. Mentorship pairs are exported when
+both people belong to the staff exported.
+"""
+
+from collections.abc import Callable, Iterator
+from typing import IO, Any
+
+from django.db.models import QuerySet
+
+from profdev.models import CourseCompletion, Person, Provider, School
+from profdev.text import format_snils
+from profdev.workbook.sheets import (
+    PROVIDERS,
+    REFERENCE_KEYS,
+    SCHOOLS,
+    SHEETS,
+    Column,
+    Sheet,
+)
+from profdev.workbook.writer import write_workbook
+
+CHUNK = 2000
+
+
+def export_workbook(target: str | IO[bytes], schools: QuerySet[School] | None = None) -> None:
+    write_workbook(
+        {
+            sheet.name: ([c.header for c in sheet.columns], _rows(sheet, schools))
+            for sheet in SHEETS
+        },
+        target,
+    )
+
+
+def _lookup(column: Column) -> str:
+    if column.person:
+        return f"person__{column.field}"
+    if column.ref == "provider":
+        return f"{column.field}__name"
+    if column.ref:
+        return f"{column.field}__{REFERENCE_KEYS[column.ref]}"
+    return column.field
+
+
+def _formatter(column: Column) -> Callable[[Any], Any]:
+    if column.ref == "person":
+        return format_snils
+    if column.choices is not None:
+        labels = {value: str(label) for value, label in column.choices.choices}
+        return labels.__getitem__
+    if column.field == "topics":
+        return lambda encoded: "; ".join(
+            str(CourseCompletion.Topic(t).label) for t in encoded.split(",") if t
+        )
+    return lambda value: value
+
+
+def _rows(sheet: Sheet, schools: QuerySet[School] | None) -> Iterator[list[Any]]:
+    formatters = [_formatter(c) for c in sheet.columns]
+    queryset = _records(sheet, schools).order_by(
+        *(_lookup(sheet.column(f)) for f in sheet.key_inputs)
+    )
+    for values in queryset.values_list(*(_lookup(c) for c in sheet.columns)).iterator(CHUNK):
+        yield [
+            None if value is None or value == "" else fmt(value)
+            for fmt, value in zip(formatters, values, strict=True)
+        ]
+
+
+def _records(sheet: Sheet, schools: QuerySet[School] | None) -> QuerySet:
+    model = sheet.model
+    if schools is None:
+        return model.objects.all()
+    persons = Person.objects.filter(employments__school__in=schools)
+    if sheet is SCHOOLS:
+        return schools
+    if sheet is PROVIDERS:
+        return Provider.objects.filter(courses__person__in=persons).distinct()
+    if sheet.school_field:
+        return model.objects.filter(school__in=schools)
+    filters = {f"{name}__in": persons for name in sheet.person_fields}
+    return model.objects.filter(**filters)

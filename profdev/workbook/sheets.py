@@ -1,0 +1,392 @@
+"""The workbook format (`workbook.md`, version 2) as data: one `Sheet` per table.
+
+A column maps a header to a model field with its parser; a reference column holds the
+natural key of the school (code), person (СНИЛС), provider (matched name) or district
+(code) it names. The importer, the exporter and their tests read only these specs.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from django.db import models
+
+from profdev.models import (
+    Attestation,
+    BurnoutRecord,
+    ContestParticipation,
+    CourseCompletion,
+    DeficitDiagnostic,
+    DevelopmentRoute,
+    Employment,
+    MentorshipPair,
+    Person,
+    ProfessionalActivity,
+    Provider,
+    School,
+    Vacancy,
+)
+from profdev.text import match_key
+from profdev.workbook import rules
+
+DELETE_HEADER = "Удалить"
+
+# The field of a referenced model that the workbook names it by.
+REFERENCE_KEYS = {"person": "snils", "school": "code", "provider": "name_key", "district": "code"}
+
+Record = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    field: str
+    parse: rules.Parser
+    required: bool = False
+    default: Any = None  # the value of an empty optional cell
+    ref: str | None = None  # "person" | "school" | "provider" | "district"
+    person: bool = False  # a person's own field (sheet «Педагоги»)
+    choices: type[models.TextChoices] | None = None
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    model: type[models.Model]
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    row_rules: tuple[Callable[[Record], list[rules.FieldMessage]], ...] = ()
+    # Completes a parsed record (derived fields); called before the rules.
+    normalise: Callable[[Record], None] | None = None
+    # Scope: the field naming the row's school, and the fields naming its persons.
+    school_field: str | None = None
+    person_fields: tuple[str, ...] = ()
+    # What a school administrator may do with rows of this sheet (besides leaving them as
+    # they are), the fields they may not change, and a rule on the rows they create.
+    admin_actions: frozenset[str] = frozenset()
+    admin_fixed: tuple[str, ...] = ()
+    admin_create_rule: Callable[[Record], str | None] | None = None
+    extra_fields: tuple[str, ...] = ()  # derived fields stored on the model
+    key_columns: tuple[str, ...] = ()  # the columns a derived key comes from
+
+    @property
+    def key_inputs(self) -> tuple[str, ...]:
+        return self.key_columns or self.key
+
+    @cached_property
+    def columns_by_field(self) -> dict[str, Column]:
+        return {c.field: c for c in self.columns}
+
+    def column(self, field_name: str) -> Column:
+        return self.columns_by_field[field_name]
+
+    def header_of(self, field_name: str) -> str:
+        return self.column(field_name).header
+
+
+def _max_length(model: type[models.Model], name: str) -> int:
+    return model._meta.get_field(name).max_length
+
+
+def text(model, header: str, name: str, required: bool = False, person: bool = False) -> Column:
+    return Column(header, name, rules.text(_max_length(model, name)), required, "", person=person)
+
+
+def date(header: str, name: str, required: bool = False, person: bool = False) -> Column:
+    return Column(header, name, rules.date_value, required, None, person=person)
+
+
+def yes_no(model, header: str, name: str) -> Column:
+    return Column(header, name, rules.yes_no, False, model._meta.get_field(name).default)
+
+
+def choice(model, header: str, name: str, aliases=None, person: bool = False) -> Column:
+    choices = _choices_of(model, name)
+    return Column(
+        header, name, rules.choice(choices, aliases), True, person=person, choices=choices
+    )
+
+
+def _choices_of(model, name: str) -> type[models.TextChoices]:
+    values = {v for v, _ in model._meta.get_field(name).choices}
+    for attr in vars(model).values():
+        if (
+            isinstance(attr, type)
+            and issubclass(attr, models.TextChoices)
+            and set(attr.values) == values
+        ):
+            return attr
+    raise LookupError(f"{model.__name__}.{name}: no TextChoices")
+
+
+def person(header: str = "СНИЛС", name: str = "person") -> Column:
+    return Column(header, name, rules.snils, True, ref="person")
+
+
+def school() -> Column:
+    return Column("Код ОО", "school", rules.text(_max_length(School, "code")), True, ref="school")
+
+
+_provider_name = rules.text(_max_length(Provider, "name"))
+
+
+def _provider_key(raw: Any) -> str:
+    return match_key(_provider_name(raw))
+
+
+def _provider_name_key(record: Record) -> None:
+    if "name" in record:
+        record["name_key"] = match_key(record["name"])
+
+
+DISTANCE = "distance"  # the label «дистанционная»: заочная with ДОТ (workbook.md)
+
+
+def _distance_form(record: Record) -> None:
+    if record.get("form") == DISTANCE:
+        record["form"] = CourseCompletion.Form.EXTRAMURAL
+        record["distance"] = True
+
+
+def _external_only(record: Record) -> str | None:
+    if record.get("kind") == Provider.Kind.EXTERNAL:
+        return None
+    return "новую организацию администратор ОО может добавить только с видом «сторонняя»"
+
+
+PERSON_RECORDS = frozenset({"create", "update", "delete"})
+
+SCHOOLS = Sheet(
+    name="ОО",
+    model=School,
+    columns=(
+        text(School, "Код ОО", "code", required=True),
+        text(School, "Наименование", "name", required=True),
+        text(School, "Краткое наименование", "short_name", required=True),
+        choice(School, "Тип ОО", "kind"),
+        yes_no(School, "ШНОР", "low_results"),
+        yes_no(School, "Неблагоприятные условия", "unfavourable"),
+        text(School, "Руководитель", "head_name"),
+        Column("Email", "email", rules.email(_max_length(School, "email")), default=""),
+        Column("Муниципалитет", "district", rules.text(20), ref="district"),
+    ),
+    key=("code",),
+    school_field="code",
+    admin_actions=frozenset({"update"}),
+    admin_fixed=("kind", "low_results", "unfavourable", "district"),
+)
+
+PROVIDERS = Sheet(
+    name="Организации ДПО",
+    model=Provider,
+    columns=(
+        text(Provider, "Наименование", "name", required=True),
+        choice(Provider, "Вид", "kind"),
+        text(Provider, "Лицензия", "licence"),
+    ),
+    key=("name_key",),
+    normalise=_provider_name_key,
+    admin_actions=frozenset({"create"}),
+    admin_create_rule=_external_only,
+    extra_fields=("name_key",),
+    key_columns=("name",),
+)
+
+STAFF = Sheet(
+    name="Педагоги",
+    model=Employment,
+    columns=(
+        person(),
+        text(Person, "Фамилия", "last_name", required=True, person=True),
+        text(Person, "Имя", "first_name", required=True, person=True),
+        text(Person, "Отчество", "middle_name", person=True),
+        choice(Person, "Пол", "sex", person=True),
+        date("Дата рождения", "birth_date", required=True, person=True),
+        school(),
+        text(Employment, "Должность", "position", required=True),
+        choice(Employment, "Категория работника", "category"),
+        choice(Employment, "Место работы", "workplace"),
+        choice(Person, "Образование", "education", person=True),
+        date("Педагогический стаж с", "experience_since", required=True, person=True),
+        date("Дата приема", "hired_on", required=True),
+        date("Дата увольнения", "dismissed_on"),
+    ),
+    key=("person", "school", "hired_on"),
+    row_rules=(rules.dates_in_order("hired_on", "dismissed_on"),),
+    school_field="school",
+    person_fields=("person",),
+    admin_actions=frozenset({"create", "update"}),
+)
+
+COURSES = Sheet(
+    name="Курсы",
+    model=CourseCompletion,
+    columns=(
+        person(),
+        choice(
+            CourseCompletion,
+            "Вид программы",
+            "kind",
+            aliases={
+                "повышение квалификации": CourseCompletion.Kind.PK,
+                "профессиональная переподготовка": CourseCompletion.Kind.PP,
+            },
+        ),
+        text(CourseCompletion, "Программа", "programme", required=True),
+        Column("Организация", "provider", _provider_key, True, ref="provider"),
+        Column("Часы", "hours", rules.integer(1), True),
+        choice(CourseCompletion, "Форма", "form", aliases={"дистанционная": DISTANCE}),
+        yes_no(CourseCompletion, "ДОТ", "distance"),
+        date("Дата окончания", "finished_on", required=True),
+        text(CourseCompletion, "Номер документа", "document_number"),
+        Column("Тематика", "topics", rules.topics, default=""),
+        yes_no(CourseCompletion, "Педагогическая направленность", "pedagogical"),
+        yes_no(CourseCompletion, "Федеральный реестр", "federal_register"),
+    ),
+    key=("person", "kind", "programme", "provider", "finished_on"),
+    row_rules=(rules.course_hours,),
+    normalise=_distance_form,
+    person_fields=("person",),
+    admin_actions=PERSON_RECORDS,
+)
+
+ATTESTATIONS = Sheet(
+    name="Аттестация",
+    model=Attestation,
+    columns=(
+        person(),
+        date("Дата", "date", required=True),
+        choice(Attestation, "Результат", "result"),
+        text(Attestation, "Приказ", "order_number"),
+    ),
+    key=("person", "date", "result"),
+    person_fields=("person",),
+    admin_actions=PERSON_RECORDS,
+)
+
+CONTESTS = Sheet(
+    name="Конкурсы",
+    model=ContestParticipation,
+    columns=(
+        person(),
+        text(ContestParticipation, "Конкурс", "name", required=True),
+        choice(ContestParticipation, "Уровень", "level"),
+        choice(ContestParticipation, "Результат", "result"),
+        date("Дата", "date", required=True),
+    ),
+    key=("person", "name", "date"),
+    person_fields=("person",),
+    admin_actions=PERSON_RECORDS,
+)
+
+MENTORSHIP = Sheet(
+    name="Наставничество",
+    model=MentorshipPair,
+    columns=(
+        person("СНИЛС наставника", "mentor"),
+        person("СНИЛС наставляемого", "mentee"),
+        date("Дата начала", "started_on", required=True),
+        date("Дата окончания", "ended_on"),
+    ),
+    key=("mentor", "mentee", "started_on"),
+    row_rules=(rules.distinct_mentor, rules.dates_in_order("started_on", "ended_on")),
+    person_fields=("mentor", "mentee"),
+    admin_actions=PERSON_RECORDS,
+)
+
+_score = rules.integer(0, 100)
+
+DIAGNOSTICS = Sheet(
+    name="Диагностика",
+    model=DeficitDiagnostic,
+    columns=(
+        person(),
+        date("Дата", "date", required=True),
+        text(DeficitDiagnostic, "Инструмент", "instrument", required=True),
+        *(
+            Column(str(DeficitDiagnostic._meta.get_field(c).verbose_name).capitalize(), c, _score)
+            for c in DeficitDiagnostic.COMPONENTS
+        ),
+    ),
+    key=("person", "date", "instrument"),
+    row_rules=(rules.has_diagnostic_score,),
+    person_fields=("person",),
+    admin_actions=PERSON_RECORDS,
+)
+
+ROUTES = Sheet(
+    name="ИОМ",
+    model=DevelopmentRoute,
+    columns=(
+        person(),
+        date("Дата начала", "started_on", required=True),
+        date("Дата окончания", "ended_on"),
+        text(DevelopmentRoute, "Куратор", "curator"),
+        text(DevelopmentRoute, "Тьютор", "tutor"),
+    ),
+    key=("person", "started_on"),
+    row_rules=(rules.dates_in_order("started_on", "ended_on"),),
+    person_fields=("person",),
+    admin_actions=PERSON_RECORDS,
+)
+
+ACTIVITIES = Sheet(
+    name="Деятельность",
+    model=ProfessionalActivity,
+    columns=(
+        person(),
+        choice(ProfessionalActivity, "Вид", "kind"),
+        text(ProfessionalActivity, "Описание", "description", required=True),
+        date("Дата", "date", required=True),
+    ),
+    key=("person", "kind", "description", "date"),
+    person_fields=("person",),
+    admin_actions=PERSON_RECORDS,
+)
+
+BURNOUT = Sheet(
+    name="Выгорание",
+    model=BurnoutRecord,
+    columns=(
+        person(),
+        date("Дата", "date", required=True),
+        choice(BurnoutRecord, "Уровень", "level"),
+    ),
+    key=("person", "date"),
+    person_fields=("person",),
+    admin_actions=PERSON_RECORDS,
+)
+
+VACANCIES = Sheet(
+    name="Вакансии",
+    model=Vacancy,
+    columns=(
+        school(),
+        text(Vacancy, "Должность", "position", required=True),
+        Column("Количество", "count", rules.integer(1), True),
+        date("Дата открытия", "opened_on", required=True),
+        date("Дата закрытия", "closed_on"),
+    ),
+    key=("school", "position", "opened_on"),
+    row_rules=(rules.dates_in_order("opened_on", "closed_on"),),
+    school_field="school",
+    admin_actions=frozenset({"create"}),
+)
+
+# In the order of the format: referenced sheets before the sheets referring to them.
+SHEETS: tuple[Sheet, ...] = (
+    SCHOOLS,
+    PROVIDERS,
+    STAFF,
+    COURSES,
+    ATTESTATIONS,
+    CONTESTS,
+    MENTORSHIP,
+    DIAGNOSTICS,
+    ROUTES,
+    ACTIVITIES,
+    BURNOUT,
+    VACANCIES,
+)
+REQUIRED_SHEET = SCHOOLS
