@@ -628,3 +628,41 @@ class ChangeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d.%m.%Y %H:%M} {self.get_action_display()} {self.record_label}"
+
+
+class AccessLog(models.Model):
+    """Who opened or exported whose personal data, and when (152-ФЗ: access accounting)."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("просмотр карточки")
+        EXPORT = "export", _("выгрузка данных")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        verbose_name=_("пользователь"),
+    )
+    at = models.DateTimeField(_("когда"), auto_now_add=True)
+    action = models.CharField(_("действие"), max_length=10, choices=Action.choices)
+    # The log outlives the records it mentions: deleting a person or school keeps the entry.
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="access_log",
+        verbose_name=_("работник"),
+    )
+    school = models.ForeignKey(
+        School, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("ОО")
+    )
+
+    class Meta:
+        verbose_name = _("обращение к персональным данным")
+        verbose_name_plural = _("журнал обращений к персональным данным")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["person", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_action_display()} ({self.at:%d.%m.%Y %H:%M})"

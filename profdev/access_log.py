@@ -1,0 +1,10 @@
+"""Accounting of access to personal data (152-ФЗ): every card view and every export."""
+
+from profdev.models import AccessLog, Person, School
+
+
+def log_access(
+    *, user, action: str, person: Person | None = None, school: School | None = None
+) -> AccessLog:
+    """Record that `user` viewed a person's card or exported a person's or school's data."""
+    return AccessLog.objects.create(user=user, action=action, person=person, school=school)

@@ -1,0 +1,322 @@
+"""Reads for the school workspace and the teacher's card: querysets already shaped.
+
+Dates follow `indicators.md`: the academic year starts on 1 September, the three-year
+window for courses starts on 1 September two academic years earlier, and "young" means
+under 35 full years of age and under 3 full years of pedagogical experience.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from profdev.models import (
+    Attestation,
+    BurnoutRecord,
+    ChangeRecord,
+    ContestParticipation,
+    CourseCompletion,
+    DeficitDiagnostic,
+    DevelopmentRoute,
+    Employment,
+    MentorshipPair,
+    Person,
+    ProfessionalActivity,
+    School,
+)
+
+YOUNG_AGE = 35
+YOUNG_EXPERIENCE = 3
+HISTORY_SHOWN = 200  # the card shows the latest changes; the admin keeps them all
+
+
+def academic_year_start(day: dt.date) -> dt.date:
+    """1 September of the academic year that contains `day`."""
+    return dt.date(day.year if day.month >= 9 else day.year - 1, 9, 1)
+
+
+def academic_year_end(day: dt.date) -> dt.date:
+    return dt.date(academic_year_start(day).year + 1, 8, 31)
+
+
+def three_year_window_start(day: dt.date) -> dt.date:
+    """Start of W3: three academic years ending with the current one (273-ФЗ ст. 47)."""
+    return academic_year_start(day).replace(year=academic_year_start(day).year - 2)
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    """The same day and month `years` earlier; 29 February gives 28 February."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def full_years_below(field: str, years: int, day: dt.date) -> Q:
+    """Fewer than `years` full years from `field` to `day`: the anniversary is after `day`."""
+    return Q(**{f"{field}__gt": years_before(day, years)})
+
+
+def young_q(day: dt.date, prefix: str = "") -> Q:
+    return full_years_below(f"{prefix}birth_date", YOUNG_AGE, day) & full_years_below(
+        f"{prefix}experience_since", YOUNG_EXPERIENCE, day
+    )
+
+
+def active_q(day: dt.date, prefix: str = "") -> Q:
+    """An employment active on `day`: hired by then, not dismissed before it."""
+    return Q(**{f"{prefix}hired_on__lte": day}) & (
+        Q(**{f"{prefix}dismissed_on__isnull": True}) | Q(**{f"{prefix}dismissed_on__gte": day})
+    )
+
+
+def course_in_window(day: dt.date) -> Exists:
+    return Exists(
+        CourseCompletion.objects.filter(
+            person=OuterRef("person"),
+            finished_on__gte=three_year_window_start(day),
+            finished_on__lte=day,
+        )
+    )
+
+
+# --- staff list ---------------------------------------------------------------
+
+STAFF_ORDERINGS = {
+    "name": ("person__last_name", "person__first_name", "person__middle_name"),
+    "position": ("position", "person__last_name", "person__first_name"),
+    "category": ("category", "person__last_name", "person__first_name"),
+    "workplace": ("workplace", "person__last_name", "person__first_name"),
+    "hired_on": ("hired_on", "person__last_name", "person__first_name"),
+    "dismissed_on": ("dismissed_on", "person__last_name", "person__first_name"),
+}
+
+
+@dataclass(frozen=True)
+class StaffQuery:
+    """What the staff list was asked for; every field is optional."""
+
+    search: str = ""
+    position: str = ""
+    category: str = ""
+    workplace: str = ""
+    status: str = ""  # "active", "dismissed" or "" for both
+    young: bool = False
+    no_courses: bool = False
+    sort: str = "name"
+    descending: bool = False
+
+
+def _name_matches(term: str) -> Q:
+    # SQLite's LIKE folds the case of ASCII only; names are stored capitalised, so the
+    # capitalised spelling of the term finds them there too (PostgreSQL folds Cyrillic).
+    match = Q()
+    for spelling in {term, term.capitalize()}:
+        for field in ("last_name", "first_name", "middle_name"):
+            match |= Q(**{f"person__{field}__icontains": spelling})
+    return match
+
+
+def staff_employments(school: School, query: StaffQuery, *, today: dt.date) -> QuerySet:
+    """The school's employments (one row per person per employment) filtered and sorted."""
+    rows = (
+        Employment.objects.filter(school=school)
+        .select_related("person")
+        .annotate(has_recent_course=course_in_window(today))
+    )
+    for term in query.search.split():
+        rows = rows.filter(_name_matches(term))
+    if query.position:
+        rows = rows.filter(position=query.position)
+    if query.category:
+        rows = rows.filter(category=query.category)
+    if query.workplace:
+        rows = rows.filter(workplace=query.workplace)
+    if query.status == "active":
+        rows = rows.filter(active_q(today))
+    elif query.status == "dismissed":
+        rows = rows.filter(dismissed_on__lt=today)
+    if query.young:
+        rows = rows.filter(young_q(today, "person__"))
+    if query.no_courses:
+        rows = rows.filter(has_recent_course=False)
+    fields = STAFF_ORDERINGS.get(query.sort, STAFF_ORDERINGS["name"])
+    if query.descending:
+        fields = (f"-{fields[0]}", *fields[1:])
+    return rows.order_by(*fields, "pk")
+
+
+def school_positions(school: School) -> list[str]:
+    """Positions held at the school, for the staff list's filter."""
+    return list(
+        Employment.objects.filter(school=school)
+        .order_by("position")
+        .values_list("position", flat=True)
+        .distinct()
+    )
+
+
+@dataclass(frozen=True)
+class StaffSummary:
+    active: int
+    pedagogical: int
+    managerial: int
+    part_time: int
+    young: int
+
+
+def staff_summary(school: School, *, today: dt.date) -> StaffSummary:
+    """Head counts of the school's staff on `today`, in one grouped query."""
+    main = Q(workplace=Employment.Workplace.MAIN)
+    active = active_q(today)
+    people = "person"
+    counts = Employment.objects.filter(school=school).aggregate(
+        active=Count(people, filter=active, distinct=True),
+        pedagogical=Count(
+            people,
+            filter=active & main & Q(category=Employment.Category.PEDAGOGICAL),
+            distinct=True,
+        ),
+        managerial=Count(
+            people,
+            filter=active & main & Q(category=Employment.Category.MANAGERIAL),
+            distinct=True,
+        ),
+        part_time=Count(
+            people, filter=active & Q(workplace=Employment.Workplace.PART_TIME), distinct=True
+        ),
+        young=Count(
+            people,
+            filter=active
+            & main
+            & Q(category=Employment.Category.PEDAGOGICAL)
+            & young_q(today, "person__"),
+            distinct=True,
+        ),
+    )
+    return StaffSummary(**counts)
+
+
+# --- teacher's card -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Score:
+    label: str
+    value: int | None
+    deficit: bool
+
+
+@dataclass(frozen=True)
+class DiagnosticRow:
+    diagnostic: DeficitDiagnostic
+    scores: list[Score]
+
+    @property
+    def has_deficit(self) -> bool:
+        return any(s.deficit for s in self.scores)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    change: ChangeRecord
+    lines: list[str]
+
+
+def _shown(value) -> str:
+    return "—" if value in (None, "") else str(value)
+
+
+def change_lines(changes) -> list[str]:
+    """`ChangeRecord.changes` as lines: «поле: было → стало» for a pair, else «поле: значение»."""
+    lines = []
+    for field, value in (changes or {}).items():
+        if isinstance(value, list | tuple) and len(value) == 2:
+            lines.append(f"{field}: {_shown(value[0])} → {_shown(value[1])}")
+        else:
+            lines.append(f"{field}: {_shown(value)}")
+    return lines
+
+
+@dataclass(frozen=True)
+class MentorshipRow:
+    pair: MentorshipPair
+    other: Person  # the mentee of a mentor's pair, the mentor of a mentee's
+    linked: bool  # the viewer may open the other person's card
+
+
+@dataclass(frozen=True)
+class PersonCard:
+    person: Person
+    employments: list[Employment]
+    courses: list[CourseCompletion]
+    attestations: list[Attestation]
+    contests: list[ContestParticipation]
+    mentees: list[MentorshipRow]
+    mentors: list[MentorshipRow]
+    diagnostics: list[DiagnosticRow]
+    routes: list[DevelopmentRoute]
+    activities: list[ProfessionalActivity]
+    burnout: list[BurnoutRecord]
+    history: list[HistoryEntry]
+
+    def tabs(self) -> list[tuple[str, str, int]]:
+        """The card's tabs: id, label, number of records."""
+        return [
+            ("courses", _("Курсы"), len(self.courses)),
+            ("attestations", _("Аттестация"), len(self.attestations)),
+            ("contests", _("Конкурсы"), len(self.contests)),
+            ("mentorship", _("Наставничество"), len(self.mentees) + len(self.mentors)),
+            ("diagnostics", _("Диагностика"), len(self.diagnostics)),
+            ("routes", _("ИОМ"), len(self.routes)),
+            ("activities", _("Деятельность"), len(self.activities)),
+            ("burnout", _("Выгорание"), len(self.burnout)),
+            ("history", _("История изменений"), len(self.history)),
+        ]
+
+
+def diagnostic_rows(diagnostics) -> list[DiagnosticRow]:
+    limit = settings.DEFICIT_SCORE
+    labels = {
+        c: DeficitDiagnostic._meta.get_field(c).verbose_name for c in DeficitDiagnostic.COMPONENTS
+    }
+    return [
+        DiagnosticRow(
+            d,
+            [Score(str(labels[c]), v, v is not None and v < limit) for c, v in d.scores().items()],
+        )
+        for d in diagnostics
+    ]
+
+
+def person_card(person: Person, *, visible_persons: QuerySet[Person]) -> PersonCard:
+    """Everything the card shows, one query per tab.
+
+    `visible_persons` is the viewer's scope: the other side of a mentorship is linked
+    only when the viewer may open that card.
+    """
+    mentoring = list(person.mentoring.select_related("mentee"))
+    mentored_by = list(person.mentored_by.select_related("mentor"))
+    others = {p.mentee_id for p in mentoring} | {p.mentor_id for p in mentored_by}
+    visible = (
+        set(visible_persons.filter(pk__in=others).values_list("pk", flat=True)) if others else set()
+    )
+    return PersonCard(
+        person=person,
+        employments=list(person.employments.select_related("school").order_by("-hired_on")),
+        courses=list(person.courses.select_related("provider")),
+        attestations=list(person.attestations.all()),
+        contests=list(person.contests.all()),
+        mentees=[MentorshipRow(p, p.mentee, p.mentee_id in visible) for p in mentoring],
+        mentors=[MentorshipRow(p, p.mentor, p.mentor_id in visible) for p in mentored_by],
+        diagnostics=diagnostic_rows(person.diagnostics.all()),
+        routes=list(person.routes.all()),
+        activities=list(person.activities.all()),
+        burnout=list(person.burnout_records.all()),
+        history=[
+            HistoryEntry(c, change_lines(c.changes))
+            for c in person.changes.select_related("user")[:HISTORY_SHOWN]
+        ],
+    )
