@@ -1,0 +1,110 @@
+"""Compiles the definitions of `monitoring.indicators` into grouped SQL aggregates.
+
+Every definition of one source becomes a pair of conditional aggregates in one query over
+all the schools at once, grouped by school; so a full computation runs one query per source
+(three), however many schools and people there are. The people behind a number are one
+query each as well.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from monitoring.indicators import (
+    REGISTRY,
+    Definition,
+    Period,
+    SchoolsWhere,
+    Share,
+    Source,
+    Total,
+)
+from profdev.models import Person, School
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What one indicator counts at one school: numerator and (for shares) denominator."""
+
+    numerator: int
+    denominator: int | None
+
+
+SchoolTallies = dict[int, dict[str, Tally]]
+
+
+def _measured(definition: Definition) -> Share | Total:
+    return definition.measure if isinstance(definition, SchoolsWhere) else definition
+
+
+def _aggregates(code: str, measure: Share | Total, period: Period) -> dict:
+    population = measure.population.condition(period)
+    if isinstance(measure, Total):
+        return {f"{code}__num": Coalesce(Sum(measure.field, filter=population), 0)}
+    return {
+        f"{code}__num": Count("pk", filter=population & measure.counted(period)),
+        f"{code}__den": Count("pk", filter=population),
+    }
+
+
+def _rows(source: Source, period: Period, schools: Q | None) -> QuerySet:
+    # One filter() call, so that a multi-valued school path shares the rows' join.
+    school_filter = Q()
+    if schools is not None:
+        school_filter = Q(**{f"{source.school}__in": School.objects.filter(schools).values("pk")})
+    return source.model.objects.filter(source.rows(period) & school_filter)
+
+
+def tally(
+    period: Period,
+    schools: Q | None = None,
+    definitions: Iterable[Definition] = REGISTRY,
+) -> SchoolTallies:
+    """Numerators and denominators of every definition for every school matching `schools`
+    (a filter on School; None: every school).
+
+    One query per source; a school absent from a source's result counts zero there. Scope
+    (n/a) is not applied here: see `monitoring.results`.
+    """
+    by_source: dict[Source, list[Definition]] = defaultdict(list)
+    for definition in definitions:
+        by_source[_measured(definition).population.source].append(definition)
+    tallies: SchoolTallies = defaultdict(dict)
+    for source, members in by_source.items():
+        aggregates = {}
+        for definition in members:
+            aggregates.update(_aggregates(definition.code, _measured(definition), period))
+        grouped = _rows(source, period, schools).values(source.school).annotate(**aggregates)
+        for row in grouped.order_by():
+            school_tallies = tallies[row[source.school]]
+            for definition in members:
+                code = definition.code
+                school_tallies[code] = Tally(row[f"{code}__num"], row.get(f"{code}__den"))
+    return tallies
+
+
+def _people(definition: Definition, school: School, period: Period, missing: bool) -> QuerySet:
+    measure = _measured(definition)
+    if isinstance(measure, Total) or measure.population.source.person is None:
+        raise ValueError(f"У показателя {definition.code} нет списка работников.")
+    if measure.scope and not measure.scope(school):
+        return Person.objects.none()
+    source = measure.population.source
+    condition = measure.population.condition(period)
+    if missing:
+        condition &= ~measure.counted(period)
+    rows = _rows(source, period, Q(pk=school.pk)).filter(condition)
+    return Person.objects.filter(pk__in=rows.values(source.person))
+
+
+def population_people(definition: Definition, school: School, period: Period) -> QuerySet:
+    """The persons in the indicator's population at `school` (its denominator), one query."""
+    return _people(definition, school, period, missing=False)
+
+
+def missing_people(definition: Definition, school: School, period: Period) -> QuerySet:
+    """The persons in the population who are not counted (what the school can act on)."""
+    return _people(definition, school, period, missing=True)

@@ -1,0 +1,62 @@
+import datetime as dt
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from monitoring.models import Indicator
+
+
+class TargetForm(forms.Form):
+    """A new target for one indicator; the value's rules are `services.set_target`'s."""
+
+    indicator = forms.ModelChoiceField(
+        queryset=Indicator.objects.filter(default_target__isnull=False),
+        to_field_name="code",
+        label=_("показатель"),
+        error_messages={"invalid_choice": _("Такого показателя с целевым значением нет.")},
+    )
+    value = forms.CharField(
+        label=_("целевое значение"),
+        max_length=20,
+        error_messages={"required": _("Укажите целевое значение.")},
+    )
+
+
+class BasisForm(forms.Form):
+    """The order the year's monitoring is carried out under."""
+
+    basis_number = forms.CharField(label=_("номер приказа"), max_length=50)
+    basis_date = forms.DateField(
+        label=_("дата приказа"),
+        widget=forms.DateInput(format="%d.%m.%Y"),
+        help_text=_("ДД.ММ.ГГГГ"),
+        error_messages={"invalid": _("Дата приказа: введите дату в виде ДД.ММ.ГГГГ.")},
+    )
+    basis_body = forms.CharField(label=_("кем издан"), max_length=255)
+
+
+class ComputeForm(forms.Form):
+    """The reference date of an official computation: within the academic year Y/Y+1."""
+
+    reference_date = forms.DateField(
+        label=_("дата среза"),
+        widget=forms.DateInput(format="%d.%m.%Y"),
+        help_text=_("ДД.ММ.ГГГГ; по умолчанию 31.08 следующего календарного года"),
+        error_messages={"invalid": _("Дата среза: введите дату в виде ДД.ММ.ГГГГ.")},
+    )
+
+    def __init__(self, *args, year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.year = year
+
+    def clean_reference_date(self):
+        reference_date = self.cleaned_data["reference_date"]
+        if not dt.date(self.year, 9, 1) <= reference_date <= dt.date(self.year + 1, 8, 31):
+            raise forms.ValidationError(
+                _("Дата среза %(date)s не входит в %(label)s учебный год (01.09–31.08).")
+                % {
+                    "date": reference_date.strftime("%d.%m.%Y"),
+                    "label": f"{self.year}/{self.year + 1}",
+                }
+            )
+        return reference_date

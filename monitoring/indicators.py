@@ -1,0 +1,411 @@
+"""The indicator formulas of indicators.md: one small declarative definition per catalogue row.
+
+A definition says which rows make up the population (a `Population`: a source of rows and a
+condition), what counts, and which schools are in scope. Conditions are functions of the
+`Period` returning a `Q` over the source's rows, so the engine can compile every definition of
+one source into a single grouped SQL aggregate. Ages and terms are compared against cutoff
+dates computed here, in Python, which keeps them exact (29 February included) and portable.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+
+from django.conf import settings
+from django.db.models import Exists, Model, OuterRef, Q, Subquery
+from django.db.models.lookups import In
+
+from profdev.models import (
+    Attestation,
+    BurnoutRecord,
+    ContestParticipation,
+    CourseCompletion,
+    DeficitDiagnostic,
+    DevelopmentRoute,
+    Employment,
+    MentorshipPair,
+    Person,
+    ProfessionalActivity,
+    Provider,
+    School,
+    Vacancy,
+)
+
+# Categories granted under Приказ Минпросвещения № 196 from this day on have no end date.
+PERPETUAL_CATEGORIES_FROM = dt.date(2023, 9, 1)
+CATEGORY_TERM_YEARS = 5
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    """The latest birth date with at least `years` full years at `day` (29 Feb → 28 Feb)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return dt.date(day.year - years, 2, 28)
+
+
+def years_after(day: dt.date, years: int) -> dt.date:
+    """The same day and month `years` later; 29 February gives 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return dt.date(day.year + years, 2, 28)
+
+
+def earliest_date_running_at(day: dt.date, years: int) -> dt.date:
+    """The earliest start of a `years`-long term (through its anniversary) still running at `day`.
+
+    Terms starting on 29 February end on 28 February, so for `day` = 29 February the term
+    that started `years` earlier on 28 February has already ended.
+    """
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return dt.date(day.year - years, 3, 1)
+
+
+class PeriodError(ValueError):
+    """A reference date that cannot start a monitoring year's computation."""
+
+
+@dataclass(frozen=True)
+class Period:
+    """Monitoring year `Y` (the academic year Y/Y+1) and its reference date `R`."""
+
+    year: int
+    reference_date: dt.date
+
+    @classmethod
+    def of(cls, year: int, as_of: dt.date | None = None) -> "Period":
+        period = cls(year, as_of or dt.date(year + 1, 8, 31))
+        if period.reference_date < period.start:
+            raise PeriodError(
+                f"Дата среза {period.reference_date:%d.%m.%Y} раньше начала учебного года "
+                f"{period.start:%d.%m.%Y}."
+            )
+        return period
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.year, 9, 1)
+
+    @property
+    def three_years_start(self) -> dt.date:
+        return dt.date(self.year - 2, 9, 1)
+
+
+class Window(Enum):
+    PERIOD = "P"  # [Y-09-01, R]
+    THREE_YEARS = "W3"  # [(Y-2)-09-01, R]
+    EVER = "ever"  # any date <= R
+
+    def contains(self, field: str, period: Period) -> Q:
+        r = period.reference_date
+        if self is Window.EVER:
+            return Q(**{f"{field}__lte": r})
+        start = period.start if self is Window.PERIOD else period.three_years_start
+        return Q(**{f"{field}__range": (start, r)})
+
+
+P, W3, EVER = Window.PERIOD, Window.THREE_YEARS, Window.EVER
+
+Clause = Q | Callable[[Period], Q]
+
+
+def _resolve(clause: Clause, period: Period) -> Q:
+    return clause if isinstance(clause, Q) else clause(period)
+
+
+@dataclass(frozen=True)
+class Cond:
+    """A condition on a source's rows, built for a period; combines with &, | and ~."""
+
+    build: Callable[[Period], Q]
+
+    def __call__(self, period: Period) -> Q:
+        return self.build(period)
+
+    def __and__(self, other: "Cond") -> "Cond":
+        return Cond(lambda p: self(p) & other(p))
+
+    def __or__(self, other: "Cond") -> "Cond":
+        return Cond(lambda p: self(p) | other(p))
+
+    def __invert__(self) -> "Cond":
+        return Cond(lambda p: ~self(p))
+
+
+def where(*clauses: Clause) -> Cond:
+    def build(period: Period) -> Q:
+        q = Q()
+        for clause in clauses:
+            q &= _resolve(clause, period)
+        return q
+
+    return Cond(build)
+
+
+def has(model: type[Model], *clauses: Clause, person: str = "person") -> Cond:
+    """The row's person has at least one `model` record matching every clause."""
+
+    def build(period: Period) -> Q:
+        records = model.objects.filter(**{person: OuterRef("person")})
+        for clause in clauses:
+            records = records.filter(_resolve(clause, period))
+        return Q(Exists(records))
+
+    return Cond(build)
+
+
+def dated(field: str, window: Window) -> Callable[[Period], Q]:
+    return lambda period: window.contains(field, period)
+
+
+def running_in_period(period: Period) -> Q:
+    """A route or mentorship active in P: started by R and not ended before Y-09-01."""
+    return Q(started_on__lte=period.reference_date) & (
+        Q(ended_on__isnull=True) | Q(ended_on__gte=period.start)
+    )
+
+
+def employed_at(period: Period, prefix: str = "") -> Q:
+    """An employment active at R: hired by R, not dismissed before R (dismissal on R counts)."""
+    r = period.reference_date
+    return Q(**{f"{prefix}hired_on__lte": r}) & (
+        Q(**{f"{prefix}dismissed_on__isnull": True}) | Q(**{f"{prefix}dismissed_on__gte": r})
+    )
+
+
+@dataclass(frozen=True)
+class Source:
+    """The rows an aggregate runs over: a model, its rows for a period, paths to school/person."""
+
+    model: type[Model]
+    rows: Callable[[Period], Q]
+    school: str
+    person: str | None = None
+
+
+EMPLOYMENTS = Source(Employment, employed_at, school="school", person="person")
+# Routes of persons with an active main pedagogical employment: the employment join sits in
+# the source's rows so that grouping by its school reuses that one join.
+ROUTES_OF_TEACHERS = Source(
+    DevelopmentRoute,
+    lambda p: (
+        employed_at(p, "person__employments__")
+        & Q(
+            person__employments__workplace=Employment.Workplace.MAIN,
+            person__employments__category=Employment.Category.PEDAGOGICAL,
+        )
+    ),
+    school="person__employments__school",
+    person="person",
+)
+OPEN_VACANCIES = Source(
+    Vacancy,
+    lambda p: (
+        Q(opened_on__lte=p.reference_date)
+        & (Q(closed_on__isnull=True) | Q(closed_on__gt=p.reference_date))
+    ),
+    school="school",
+)
+
+
+@dataclass(frozen=True)
+class Population:
+    source: Source
+    condition: Cond = Cond(lambda period: Q())
+
+    def where(self, condition: Cond) -> "Population":
+        return Population(self.source, self.condition & condition)
+
+
+# --- Populations -------------------------------------------------------------------------------
+
+MAIN = where(Q(workplace=Employment.Workplace.MAIN))
+PED = Population(EMPLOYMENTS, MAIN & where(Q(category=Employment.Category.PEDAGOGICAL)))
+MGR = Population(EMPLOYMENTS, MAIN & where(Q(category=Employment.Category.MANAGERIAL)))
+PED_EMPLOYMENTS = Population(EMPLOYMENTS, where(Q(category=Employment.Category.PEDAGOGICAL)))
+TEACHERS_ROUTES = Population(ROUTES_OF_TEACHERS, where(running_in_period))
+VACANCIES = Population(OPEN_VACANCIES)
+
+# --- What counts --------------------------------------------------------------------------------
+
+
+def _deficit(period: Period) -> Q:
+    q = Q()
+    for component in DeficitDiagnostic.COMPONENTS:
+        q |= Q(**{f"{component}__lt": settings.DEFICIT_SCORE})
+    return q
+
+
+def _young(period: Period) -> Q:
+    r = period.reference_date
+    return Q(person__birth_date__gt=years_before(r, 35)) & Q(
+        person__experience_since__gt=years_before(r, 3)
+    )
+
+
+def _pension_age(period: Period) -> Q:
+    r = period.reference_date
+    female = Q(
+        person__sex=Person.Sex.FEMALE,
+        person__birth_date__lte=years_before(r, settings.PENSION_AGE_FEMALE),
+    )
+    male = Q(
+        person__sex=Person.Sex.MALE,
+        person__birth_date__lte=years_before(r, settings.PENSION_AGE_MALE),
+    )
+    return female | male
+
+
+def _valid_category(period: Period) -> Q:
+    r = period.reference_date
+    return Q(result__in=Attestation.CATEGORIES, date__lte=r) & (
+        Q(date__gte=PERPETUAL_CATEGORIES_FROM)
+        | Q(date__gte=earliest_date_running_at(r, CATEGORY_TERM_YEARS))
+    )
+
+
+def _latest_burnout_high(period: Period) -> Q:
+    latest_level = (
+        BurnoutRecord.objects.filter(person=OuterRef("person"))
+        .filter(Window.PERIOD.contains("date", period))
+        .order_by("-date")
+        .values("level")[:1]
+    )
+    return Q(In(Subquery(latest_level), list(BurnoutRecord.HIGH_LEVELS)))
+
+
+def course(window: Window, *, kind: str | None = None, topic: str | None = None, **filters) -> Cond:
+    """At least one completed programme (ПК or ПП unless `kind`) ending in `window`."""
+    clauses: list[Clause] = [dated("finished_on", window), Q(**filters)]
+    if kind:
+        clauses.append(Q(kind=kind))
+    if topic:
+        clauses.append(Q(topics__contains=f",{topic},"))
+    return has(CourseCompletion, *clauses)
+
+
+def activity(*kinds: str) -> Cond:
+    return has(ProfessionalActivity, dated("date", P), Q(kind__in=kinds))
+
+
+def education(*levels: str) -> Cond:
+    return where(Q(person__education__in=levels))
+
+
+diagnosed = has(DeficitDiagnostic, dated("date", P))
+deficit_found = has(DeficitDiagnostic, dated("date", P), _deficit)
+on_route = has(DevelopmentRoute, running_in_period)
+burnout_diagnosed = has(BurnoutRecord, dated("date", P))
+young = where(_young)
+
+PK = CourseCompletion.Kind.PK
+PP = CourseCompletion.Kind.PP
+Topic = CourseCompletion.Topic
+Activity = ProfessionalActivity.Kind
+Education = Person.Education
+ProviderKind = Provider.Kind
+
+# --- Definitions --------------------------------------------------------------------------------
+
+SchoolScope = Callable[[School], bool]
+
+
+@dataclass(frozen=True)
+class Share:
+    """A share indicator: counted rows of the population over all of them."""
+
+    code: str
+    population: Population
+    counted: Cond
+    scope: SchoolScope | None = None
+
+
+@dataclass(frozen=True)
+class Total:
+    """A count indicator: the sum of `field` over the population's rows."""
+
+    code: str
+    population: Population
+    field: str
+
+
+@dataclass(frozen=True)
+class SchoolsWhere:
+    """A district-only count: the schools whose `measure` (numerator, denominator) passes."""
+
+    code: str
+    measure: Share | Total
+    test: Callable[[int, int | None], bool]
+
+
+Definition = Share | Total | SchoolsWhere
+
+
+def topic_share(code: str, topic: str, scope: SchoolScope | None = None) -> Share:
+    return Share(code, PED, course(W3, topic=topic), scope)
+
+
+VACANCY = Total("VACANCY", VACANCIES, field="count")
+
+REGISTRY: tuple[Definition, ...] = (
+    Share("DIAG", PED, diagnosed),
+    Share("DIAG_MGR", MGR, diagnosed),
+    Share("DEFICIT", PED.where(diagnosed), deficit_found),
+    Share("IOM", PED.where(deficit_found), on_route),
+    Share("IOM_TUTOR", TEACHERS_ROUTES, where(~Q(curator="") | ~Q(tutor=""))),
+    Share("PD_3Y", PED, course(W3)),
+    Share(
+        "PD_REGION",
+        PED,
+        course(P, kind=PK, provider__kind__in=[ProviderKind.REGIONAL, ProviderKind.MUNICIPAL]),
+    ),
+    Share(
+        "PD_EXT_DIST", PED, course(P, kind=PK, provider__kind=ProviderKind.EXTERNAL, distance=True)
+    ),
+    Share(
+        "RETRAIN_NONPED",
+        PED.where(education(Education.HIGHER_NONPED, Education.VOCATIONAL_NONPED)),
+        course(EVER, kind=PP, pedagogical=True),
+    ),
+    Share("DPO_NOPROF", PED.where(education(Education.NONE)), course(EVER)),
+    topic_share("PD_T_ASSESS", Topic.ASSESSMENT),
+    topic_share("PD_T_TALENT", Topic.TALENT),
+    topic_share("PD_T_CAREER", Topic.CAREER),
+    topic_share("PD_T_UPBRING", Topic.UPBRINGING),
+    topic_share("PD_T_PRESCHOOL", Topic.PRESCHOOL, scope=lambda s: s.kind == School.Kind.PRESCHOOL),
+    topic_share("PD_T_FEDERAL", Topic.FEDERAL),
+    Share(
+        "PD_LOWRES",
+        PED,
+        course(P, kind=PK),
+        scope=lambda s: s.low_results or s.unfavourable,
+    ),
+    Share("ATTEST", PED, has(Attestation, _valid_category)),
+    Share("CONTEST", PED, has(ContestParticipation, dated("date", P))),
+    Share("EXPERT", PED, activity(Activity.EXPERT)),
+    Share("METHOD_ASSET", PED, activity(Activity.METHOD_ASSET, Activity.SHARING)),
+    Share("NETWORK", PED, activity(Activity.METHOD_ASSOCIATION, Activity.NETWORK)),
+    Share(
+        "MENTOR_YOUNG",
+        PED.where(young),
+        has(MentorshipPair, running_in_period, person="mentee"),
+    ),
+    Share("YOUNG", PED, young),
+    Share("PENSION", PED, where(_pension_age)),
+    Share("PARTTIME", PED_EMPLOYMENTS, where(Q(workplace=Employment.Workplace.PART_TIME))),
+    Share("BURNOUT_DIAG", PED, burnout_diagnosed),
+    Share("BURNOUT_HIGH", PED.where(burnout_diagnosed), where(_latest_burnout_high)),
+    VACANCY,
+    SchoolsWhere(
+        "SCHOOLS_NO_IOM",
+        Share("SCHOOLS_NO_IOM", PED, on_route),
+        test=lambda numerator, denominator: bool(denominator) and numerator == 0,
+    ),
+    SchoolsWhere("SCHOOLS_VACANCY", VACANCY, test=lambda numerator, denominator: numerator > 0),
+)
+
+BY_CODE: dict[str, Definition] = {d.code: d for d in REGISTRY}

@@ -1,0 +1,93 @@
+"""The providers report (portal.md; 003 «учёт организаций, реализующих программы ДПО»).
+
+Every provider the district's teachers studied with in a window: completions, distinct
+teachers, hours, the share of 16–36-hour programmes and of distance learning (ДОТ).
+A completion belongs to the district when its teacher was employed at one of the
+district's schools on the day it ended. Two grouped queries, whatever the data size.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+
+from monitoring.models import Indicator
+from monitoring.results import share_tenths
+from monitoring.tables import format_number
+from profdev.models import CourseCompletion, District, Employment, Provider
+
+SHORT_PROGRAMME_HOURS = (16, 36)
+
+
+def share(part: int, whole: int) -> Decimal | None:
+    """A percentage rounded as the indicators round it (half-up tenths, in integers)."""
+    tenths = share_tenths(part, whole)
+    return None if tenths is None else Decimal(tenths) / 10
+
+
+@dataclass(frozen=True)
+class ProviderRow:
+    provider: Provider | None  # None: the totals row
+    completions: int
+    teachers: int
+    hours: int
+    short_programmes: int
+    distance: int
+
+    @property
+    def short_share(self) -> Decimal | None:
+        return share(self.short_programmes, self.completions)
+
+    @property
+    def distance_share(self) -> Decimal | None:
+        return share(self.distance, self.completions)
+
+    @property
+    def short_text(self) -> str:
+        return format_number(self.short_share, Indicator.Kind.SHARE)
+
+    @property
+    def distance_text(self) -> str:
+        return format_number(self.distance_share, Indicator.Kind.SHARE)
+
+    @property
+    def unlicensed(self) -> bool:
+        return self.provider is not None and not self.provider.licence.strip()
+
+
+def district_completions(district: District, start: dt.date, end: dt.date):
+    """Courses ended in [start, end] by people employed in the district on the end date."""
+    employed_then = Employment.objects.filter(
+        person=OuterRef("person"),
+        school__district=district,
+        hired_on__lte=OuterRef("finished_on"),
+    ).filter(Q(dismissed_on__isnull=True) | Q(dismissed_on__gte=OuterRef("finished_on")))
+    return CourseCompletion.objects.filter(
+        Exists(employed_then), finished_on__gte=start, finished_on__lte=end
+    )
+
+
+_AGGREGATES = {
+    "completions": Count("id"),
+    "teachers": Count("person", distinct=True),
+    "hours": Sum("hours"),
+    "short_programmes": Count("id", filter=Q(hours__range=SHORT_PROGRAMME_HOURS)),
+    "distance": Count("id", filter=Q(distance=True)),
+}
+
+
+def providers_report(
+    district: District, start: dt.date, end: dt.date
+) -> tuple[list[ProviderRow], ProviderRow]:
+    """Rows per provider (most completions first), and the totals row."""
+    completions = district_completions(district, start, end)
+    grouped = list(completions.values("provider").annotate(**_AGGREGATES).order_by())
+    providers = Provider.objects.in_bulk([g["provider"] for g in grouped])
+    rows = [
+        ProviderRow(provider=providers[g["provider"]], **{k: g[k] or 0 for k in _AGGREGATES})
+        for g in grouped
+    ]
+    rows.sort(key=lambda r: (-r.completions, r.provider.name.casefold()))
+    totals = completions.aggregate(**_AGGREGATES)
+    return rows, ProviderRow(provider=None, **{k: v or 0 for k, v in totals.items()})

@@ -1,0 +1,180 @@
+"""Writes of the monitoring app: computing (and storing) a year, targets, a year's basis."""
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from monitoring.engine import tally
+from monitoring.indicators import Period
+from monitoring.models import (
+    Indicator,
+    IndicatorValue,
+    MonitoringYear,
+    Status,
+    Target,
+    TargetChange,
+)
+from monitoring.results import YearResult, evaluate, status_of
+from profdev.models import District, School
+
+MAX_SHARE_TARGET = Decimal(100)
+
+
+def targets_for(
+    district: District | None, year: int, indicators: list[Indicator]
+) -> dict[str, Decimal | None]:
+    """The year's target of every indicator: the district's own, else the default."""
+    overrides = {}
+    if district is not None:
+        overrides = dict(
+            Target.objects.filter(district=district, year=year).values_list("indicator", "value")
+        )
+    return {
+        i.code: None if i.informational else overrides.get(i.code, i.default_target)
+        for i in indicators
+    }
+
+
+def _compute(year: int, as_of: dt.date | None, district: District | None) -> YearResult:
+    period = Period.of(year, as_of)
+    schools_filter = None if district is None else Q(district=district)
+    indicators = list(Indicator.objects.all())
+    return evaluate(
+        year=year,
+        reference_date=period.reference_date,
+        indicators=indicators,
+        targets=targets_for(district, year, indicators),
+        schools=list(School.objects.filter(schools_filter or Q()).order_by("code")),
+        tallies=tally(period, schools_filter),
+    )
+
+
+def compute_year(
+    district: District, year: int, as_of: dt.date | None = None, store: bool = True
+) -> YearResult:
+    """Every indicator for every school of the district and for the district (pooled).
+
+    With `store`, the result replaces the year's official values in one transaction.
+    """
+    result = _compute(year, as_of, district)
+    if store:
+        _store(district, result)
+    return result
+
+
+def compute_region(year: int, as_of: dt.date | None = None) -> YearResult:
+    """Every school of every district, pooled over all of them, against the default targets."""
+    return _compute(year, as_of, None)
+
+
+@transaction.atomic
+def _store(district: District, result: YearResult) -> MonitoringYear:
+    monitoring_year, _ = MonitoringYear.objects.select_for_update().get_or_create(
+        district=district, year=result.year, defaults={"reference_date": result.reference_date}
+    )
+    monitoring_year.reference_date = result.reference_date
+    monitoring_year.computed_at = timezone.now()
+    monitoring_year.save(update_fields=["reference_date", "computed_at"])
+    monitoring_year.values.all().delete()
+    rows = [(None, result.district)] + [(s.school, s.results) for s in result.schools]
+    IndicatorValue.objects.bulk_create(
+        IndicatorValue(
+            monitoring_year=monitoring_year,
+            school=school,
+            indicator=r.indicator,
+            numerator=r.numerator,
+            denominator=r.denominator,
+            value=r.value,
+            status=r.status,
+            target=r.target,
+        )
+        for school, results in rows
+        for r in results.values()
+    )
+    return monitoring_year
+
+
+def _target_value(indicator: Indicator, value) -> Decimal:
+    try:
+        target = Decimal(str(value).replace(",", ".").strip())
+    except InvalidOperation:
+        raise ValidationError(f"Целевое значение «{value}» — не число.") from None
+    if not target.is_finite() or target < 0:
+        raise ValidationError("Целевое значение должно быть неотрицательным числом.")
+    if indicator.kind == Indicator.Kind.SHARE and target > MAX_SHARE_TARGET:
+        raise ValidationError("Целевое значение доли не может быть больше 100 %.")
+    if target != target.quantize(Decimal("0.1")):
+        raise ValidationError("Целевое значение задаётся с точностью до десятых.")
+    if indicator.kind == Indicator.Kind.COUNT and target != target.to_integral_value():
+        raise ValidationError("Целевое значение количества должно быть целым числом.")
+    return target.quantize(Decimal("0.1"))
+
+
+@transaction.atomic
+def set_target(
+    *, district: District, year: int, indicator: Indicator, value, user
+) -> Target | None:
+    """Sets the district's target for the year, records who changed it, and re-colours the
+    year's stored values (a status depends only on numerator, denominator and target).
+
+    Returns the Target, or None when the value equals the one in force (nothing changes).
+    """
+    if indicator.informational:
+        raise ValidationError(
+            f"Показатель «{indicator.short_name}» информационный: целевое значение не задаётся."
+        )
+    new_value = _target_value(indicator, value)
+    target = (
+        Target.objects.select_for_update()
+        .filter(district=district, year=year, indicator=indicator)
+        .first()
+    )
+    old_value = target.value if target else indicator.default_target
+    if old_value == new_value:
+        return None
+    if target is None:
+        target = Target(district=district, year=year, indicator=indicator, value=new_value)
+    target.value = new_value
+    target.full_clean()
+    target.save()
+    TargetChange.objects.create(
+        district=district,
+        year=year,
+        indicator=indicator,
+        old_value=old_value,
+        new_value=new_value,
+        user=user,
+    )
+    stored = list(
+        IndicatorValue.objects.filter(
+            monitoring_year__district=district, monitoring_year__year=year, indicator=indicator
+        )
+    )
+    for stored_value in stored:
+        stored_value.target = new_value
+        if stored_value.status != Status.NOT_APPLICABLE:
+            stored_value.status = status_of(
+                indicator, stored_value.numerator, stored_value.denominator, new_value
+            )
+    IndicatorValue.objects.bulk_update(stored, ["target", "status"])
+    return target
+
+
+def monitoring_year_update(
+    monitoring_year: MonitoringYear,
+    *,
+    basis_number: str,
+    basis_date: dt.date | None,
+    basis_body: str,
+) -> MonitoringYear:
+    """Edits the basis of a year's monitoring (the order it was carried out under)."""
+    monitoring_year.basis_number = basis_number
+    monitoring_year.basis_date = basis_date
+    monitoring_year.basis_body = basis_body
+    monitoring_year.full_clean()
+    monitoring_year.save(update_fields=["basis_number", "basis_date", "basis_body"])
+    return monitoring_year

@@ -1,0 +1,135 @@
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from monitoring.models import Indicator, Status
+from tests import factories
+from tests.monitoring.factories import MonitoringYearFactory, stored_value
+
+
+@pytest.fixture
+def diag():
+    return Indicator.objects.get(code="DIAG")
+
+
+@pytest.fixture
+def year_2024(district, school, other_school, diag):
+    """2024: school S-A red at 1 of 8 (12,5 %), S-B green at 9 of 10, the district 10 of 18."""
+    my = MonitoringYearFactory(district=district, year=2024)
+    stored_value(my, None, diag, 10, 18, Status.RED)
+    stored_value(my, school, diag, 1, 8, Status.RED)
+    stored_value(my, other_school, diag, 9, 10, Status.GREEN)
+    return my
+
+
+def _url(year=2024, **query):
+    url = reverse("monitoring:overview", args=[year])
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+def _row_names(content: str, codes) -> list[str]:
+    positions = {code: content.index(f"/schools/{code}/") for code in codes}
+    return sorted(codes, key=positions.get)
+
+
+@pytest.mark.parametrize("role", ["methodologist", "head"])
+def test_district_staff_see_the_coloured_overview(request, client_for, year_2024, role):
+    response = client_for(request.getfixturevalue(role)).get(_url())
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert '<td class="status-red" title="1 из 8">12,5\u00a0%</td>' in content
+    assert '<td class="status-green" title="9 из 10">90,0\u00a0%</td>' in content
+    # The district row comes first, before any school.
+    assert content.index("55,6\u00a0%") < content.index("12,5\u00a0%")
+    assert "приказ № 01-02/115 от 12.05.2025" in content
+    assert "Дата среза: 31.08.2025" in content
+
+
+def test_bare_address_shows_the_latest_year_on_record(client_for, methodologist, year_2024, diag):
+    MonitoringYearFactory(district=year_2024.district, year=2023)
+
+    response = client_for(methodologist).get(reverse("monitoring:overview"))
+
+    assert response.context["year"] == 2024
+    assert "за 2024/2025 учебный год" in response.content.decode()
+
+
+def test_sorting_by_a_column_orders_schools_and_keeps_the_district_first(
+    client_for, methodologist, year_2024
+):
+    client = client_for(methodologist)
+
+    ascending = client.get(_url(sort="DIAG", order="asc")).content.decode()
+    descending = client.get(_url(sort="DIAG", order="desc")).content.decode()
+
+    assert _row_names(ascending, ["S-A", "S-B"]) == ["S-A", "S-B"]
+    assert _row_names(descending, ["S-A", "S-B"]) == ["S-B", "S-A"]
+    assert descending.index('class="district-row"') < descending.index("/schools/S-B/")
+
+
+def test_group_filter_keeps_only_that_groups_columns(client_for, methodologist, year_2024, diag):
+    response = client_for(methodologist).get(_url(group=diag.group))
+
+    codes = {c["indicator"].code for c in response.context["columns"]}
+    assert "DIAG" in codes
+    assert codes == set(Indicator.objects.filter(group=diag.group).values_list("code", flat=True))
+
+
+def test_change_since_previous_year(client_for, methodologist, year_2024, school, diag):
+    my_2023 = MonitoringYearFactory(district=year_2024.district, year=2023)
+    stored_value(my_2023, school, diag, 1, 10, Status.RED)  # 10,0 % → 12,5 %
+
+    content = client_for(methodologist).get(_url(delta=1)).content.decode()
+
+    assert '<small class="d-block delta-better">+2,5\u00a0п.п.</small>' in content
+
+
+def test_count_indicator_is_shown_as_an_integer(client_for, methodologist, year_2024, school):
+    vacancy = Indicator.objects.get(code="VACANCY")
+    stored_value(
+        year_2024, school, vacancy, 3, None, Status.RED, value=Decimal(3), target=Decimal(0)
+    )
+
+    content = client_for(methodologist).get(_url()).content.decode()
+
+    assert '<td class="status-red" title="">3</td>' in content
+
+
+def test_query_count_does_not_grow_with_schools(
+    client_for, methodologist, year_2024, diag, django_assert_num_queries
+):
+    client = client_for(methodologist)
+    client.get(_url())
+    with django_assert_num_queries(9):
+        client.get(_url(delta=1))
+    for _ in range(5):
+        stored_value(year_2024, factories.SchoolFactory(district=year_2024.district), diag, 1, 2,
+                     Status.RED)
+    with django_assert_num_queries(9):
+        client.get(_url(delta=1))
+
+
+def test_school_admin_and_outsiders_get_404(client_for, school_admin, year_2024):
+    assert client_for(school_admin).get(_url()).status_code == 404
+    outsider = factories.UserFactory()
+    assert client_for(outsider).get(_url()).status_code == 404
+
+
+def test_methodologist_of_another_district_sees_only_their_own(client_for, year_2024):
+    other = factories.DistrictFactory(code="OT", name="Другой район")
+    user = factories.UserFactory()
+    factories.RoleGrantFactory(user=user, role="methodologist", district=other)
+
+    response = client_for(user).get(_url())
+
+    assert response.context["district"] == other
+    assert "12,5" not in response.content.decode()
+
+
+def test_anonymous_is_sent_to_login(client, year_2024):
+    response = client.get(_url())
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
