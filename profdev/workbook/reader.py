@@ -116,7 +116,7 @@ def read_workbook(data: bytes) -> ReadResult:
             )
         found[sheet.name] = _sheet_data(sheet, order, cells, errors, warnings)
     if REQUIRED_SHEET.name not in found:
-        errors.append(file_issue(f"в книге нет листа «{REQUIRED_SHEET.name}»"))
+        raise UnreadableWorkbook(f"в книге нет листа «{REQUIRED_SHEET.name}»")
     sheets = sorted(found.values(), key=lambda s: s.order)
     return ReadResult(sheets, errors, warnings)
 
