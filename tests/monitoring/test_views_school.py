@@ -1,0 +1,143 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from monitoring.models import Indicator, Status
+from tests import factories
+from tests.monitoring.conftest import teacher
+from tests.monitoring.factories import MonitoringYearFactory, stored_value
+
+
+@pytest.fixture
+def stored(district, school, other_school):
+    """2023 and 2024 on record; DIAG at S-A: 2 of 4 in 2023, 1 of 3 in 2024."""
+    diag = Indicator.objects.get(code="DIAG")
+    my_2023 = MonitoringYearFactory(district=district, year=2023)
+    my_2024 = MonitoringYearFactory(district=district, year=2024)
+    stored_value(my_2023, school, diag, 2, 4, Status.RED)
+    stored_value(my_2024, school, diag, 1, 3, Status.RED)
+    stored_value(my_2024, None, diag, 5, 10, Status.RED)
+    stored_value(my_2024, other_school, diag, 4, 7, Status.RED)
+    return my_2024
+
+
+@pytest.fixture
+def staff(school, other_school):
+    """At S-A: one teacher diagnosed in 2024/2025, two not; at S-B: one not diagnosed."""
+    diagnosed = teacher(school, last_name="Алексеева")
+    factories.DiagnosticFactory(person=diagnosed, date=dt.date(2024, 10, 1))
+    return {
+        "diagnosed": diagnosed,
+        "missing": [teacher(school, last_name="Борисова"), teacher(school, last_name="Волкова")],
+        "elsewhere": teacher(other_school, last_name="Григорьева"),
+    }
+
+
+def _url(code="S-A", year=2024):
+    return reverse("monitoring:school", args=[year, code])
+
+
+def _diag_people(response):
+    item = next(i for i in response.context["people"] if i["indicator"].code == "DIAG")
+    return [p["name"] for p in item["people"]]
+
+
+@pytest.mark.parametrize("role", ["methodologist", "head", "school_admin"])
+def test_school_page_shows_values_targets_district_and_trend(request, client_for, stored, role):
+    response = client_for(request.getfixturevalue(role)).get(_url())
+
+    assert response.status_code == 200
+    diag = next(r for r in response.context["rows"] if r["indicator"].code == "DIAG")
+    assert diag["school"]["text"] == "33,3\u00a0%"
+    assert diag["school"]["cls"] == "status-red"
+    assert diag["district"]["text"] == "50,0\u00a0%"
+    assert diag["target_text"] == "80,0\u00a0%"
+    assert [(t["label"], t["text"]) for t in diag["trend"]] == [
+        ("2023/2024", "50,0\u00a0%"),
+        ("2024/2025", "33,3\u00a0%"),
+    ]
+    assert "1 из 3" in response.content.decode()
+
+
+def test_named_people_missing_from_the_numerator_link_to_their_cards(
+    client_for, methodologist, stored, staff
+):
+    response = client_for(methodologist).get(_url())
+
+    names = _diag_people(response)
+    assert names == [p.full_name for p in staff["missing"]]
+    content = response.content.decode()
+    for person in staff["missing"]:
+        assert reverse("person_card", args=[person.pk]) in content
+    assert staff["diagnosed"].full_name not in names
+
+
+def test_no_names_for_sensitive_results(client_for, methodologist, stored, staff):
+    response = client_for(methodologist).get(_url())
+
+    shown = {i["indicator"].code for i in response.context["people"]}
+    assert shown.isdisjoint({"DEFICIT", "BURNOUT_HIGH", "YOUNG", "PENSION", "PARTTIME"})
+
+
+def test_school_admin_gets_404_for_another_school(client_for, school_admin, stored):
+    assert client_for(school_admin).get(_url("S-B")).status_code == 404
+    assert client_for(school_admin).get(_url("S-B") + "export.xlsx").status_code == 404
+
+
+def test_outsider_and_anonymous(client, client_for, stored):
+    assert client.get(_url()).status_code == 302
+    assert client_for(factories.UserFactory()).get(_url()).status_code == 404
+
+
+def test_bare_school_address_opens_the_latest_year(client_for, school_admin, stored):
+    response = client_for(school_admin).get(reverse("monitoring:school", args=["S-A"]))
+
+    assert response.context["year"] == 2024
+
+
+def test_query_count_is_fixed(
+    client_for, methodologist, school, stored, staff, django_assert_num_queries
+):
+    client = client_for(methodologist)
+    client.get(_url())
+    # Request overhead (6), school, district, years, catalogue, values, and one query per
+    # indicator with named people in the school's scope (15): none grows with the staff.
+    with django_assert_num_queries(26):
+        client.get(_url())
+    for _ in range(3):
+        teacher(school)
+    with django_assert_num_queries(26):
+        client.get(_url())
+
+
+@pytest.mark.parametrize("role", ["methodologist", "head"])
+def test_indicator_page_has_every_school_and_the_trend(request, client_for, stored, role):
+    url = reverse("monitoring:indicator", args=[2024, "DIAG"])
+
+    response = client_for(request.getfixturevalue(role)).get(url)
+
+    assert response.status_code == 200
+    chart = response.context["chart"]
+    assert chart["values"] == [33.3, 57.1]
+    assert chart["target"] == 80.0
+    assert response.context["trend_chart"]["values"] == [None, 50.0]
+    content = response.content.decode()
+    assert 'id="chart-by-school" type="application/json"' in content
+    assert "style=" not in content
+
+
+def test_indicator_page_is_for_district_staff_only(client_for, school_admin, stored):
+    url = reverse("monitoring:indicator", args=[2024, "DIAG"])
+    assert client_for(school_admin).get(url).status_code == 404
+
+
+def test_indicator_page_query_count(client_for, methodologist, stored, django_assert_num_queries):
+    url = reverse("monitoring:indicator", args=[2024, "DIAG"])
+    client = client_for(methodologist)
+    client.get(url)
+    with django_assert_num_queries(11):
+        client.get(url)
+    factories.SchoolFactory(district=stored.district)
+    with django_assert_num_queries(11):
+        client.get(url)
