@@ -1,0 +1,32 @@
+"""The shared conformance examples: import district-small.xlsx, compute, compare exactly."""
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+pytest.importorskip("profdev.workbook.importer")
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "examples"
+
+
+@pytest.fixture
+def imported(district):
+    call_command("import_workbook", str(EXAMPLES / "district-small.xlsx"), stdout=StringIO())
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        (["--year", "2024"], "district-small.2024.json"),
+        (["--year", "2023", "--as-of", "2024-05-20"], "district-small.2023-as-of-2024-05-20.json"),
+    ],
+)
+def test_compute_indicators_matches_the_examples(imported, arguments, expected):
+    out = StringIO()
+    call_command("compute_indicators", *arguments, "--no-store", "--format", "json", stdout=out)
+    text = (EXAMPLES / expected).read_text(encoding="utf-8")
+    assert json.loads(out.getvalue()) == json.loads(text)
+    assert out.getvalue().strip() == text.strip()
