@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 
 from profdev.models import CourseCompletion, Person, Provider, School
 from profdev.text import format_snils
+from profdev.workbook import rules
 from profdev.workbook.sheets import (
     PROVIDERS,
     REFERENCE_KEYS,
@@ -52,6 +53,8 @@ def _formatter(column: Column) -> Callable[[Any], Any]:
     if column.choices is not None:
         labels = {value: str(label) for value, label in column.choices.choices}
         return labels.__getitem__
+    if column.parse is rules.yes_no:
+        return lambda value: "да" if value else "нет"
     if column.field == "topics":
         return lambda encoded: "; ".join(
             str(CourseCompletion.Topic(t).label) for t in encoded.split(",") if t
