@@ -189,7 +189,7 @@ def providers_workbook(context: dict) -> bytes:
                 else (provider.licence if provider else ""),
                 row.completions,
                 row.teachers,
-                row.hours,
+                row.total_hours,
                 Cell(_number(row.short_share), SHARE_FORMAT),
                 Cell(_number(row.distance_share), SHARE_FORMAT),
             ]

@@ -31,7 +31,7 @@ class ProviderRow:
     provider: Provider | None  # None: the totals row
     completions: int
     teachers: int
-    hours: int
+    total_hours: int
     short_programmes: int
     distance: int
 
@@ -71,7 +71,7 @@ def district_completions(district: District, start: dt.date, end: dt.date):
 _AGGREGATES = {
     "completions": Count("id"),
     "teachers": Count("person", distinct=True),
-    "hours": Sum("hours"),
+    "total_hours": Sum("hours"),
     "short_programmes": Count("id", filter=Q(hours__range=SHORT_PROGRAMME_HOURS)),
     "distance": Count("id", filter=Q(distance=True)),
 }

@@ -1,0 +1,99 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from profdev.models import Provider
+from tests import factories
+from tests.monitoring.conftest import teacher
+
+
+@pytest.fixture
+def courses(school, other_school):
+    """Two teachers at S-A, one at S-B, one in another district; courses in 2024/2025 and 2022.
+
+    Regional institute: 36 h (A), 72 h with ДОТ (A), 16 h with ДОТ (B) in the year.
+    Unlicensed company: 24 h with ДОТ (B) in the year, 250 h ПП in 2022 (A, three-year window).
+    """
+    regional = factories.ProviderFactory(name="ГАУ ДПО ИРО", kind=Provider.Kind.REGIONAL)
+    company = factories.ProviderFactory(
+        name="ООО «Курсы онлайн»", kind=Provider.Kind.EXTERNAL, licence=""
+    )
+    a, b = teacher(school), teacher(other_school)
+    day = dt.date(2024, 11, 15)
+    factories.CourseFactory(person=a, provider=regional, hours=36, finished_on=day)
+    factories.CourseFactory(
+        person=a, provider=regional, hours=72, distance=True, finished_on=dt.date(2024, 9, 1)
+    )
+    factories.CourseFactory(
+        person=b, provider=regional, hours=16, distance=True, finished_on=dt.date(2025, 8, 31)
+    )
+    factories.CourseFactory(person=b, provider=company, hours=24, distance=True, finished_on=day)
+    factories.CourseFactory(
+        person=a, provider=company, kind="pp", hours=250, finished_on=dt.date(2022, 9, 1)
+    )
+    # Not the district's: another district's teacher, and a course ended before hiring.
+    stranger_school = factories.SchoolFactory(
+        district=factories.DistrictFactory(code="OT", name="Другой район")
+    )
+    factories.CourseFactory(person=teacher(stranger_school), provider=regional, finished_on=day)
+    late = teacher(school, hired_on=dt.date(2025, 1, 10))
+    factories.CourseFactory(person=late, provider=company, finished_on=day)
+    return regional, company
+
+
+def _url(**query):
+    url = reverse("monitoring:providers", args=[2024])
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+def test_providers_of_the_year_hand_computed(client_for, methodologist, courses):
+    regional, company = courses
+
+    response = client_for(methodologist).get(_url())
+
+    assert response.status_code == 200
+    rows = {r.provider: r for r in response.context["rows"]}
+    assert set(rows) == {regional, company}
+    iro = rows[regional]
+    assert (iro.completions, iro.teachers, iro.total_hours) == (3, 2, 124)
+    assert iro.short_share == Decimal("66.7")  # 36 h and 16 h of 3
+    assert iro.distance_share == Decimal("66.7")
+    assert not iro.unlicensed
+    firm = rows[company]
+    assert (firm.completions, firm.teachers, firm.total_hours) == (1, 1, 24)
+    assert firm.unlicensed
+    totals = response.context["totals"]
+    assert (totals.completions, totals.teachers, totals.total_hours) == (4, 2, 148)
+    assert totals.distance_share == Decimal("75.0")
+    assert "нет лицензии" in response.content.decode()
+
+
+def test_three_year_window_adds_earlier_courses(client_for, methodologist, courses):
+    _, company = courses
+
+    response = client_for(methodologist).get(_url(window="3y"))
+
+    firm = next(r for r in response.context["rows"] if r.provider == company)
+    assert (firm.completions, firm.total_hours) == (2, 274)
+    assert response.context["start"] == dt.date(2022, 9, 1)
+
+
+def test_query_count_is_fixed(
+    client_for, methodologist, school, courses, django_assert_num_queries
+):
+    client = client_for(methodologist)
+    client.get(_url())
+    with django_assert_num_queries(11):
+        client.get(_url())
+    newcomer = teacher(factories.SchoolFactory(district=school.district))
+    factories.CourseFactory(person=newcomer, provider=factories.ProviderFactory())
+    with django_assert_num_queries(11):
+        client.get(_url())
+
+
+def test_head_sees_it_school_admin_does_not(client, client_for, head, school_admin, courses):
+    assert client_for(head).get(_url()).status_code == 200
+    assert client_for(school_admin).get(_url()).status_code == 404
+    assert client.get(_url()).status_code in (302, 404)
