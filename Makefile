@@ -35,6 +35,11 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# A synthetic region timed through import, computation and the overview page
+# (BENCH_SCHOOLS, BENCH_STAFF; PostgreSQL when DATABASE_URL is set).
+bench: venv
+	$(PY) bench/run.py
+
 format: venv
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .

@@ -1,0 +1,142 @@
+"""The demo district (`load_demo`): a sequence of small idempotent steps.
+
+Each step returns a one-line Russian summary. A later feature adds its own step (letters,
+measures, certificates) by appending a `DemoStep` to `DEMO_STEPS`. This package is the one
+place that knows every app: it fills them all with demo data through their services.
+"""
+
+import datetime as dt
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+
+from monitoring.models import MonitoringYear
+from monitoring.services import compute_year
+from profdev.demo.generator import district_info, write_region
+from profdev.models import District, Organisation, RoleGrant, School
+from profdev.roles import grant_role
+from profdev.workbook.importer import import_workbook
+
+DEMO_DISTRICT = "ZR"
+# One password for every demo user, printed by `load_demo` and shown in the README.
+DEMO_PASSWORD = "demo-parol-2025"
+DEMO_REGION = {"schools": 12, "staff": 400, "seed": 2025, "districts": (DEMO_DISTRICT,)}
+DEMO_MONITORING_YEARS = (2023, 2024)
+
+Role = RoleGrant.Role
+
+
+class DemoError(Exception):
+    """The demo could not be loaded (e.g. the database holds conflicting records)."""
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    title: str
+    run: Callable[[], str]
+
+
+def demo_district() -> District:
+    return District.objects.get(code=DEMO_DISTRICT)
+
+
+def load_district() -> str:
+    info = district_info(DEMO_DISTRICT)
+    district, created = District.objects.update_or_create(
+        code=DEMO_DISTRICT, defaults={"name": info["name"]}
+    )
+    Organisation.objects.update_or_create(district=district, defaults=info["organisation"])
+    return f"«{district.name}» ({district.code}) {'создан' if created else 'уже был'}"
+
+
+def load_workbook() -> str:
+    """Generate the demo workbook and import it; a second run finds every row unchanged."""
+    buffer = io.BytesIO()
+    write_region(buffer, **DEMO_REGION)
+    buffer.seek(0)
+    analysis = import_workbook(buffer)
+    if analysis.errors:
+        raise DemoError(
+            "Демонстрационная книга не загружена:\n" + "\n".join(map(str, analysis.errors))
+        )
+    totals = {
+        label: sum(getattr(c, field) for c in analysis.counts.values())
+        for label, field in (
+            ("создано", "created"),
+            ("изменено", "updated"),
+            ("без изменений", "unchanged"),
+        )
+    }
+    return "записей " + ", ".join(f"{label} {n}" for label, n in totals.items())
+
+
+def load_users() -> str:
+    """Demo users with the demo password; a user who already exists keeps their password."""
+    district = demo_district()
+    accounts = [
+        ("metodist", Role.METHODOLOGIST),
+        ("nachalnik", Role.HEAD),
+        ("admin", Role.ADMIN),
+    ] + [
+        (f"ou-{code}", Role.SCHOOL_ADMIN)
+        for code in School.objects.filter(district=district).values_list("code", flat=True)
+    ]
+    existing = set(
+        get_user_model()
+        .objects.filter(username__in=[u for u, _ in accounts])
+        .values_list("username", flat=True)
+    )
+    for username, role in accounts:
+        grant_role(
+            username=username,
+            role=role,
+            school_code=username.removeprefix("ou-") if role == Role.SCHOOL_ADMIN else None,
+            district_code=district.code if role in (Role.METHODOLOGIST, Role.HEAD) else None,
+            password=None if username in existing else DEMO_PASSWORD,
+        )
+    created = len(accounts) - len(existing)
+    return (
+        f"metodist, nachalnik, admin и {len(accounts) - 3} администраторов ОО (ou-<код ОО>): "
+        f"создано {created}, уже были {len(existing)}"
+    )
+
+
+def load_monitoring() -> str:
+    """The monitoring years with their basis (the order), each computed once."""
+    district = demo_district()
+    order = district_info(DEMO_DISTRICT)["monitoring_order"]
+    body = district.organisation.name
+    done = []
+    for year in DEMO_MONITORING_YEARS:
+        monitoring_year, _ = MonitoringYear.objects.get_or_create(
+            district=district,
+            year=year,
+            defaults={
+                "reference_date": dt.date(year + 1, 8, 31),
+                "basis_number": order["numbers"][str(year)],
+                "basis_date": dt.date.fromisoformat(order["dates"][str(year)]),
+                "basis_body": body,
+            },
+        )
+        if monitoring_year.computed_at is None:
+            compute_year(district, year)
+            done.append(f"{monitoring_year.label} рассчитан")
+        else:
+            done.append(f"{monitoring_year.label} уже рассчитан")
+    return f"приказ «{order['title']}»; " + "; ".join(done)
+
+
+DEMO_STEPS: list[DemoStep] = [
+    DemoStep("Муниципалитет и реквизиты", load_district),
+    DemoStep("Книга ОО и педагогов", load_workbook),
+    DemoStep("Пользователи", load_users),
+    DemoStep("Мониторинг", load_monitoring),
+]
+
+
+def load_demo(report: Callable[[str], None]) -> None:
+    """Run every step in order, reporting each; raises DemoError."""
+    for step in DEMO_STEPS:
+        report(f"{step.title}: {step.run()}")
