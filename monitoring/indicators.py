@@ -79,16 +79,21 @@ class Period:
     @classmethod
     def of(cls, year: int, as_of: dt.date | None = None) -> "Period":
         period = cls(year, as_of or dt.date(year + 1, 8, 31))
-        if period.reference_date < period.start:
+        if not period.start <= period.reference_date <= period.end:
             raise PeriodError(
-                f"Дата среза {period.reference_date:%d.%m.%Y} раньше начала учебного года "
-                f"{period.start:%d.%m.%Y}."
+                f"Дата среза {period.reference_date:%d.%m.%Y} вне учебного года "
+                f"{year}/{year + 1}: нужна дата с {period.start:%d.%m.%Y} "
+                f"по {period.end:%d.%m.%Y}."
             )
         return period
 
     @property
     def start(self) -> dt.date:
         return dt.date(self.year, 9, 1)
+
+    @property
+    def end(self) -> dt.date:
+        return dt.date(self.year + 1, 8, 31)
 
     @property
     def three_years_start(self) -> dt.date:
