@@ -16,6 +16,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
+
+from profdev.bulk import insert_rows
 from profdev.models import ChangeRecord
 
 SOURCE_WORKBOOK = "workbook"
@@ -49,19 +52,21 @@ def field_changes(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) 
 
 
 def record_changes(changes: Iterable[Change], *, user=None, source: str) -> int:
-    """Store the changes in bulk; returns how many were stored."""
+    """Store the changes in bulk (one timestamp for all); returns how many were stored."""
     user_id = user.pk if user is not None and user.is_authenticated else None
-    rows = [
-        ChangeRecord(
-            person_id=c.person_id,
-            user_id=user_id,
-            source=source,
-            record_type=c.record_type[:100],
-            record_label=c.record_label[:500],
-            action=c.action,
-            changes=c.changes,
+    now = timezone.now()
+    fields = ("person_id", "user_id", "at", "source", "record_type", "record_label")
+    rows = (
+        (
+            c.person_id,
+            user_id,
+            now,
+            source,
+            c.record_type[:100],
+            c.record_label[:500],
+            c.action,
+            c.changes,
         )
         for c in changes
-    ]
-    ChangeRecord.objects.bulk_create(rows, batch_size=1000)
-    return len(rows)
+    )
+    return insert_rows(ChangeRecord, (*fields, "action", "changes"), rows)

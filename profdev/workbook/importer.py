@@ -30,13 +30,16 @@ from django.db import transaction
 from django.db.models import Count, Max, Sum
 
 from profdev import history
+from profdev.bulk import insert_rows
 from profdev.models import (
     ChangeRecord,
     CourseCompletion,
     District,
     Employment,
     Person,
+    Provider,
     RoleGrant,
+    School,
     Vacancy,
 )
 from profdev.scoping import scope_for
@@ -664,16 +667,12 @@ def _model_values(sheet: Sheet, values: Record, ids) -> dict[str, Any]:
 
 def _write(plan: SheetPlan, ids) -> None:
     sheet, model = plan.sheet, plan.sheet.model
-    created = [s for s in plan.steps if s.action == CREATE]
-    objects = model.objects.bulk_create(
-        [model(**_model_values(sheet, s.values, ids)) for s in created], batch_size=BATCH
-    )
-    for step, obj in zip(created, objects, strict=True):
-        step.pk = obj.pk
-    if sheet is SCHOOLS:
-        ids["school"].update({s.values["code"]: s.pk for s in created})
-    elif sheet is PROVIDERS:
-        ids["provider"].update({s.values["name_key"]: s.pk for s in created})
+    created = [_model_values(sheet, s.values, ids) for s in plan.steps if s.action == CREATE]
+    _insert(model, created)
+    if created and sheet is SCHOOLS:
+        ids["school"] = dict(School.objects.values_list("code", "pk"))
+    elif created and sheet is PROVIDERS:
+        ids["provider"] = dict(Provider.objects.values_list("name_key", "pk"))
     updated = [s for s in plan.steps if s.action == UPDATE]
     fields = [f for f in (*plan.fields, *sheet.extra_fields) if f not in sheet.key]
     if updated and fields:
@@ -684,12 +683,21 @@ def _write(plan: SheetPlan, ids) -> None:
         )
 
 
+def _insert(model, records: list[dict[str, Any]]) -> None:
+    """Insert new records; fields absent from the file take the model's defaults."""
+    if not records:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    defaults = {f.attname: f.get_default() for f in fields}
+    names = [f.attname for f in fields]
+    insert_rows(model, names, ([r.get(n, defaults[n]) for n in names] for r in records))
+
+
 def _write_persons(analysis: WorkbookAnalysis, ids) -> None:
-    created = [s for s in analysis.persons if s.action == CREATE]
-    objects = Person.objects.bulk_create([Person(**s.values) for s in created], batch_size=BATCH)
-    for step, obj in zip(created, objects, strict=True):
-        step.pk = obj.pk
-        ids["person"][obj.snils] = obj.pk
+    created = [s.values for s in analysis.persons if s.action == CREATE]
+    _insert(Person, created)
+    if created:
+        ids["person"] = dict(Person.objects.values_list("snils", "pk"))
     updated = [s for s in analysis.persons if s.action == UPDATE]
     if updated:
         Person.objects.bulk_update(

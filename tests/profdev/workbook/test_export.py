@@ -26,8 +26,18 @@ from profdev.workbook.sheets import SHEETS
 from tests import factories
 
 MODELS = [
-    School, Provider, Person, Employment, CourseCompletion, Attestation, ContestParticipation,
-    MentorshipPair, DeficitDiagnostic, DevelopmentRoute, ProfessionalActivity, BurnoutRecord,
+    School,
+    Provider,
+    Person,
+    Employment,
+    CourseCompletion,
+    Attestation,
+    ContestParticipation,
+    MentorshipPair,
+    DeficitDiagnostic,
+    DevelopmentRoute,
+    ProfessionalActivity,
+    BurnoutRecord,
     Vacancy,
 ]
 
@@ -45,8 +55,14 @@ def district_data(school, other_school):
     stranger = factories.EmploymentFactory(school=other_school).person
     provider = factories.ProviderFactory(name="+Плюс «Ёлка»", licence="")
     factories.CourseFactory(
-        person=teacher, provider=provider, form="extramural", distance=True, topics=",digital,low_results,",
-        document_number="@123", pedagogical=False, federal_register=True,
+        person=teacher,
+        provider=provider,
+        form="extramural",
+        distance=True,
+        topics=",digital,low_results,",
+        document_number="@123",
+        pedagogical=False,
+        federal_register=True,
     )
     factories.CourseFactory(person=stranger, kind="pp", hours=300)
     factories.AttestationFactory(person=teacher, order_number="№ 1-о")
@@ -66,7 +82,8 @@ def snapshot() -> dict:
     result = {}
     for model in MODELS:
         names = [
-            f.name + ("__code" if f.name in ("school", "district") else "")
+            f.name
+            + ("__code" if f.name in ("school", "district") else "")
             + ("__snils" if f.name in ("person", "mentor", "mentee") else "")
             + ("__name" if f.name == "provider" else "")
             for f in model._meta.concrete_fields
@@ -114,13 +131,22 @@ def test_exported_cells_are_the_formats_spellings_and_formulas_stay_text(distric
     teacher_course = next(r for r in courses if r[3] == "+Плюс «Ёлка»")
     shown = f"{teacher.snils[:3]}-{teacher.snils[3:6]}-{teacher.snils[6:9]} {teacher.snils[9:]}"
     assert teacher_course == [
-        shown, "ПК", teacher_course[2], "+Плюс «Ёлка»", 36.0, "заочная", "да",
-        dt.date(2024, 11, 15), "@123", "цифровые; ШНОР", "нет", "да",
+        shown,
+        "ПК",
+        teacher_course[2],
+        "+Плюс «Ёлка»",
+        36.0,
+        "заочная",
+        "да",
+        dt.date(2024, 11, 15),
+        "@123",
+        "цифровые; ШНОР",
+        "нет",
+        "да",
     ]
 
 
 def test_export_of_one_school(district_data):
-    teacher, mentee, stranger = district_data
     book = CalamineWorkbook.from_filelike(exported(School.objects.filter(code="S-A")))
     rows = {name: book.get_sheet_by_name(name).to_python()[1:] for name in book.sheet_names}
     assert [r[0] for r in rows["ОО"]] == ["S-A"]
@@ -142,6 +168,8 @@ def test_export_command(district_data, tmp_path):
     out = io.StringIO()
     call_command("export_workbook", str(target), "--school", "S-A", stdout=out)
     assert out.getvalue() == f"Книга записана: {target}\n"
-    assert CalamineWorkbook.from_path(str(target)).get_sheet_by_name("ОО").to_python()[1][0] == "S-A"
-    with pytest.raises(CommandError, match="ОО с кодом «NOPE» нет."):
+    assert (
+        CalamineWorkbook.from_path(str(target)).get_sheet_by_name("ОО").to_python()[1][0] == "S-A"
+    )
+    with pytest.raises(CommandError, match="ОО с кодом «NOPE» нет"):
         call_command("export_workbook", str(target), "--school", "NOPE")
