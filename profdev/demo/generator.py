@@ -257,8 +257,7 @@ class Region:
             first = len(drafts)
             for k, kind in enumerate(school_kinds):
                 spec = kinds[kind]
-                template = _weighted(rng, {i: t["weight"] for i, t in enumerate(spec["kinds"])})
-                template = spec["kinds"][template]
+                template = rng.choices(spec["kinds"], [t["weight"] for t in spec["kinds"]])[0]
                 numbers[kind] += rng.randint(1, 3) if kind != ADDITIONAL else 1
                 names[template["name"]] += 1
                 suffix = f" № {names[template['name']]}" if names[template["name"]] > 1 else ""
@@ -361,6 +360,7 @@ class Region:
         previous = None
         if (
             school.neighbour is not None
+            and self.schools[school.neighbour].kind == school.kind
             and not young
             and rng.random() < 0.05
             and (hired_on - experience_since).days > 730

@@ -43,11 +43,12 @@ def demo_district() -> District:
 
 
 def load_district() -> str:
+    """The district and its office's requisites; requisites edited since are kept."""
     info = district_info(DEMO_DISTRICT)
-    district, created = District.objects.update_or_create(
+    district, created = District.objects.get_or_create(
         code=DEMO_DISTRICT, defaults={"name": info["name"]}
     )
-    Organisation.objects.update_or_create(district=district, defaults=info["organisation"])
+    Organisation.objects.get_or_create(district=district, defaults=info["organisation"])
     return f"«{district.name}» ({district.code}) {'создан' if created else 'уже был'}"
 
 
@@ -76,30 +77,24 @@ def load_users() -> str:
     """Demo users with the demo password; a user who already exists keeps their password."""
     district = demo_district()
     accounts = [
-        ("metodist", Role.METHODOLOGIST),
-        ("nachalnik", Role.HEAD),
-        ("admin", Role.ADMIN),
+        {"username": "metodist", "role": Role.METHODOLOGIST, "district_code": district.code},
+        {"username": "nachalnik", "role": Role.HEAD, "district_code": district.code},
+        {"username": "admin", "role": Role.ADMIN},
     ] + [
-        (f"ou-{code}", Role.SCHOOL_ADMIN)
+        {"username": f"ou-{code}", "role": Role.SCHOOL_ADMIN, "school_code": code}
         for code in School.objects.filter(district=district).values_list("code", flat=True)
     ]
     existing = set(
         get_user_model()
-        .objects.filter(username__in=[u for u, _ in accounts])
+        .objects.filter(username__in=[a["username"] for a in accounts])
         .values_list("username", flat=True)
     )
-    for username, role in accounts:
-        grant_role(
-            username=username,
-            role=role,
-            school_code=username.removeprefix("ou-") if role == Role.SCHOOL_ADMIN else None,
-            district_code=district.code if role in (Role.METHODOLOGIST, Role.HEAD) else None,
-            password=None if username in existing else DEMO_PASSWORD,
-        )
-    created = len(accounts) - len(existing)
+    for account in accounts:
+        new = account["username"] not in existing
+        grant_role(**account, password=DEMO_PASSWORD if new else None)
     return (
         f"metodist, nachalnik, admin и {len(accounts) - 3} администраторов ОО (ou-<код ОО>): "
-        f"создано {created}, уже были {len(existing)}"
+        f"создано {len(accounts) - len(existing)}, уже были {len(existing)}"
     )
 
 

@@ -219,9 +219,16 @@ def test_load_demo_on_an_empty_database_then_again_changes_nothing():
     ]
     assert IndicatorValue.objects.filter(monitoring_year__in=years, school=None).exists()
 
+    # What people changed since the first run stays as they left it.
+    metodist = users.get(username="metodist")
+    metodist.set_password("svoj-parol-2025")
+    metodist.save()
+    models.Organisation.objects.filter(district=district).update(phone="(84455) 9-99-99")
     before = snapshot()
     again = io.StringIO()
     call_command("load_demo", stdout=again)
     assert snapshot() == before
+    assert users.get(username="metodist").check_password("svoj-parol-2025")
+    assert models.Organisation.objects.get(district=district).phone == "(84455) 9-99-99"
     assert "создано 0, изменено 0" in again.getvalue()
     assert "уже рассчитан" in again.getvalue()

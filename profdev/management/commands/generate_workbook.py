@@ -15,7 +15,12 @@ class Command(BaseCommand):
         parser.add_argument("file", help="куда записать .xlsx")
         parser.add_argument("--schools", type=int, default=12, help="число ОО (12)")
         parser.add_argument("--staff", type=int, default=400, help="число работников (400)")
-        parser.add_argument("--districts", type=int, default=1, help="число муниципалитетов (1)")
+        parser.add_argument(
+            "--districts",
+            type=int,
+            default=1,
+            help="число муниципалитетов (1); их коды ZR, OZ, LS… в столбце «Муниципалитет»",
+        )
         parser.add_argument("--years", type=int, default=5, help="учебных лет до 2025/2026 (5)")
         parser.add_argument("--seed", type=int, default=2025, help="зерно генератора (2025)")
 
