@@ -20,7 +20,7 @@ from profdev.roles import grant_role
 from profdev.workbook.importer import import_workbook
 
 DEMO_DISTRICT = "ZR"
-# One password for every demo user, printed by `load_demo` and shown in the README.
+# One password for every demo user, printed by `load_demo`.
 DEMO_PASSWORD = "demo-parol-2025"
 DEMO_REGION = {"schools": 12, "staff": 400, "seed": 2025, "districts": (DEMO_DISTRICT,)}
 DEMO_MONITORING_YEARS = (2023, 2024)
