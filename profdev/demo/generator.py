@@ -406,10 +406,6 @@ class Region:
         for year in self.years:
             yield year, dt.date(year, 9, 1), dt.date(year + 1, 6, 30)
 
-    def _walk(self, sheet: str) -> Iterator[tuple[SchoolPlan, random.Random, list[Member]]]:
-        for school in self.schools:
-            yield school, random.Random(f"{self.seed}/{sheet}/{school.index}"), self.staff(school)
-
     def sheets(self) -> Sheets:
         """Every sheet of the format, in its order, with rows as generators."""
         sheets: Sheets = {
@@ -432,8 +428,10 @@ class Region:
         return sheets
 
     def _per_member(self, sheet: str, rows) -> Iterator[list[Any]]:
-        for school, rng, members in self._walk(sheet):
-            yield from rows(school, rng, members)
+        """A sheet of people's records: school by school, each with its own random stream."""
+        for school in self.schools:
+            rng = random.Random(f"{self.seed}/{sheet}/{school.index}")
+            yield from rows(school, rng, self.staff(school))
 
     # --- sheets -------------------------------------------------------------------------
 
