@@ -94,7 +94,7 @@ class SheetCounts:
         setattr(self, name, getattr(self, name) + 1)
 
 
-@dataclass
+@dataclass(slots=True)
 class Step:
     """One row's change: values are clean, references hold natural keys."""
 
@@ -218,7 +218,7 @@ def state_token() -> str:
 # Analysis -----------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     number: int
     delete: bool
@@ -244,7 +244,7 @@ class _Analyser:
         sheet = data.sheet
         columns = {c.field: c for c in sheet.columns}
         rows, seen = [], {}
-        for number, cells in data.rows:
+        for number, cells in data.read_rows():
             delete = False
             if data.delete_at is not None:
                 raw = _cell(cells, data.delete_at)
@@ -589,12 +589,12 @@ def analyse_workbook(source: Source, user=None) -> WorkbookAnalysis:
         return _failed(file_issue("у пользователя нет прав на загрузку книги"))
     try:
         result = read_workbook(read_bytes(source))
+        token = state_token()
+        analyser = _Analyser(result.sheets, reach)
+        plans, ids = analyser.analyse()
     except UnreadableWorkbook as exc:
         return _failed(exc.issue)
-    token = state_token()
-    analyser = _Analyser(result.sheets, reach)
     analyser.errors.extend(result.errors)
-    plans, ids = analyser.analyse()
     persons_present = tuple(
         f for d in result.sheets if d.sheet is STAFF for f in d.columns if STAFF.column(f).person
     )

@@ -9,6 +9,7 @@ only spaces becomes `None`.
 import io
 import os
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -45,18 +46,6 @@ def file_issue(message: str) -> Issue:
     return Issue(-1, 0, "", "", message)
 
 
-@dataclass
-class SheetData:
-    sheet: Sheet
-    order: int
-    columns: dict[str, int]  # field → index of its cell
-    delete_at: int | None  # index of the `Удалить` cell
-    rows: list[tuple[int, list[Any]]]  # (Excel row number, cells)
-
-    def issue(self, row: int, column: str, message: str) -> Issue:
-        return Issue(self.order, row, self.sheet.name, column, message)
-
-
 class UnreadableWorkbook(Exception):
     def __init__(self, message: str):
         super().__init__(message)
@@ -65,9 +54,67 @@ class UnreadableWorkbook(Exception):
 
 @dataclass
 class ReadResult:
-    sheets: list[SheetData]
+    sheets: list["SheetData"]
     errors: list[Issue]
     warnings: list[str]
+    rows_left: int = 0
+
+
+@dataclass
+class SheetData:
+    """A sheet of the format found in the book. Its cells are loaded by `read_rows` and
+    not kept, so that a large book holds one sheet's raw cells at a time."""
+
+    sheet: Sheet
+    order: int
+    title: str
+    book: CalamineWorkbook
+    result: ReadResult
+    columns: dict[str, int] = field(default_factory=dict)  # field → index of its cell
+    delete_at: int | None = None  # index of the `Удалить` cell
+
+    def issue(self, row: int, column: str, message: str) -> Issue:
+        return Issue(self.order, row, self.sheet.name, column, message)
+
+    def read_rows(self) -> Iterator[tuple[int, list[Any]]]:
+        """Match the header row, then yield (Excel row number, cells) of non-blank rows."""
+        try:
+            cells = self.book.get_sheet_by_name(self.title).to_python(skip_empty_area=False)
+        except Exception:
+            raise UnreadableWorkbook(f"лист «{self.title}» не удаётся прочитать") from None
+        self.result.rows_left -= len(cells)
+        if self.result.rows_left < 0:
+            raise UnreadableWorkbook(
+                f"в книге больше {settings.WORKBOOK_MAX_ROWS} строк: разделите её на части"
+            )
+        self._match_header(cells[0] if cells else [])
+        for number, row in enumerate(cells[1:], start=2):
+            values = [_clean(v) for v in row]
+            if any(v is not None for v in values):
+                yield number, values
+
+    def _match_header(self, header: list[Any]) -> None:
+        sheet = self.sheet
+        by_header = {match_key(c.header): c.field for c in sheet.columns}
+        by_header[match_key(DELETE_HEADER)] = DELETE_HEADER
+        for index, raw in enumerate(header):
+            title = shown(raw) if raw is not None else ""
+            if not title:
+                continue
+            target = by_header.get(match_key(title))
+            if target is None:
+                self.result.warnings.append(
+                    f"лист «{sheet.name}»: столбец «{title}» не входит в формат и пропущен"
+                )
+            elif target in self.columns or (target == DELETE_HEADER and self.delete_at is not None):
+                self.result.errors.append(self.issue(1, title, "столбец повторяется"))
+            elif target == DELETE_HEADER:
+                self.delete_at = index
+            else:
+                self.columns[target] = index
+        for column in sheet.columns:
+            if column.required and column.field not in self.columns:
+                self.result.errors.append(self.issue(1, column.header, "нет обязательного столбца"))
 
 
 def read_bytes(source: Source) -> bytes:
@@ -93,32 +140,21 @@ def read_workbook(data: bytes) -> ReadResult:
     """The format's sheets of an `.xlsx` file's bytes; raises UnreadableWorkbook."""
     book = _open(data)
     by_name = {match_key(s.name): (order, s) for order, s in enumerate(SHEETS)}
-    found: dict[str, SheetData] = {}
-    errors: list[Issue] = []
-    warnings: list[str] = []
-    rows_left = settings.WORKBOOK_MAX_ROWS
+    result = ReadResult([], [], [], settings.WORKBOOK_MAX_ROWS)
+    found: set[str] = set()
     for title in book.sheet_names:
         order, sheet = by_name.get(match_key(title), (None, None))
         if sheet is None:
-            warnings.append(f"лист «{title}» не входит в формат книги и пропущен")
-            continue
-        if sheet.name in found:
-            errors.append(file_issue(f"лист «{sheet.name}» встречается в книге дважды"))
-            continue
-        try:
-            cells = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
-        except Exception:
-            raise UnreadableWorkbook(f"лист «{title}» не удаётся прочитать") from None
-        rows_left -= len(cells)
-        if rows_left < 0:
-            raise UnreadableWorkbook(
-                f"в книге больше {settings.WORKBOOK_MAX_ROWS} строк: разделите её на части"
-            )
-        found[sheet.name] = _sheet_data(sheet, order, cells, errors, warnings)
+            result.warnings.append(f"лист «{title}» не входит в формат книги и пропущен")
+        elif sheet.name in found:
+            result.errors.append(file_issue(f"лист «{sheet.name}» встречается в книге дважды"))
+        else:
+            found.add(sheet.name)
+            result.sheets.append(SheetData(sheet, order, title, book, result))
     if REQUIRED_SHEET.name not in found:
         raise UnreadableWorkbook(f"в книге нет листа «{REQUIRED_SHEET.name}»")
-    sheets = sorted(found.values(), key=lambda s: s.order)
-    return ReadResult(sheets, errors, warnings)
+    result.sheets.sort(key=lambda s: s.order)
+    return result
 
 
 def _open(data: bytes) -> CalamineWorkbook:
@@ -151,36 +187,3 @@ def _clean(value: Any) -> Any:
         value = value.strip()
         return value or None
     return value
-
-
-def _sheet_data(sheet: Sheet, order: int, cells, errors, warnings) -> SheetData:
-    data = SheetData(sheet, order, {}, None, [])
-    header = cells[0] if cells else []
-    by_header = {match_key(c.header): c for c in sheet.columns}
-    for index, raw in enumerate(header):
-        title = shown(raw) if raw is not None else ""
-        if not title:
-            continue
-        key = match_key(title)
-        if key == match_key(DELETE_HEADER):
-            target = DELETE_HEADER
-        elif key in by_header:
-            target = by_header[key].field
-        else:
-            warnings.append(f"лист «{sheet.name}»: столбец «{title}» не входит в формат и пропущен")
-            continue
-        if target in data.columns or (target == DELETE_HEADER and data.delete_at is not None):
-            errors.append(data.issue(1, title, "столбец повторяется"))
-            continue
-        if target == DELETE_HEADER:
-            data.delete_at = index
-        else:
-            data.columns[target] = index
-    for column in sheet.columns:
-        if column.required and column.field not in data.columns:
-            errors.append(data.issue(1, column.header, "нет обязательного столбца"))
-    for number, row in enumerate(cells[1:], start=2):
-        values = [_clean(v) for v in row]
-        if any(v is not None for v in values):
-            data.rows.append((number, values))
-    return data

@@ -207,8 +207,8 @@ def test_headers_and_sheets_are_matched_loosely_unknown_ones_warned(district):
     analysis = import_workbook(xlsx({"ОО": [row], "Черновик": [{"a": 1}]}))
     assert errors(analysis) == []
     assert analysis.warnings == [
-        "лист «ОО»: столбец «Примечание» не входит в формат и пропущен",
         "лист «Черновик» не входит в формат книги и пропущен",
+        "лист «ОО»: столбец «Примечание» не входит в формат и пропущен",
     ]
 
 
