@@ -22,7 +22,9 @@ to what the user may change («Who may change what» in workbook.md).
 """
 
 import hashlib
+import itertools
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -496,7 +498,11 @@ class _Analyser:
             if step.action == DELETE or values["workplace"] != main:
                 continue
             snils = values["person"]
-            start, end = values["hired_on"], values.get("dismissed_on")
+            start = values["hired_on"]
+            if "dismissed_on" in values:
+                end = values["dismissed_on"]
+            else:  # the column is absent: a stored employment keeps its date
+                end = self.stored[STAFF.name].get(step.key, (None, {}))[1].get("dismissed_on")
             periods = [*stored_by_person[snils], *earlier[snils]]
             overlap = rules.find_overlap(start, end, periods)
             if overlap:
@@ -629,7 +635,6 @@ def apply_workbook(analysis: WorkbookAnalysis, user=None) -> WorkbookAnalysis:
     if state_token() != analysis.state_token:
         raise StaleWorkbook
     ids = {ref: dict(keys) for ref, keys in analysis.ids.items()}
-    changes: list[history.Change] = []
     for plan in reversed(analysis.plans):
         pks = [s.pk for s in plan.steps if s.action == DELETE]
         for start in range(0, len(pks), BATCH):
@@ -638,12 +643,11 @@ def apply_workbook(analysis: WorkbookAnalysis, user=None) -> WorkbookAnalysis:
         if plan.sheet is STAFF:
             _write_persons(analysis, ids)
         _write(plan, ids)
-    for step in analysis.persons:
-        if step.action != UNCHANGED:
-            changes.append(_person_change(step, ids))
-    for plan in analysis.plans:
-        if plan.sheet.person_fields:
-            changes.extend(_record_changes(plan, ids))
+    # Streamed into the history table batch by batch: a region's first load is large.
+    changes = itertools.chain(
+        (_person_change(s, ids) for s in analysis.persons if s.action != UNCHANGED),
+        *(_record_changes(plan, ids) for plan in analysis.plans if plan.sheet.person_fields),
+    )
     history.record_changes(changes, user=user, source=history.SOURCE_WORKBOOK)
     analysis.applied = True
     return analysis
@@ -667,8 +671,9 @@ def _model_values(sheet: Sheet, values: Record, ids) -> dict[str, Any]:
 
 def _write(plan: SheetPlan, ids) -> None:
     sheet, model = plan.sheet, plan.sheet.model
-    created = [_model_values(sheet, s.values, ids) for s in plan.steps if s.action == CREATE]
-    _insert(model, created)
+    created = _insert(
+        model, (_model_values(sheet, s.values, ids) for s in plan.steps if s.action == CREATE)
+    )
     if created and sheet is SCHOOLS:
         ids["school"] = dict(School.objects.values_list("code", "pk"))
     elif created and sheet is PROVIDERS:
@@ -683,20 +688,16 @@ def _write(plan: SheetPlan, ids) -> None:
         )
 
 
-def _insert(model, records: list[dict[str, Any]]) -> None:
+def _insert(model, records: Iterable[dict[str, Any]]) -> int:
     """Insert new records; fields absent from the file take the model's defaults."""
-    if not records:
-        return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     defaults = {f.attname: f.get_default() for f in fields}
     names = [f.attname for f in fields]
-    insert_rows(model, names, ([r.get(n, defaults[n]) for n in names] for r in records))
+    return insert_rows(model, names, ([r.get(n, defaults[n]) for n in names] for r in records))
 
 
 def _write_persons(analysis: WorkbookAnalysis, ids) -> None:
-    created = [s.values for s in analysis.persons if s.action == CREATE]
-    _insert(Person, created)
-    if created:
+    if _insert(Person, (s.values for s in analysis.persons if s.action == CREATE)):
         ids["person"] = dict(Person.objects.values_list("snils", "pk"))
     updated = [s for s in analysis.persons if s.action == UPDATE]
     if updated:
@@ -721,10 +722,9 @@ def _person_change(step: Step, ids) -> history.Change:
     )
 
 
-def _record_changes(plan: SheetPlan, ids) -> list[history.Change]:
+def _record_changes(plan: SheetPlan, ids) -> Iterator[history.Change]:
     sheet = plan.sheet
     record_type = str(sheet.model._meta.verbose_name)
-    result = []
     for step in plan.steps:
         if step.action == UNCHANGED:
             continue
@@ -737,16 +737,13 @@ def _record_changes(plan: SheetPlan, ids) -> list[history.Change]:
         label = record_label(sheet, step.key)
         persons = {step.values[f] for f in sheet.person_fields}
         for snils in sorted(persons):
-            result.append(
-                history.Change(
-                    person_id=ids["person"][snils],
-                    record_type=record_type,
-                    record_label=label,
-                    action=step.action,
-                    changes=history.field_changes(old, new),
-                )
+            yield history.Change(
+                person_id=ids["person"][snils],
+                record_type=record_type,
+                record_label=label,
+                action=step.action,
+                changes=history.field_changes(old, new),
             )
-    return result
 
 
 def record_label(sheet: Sheet, key: tuple) -> str:
