@@ -10,6 +10,7 @@ PDF rendered and signed) is one more function in STAGES.
 
 import os
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -175,16 +176,16 @@ def main() -> None:
         str(bench.workdir / "bench.sqlite3") if sqlite else BENCH_DATABASE
     )
     original_name = connection.settings_dict["NAME"]
-    creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     measures = []
     try:
-        for stage in STAGES:
-            measures.extend(stage(bench))
+        creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        try:
+            for stage in STAGES:
+                measures.extend(stage(bench))
+        finally:
+            creation.destroy_test_db(original_name, verbosity=0)
     finally:
-        creation.destroy_test_db(original_name, verbosity=0)
-        for path in bench.workdir.iterdir():
-            path.unlink()
-        bench.workdir.rmdir()
+        shutil.rmtree(bench.workdir)
     print_table(
         f"Синтетический регион: {bench.schools} ОО, {bench.staff} работников, "
         f"{bench.years} учебных лет; БД {connection.vendor}",
