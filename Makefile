@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 DEV_ENV := DJANGO_DEBUG=1
 HOST ?= 127.0.0.1:8000
 
-.PHONY: venv run migrate demo test test-browser lint format bench serve-prod clean
+.PHONY: venv run migrate demo test test-browser lint format bench serve-prod worker load clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,22 @@ lint: venv
 # (BENCH_SCHOOLS, BENCH_STAFF; PostgreSQL when DATABASE_URL is set).
 bench: venv
 	$(PY) bench/run.py
+
+# Production: hashed static files, migrations, then gunicorn (gunicorn.conf.py) against
+# DATABASE_URL; needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS too (docs/deploy.md).
+serve-prod: venv
+	@test -n "$$DATABASE_URL" || { echo "Задайте DATABASE_URL (docs/deploy.md)." >&2; exit 1; }
+	$(PY) manage.py collectstatic --noinput
+	$(PY) manage.py migrate --noinput
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py
+
+# The background worker: runs queued jobs (imports, computations); several may run at once.
+worker: venv
+	$(PY) manage.py db_worker --no-reload
+
+# 50 simulated users for 60 s against gunicorn + PostgreSQL (LOAD_USERS, LOAD_SECONDS).
+load: venv
+	$(PY) bench/load.py
 
 format: venv
 	$(VENV)/bin/ruff check --fix .

@@ -17,4 +17,7 @@ urlpatterns = [
     path("<int:year>/targets/", views.targets, name="targets"),
     path("<int:year>/basis/", views.basis, name="basis"),
     path("<int:year>/compute/", views.compute, name="compute"),
+    path("region/", views.region_overview, name="region"),
+    path("region/<int:year>/", views.region_overview, name="region"),
+    path("region/<int:year>/compute/", views.region_compute, name="region_compute"),
 ]

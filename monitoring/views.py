@@ -16,11 +16,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from monitoring import exports, selectors, services, tables
+from monitoring import exports, region, selectors, services, tables
 from monitoring.forms import BasisForm, ComputeForm, TargetForm
 from monitoring.indicators import Period
+from monitoring.jobs import compute_all_districts, compute_district
 from monitoring.models import BREACH_STATUSES, Indicator, MonitoringYear, TargetChange
 from monitoring.reports import providers_report
+from profdev.jobs import job_url
 from profdev.models import District, School
 from profdev.scoping import scope_for
 
@@ -443,10 +445,62 @@ def compute(request: HttpRequest, year: int) -> HttpResponse:
         _form_errors(request, form)
         return redirect(reverse("monitoring:targets", args=[year]) + _query(request))
     reference_date = form.cleaned_data["reference_date"]
-    services.compute_year(district, year, as_of=reference_date, store=True)
-    messages.success(
-        request,
-        f"Показатели за {year}/{year + 1} на дату среза {reference_date:%d.%m.%Y} рассчитаны "
-        "и сохранены как официальные.",
+    job = compute_district.enqueue(
+        user=request.user,
+        district=district,
+        label=f"{district}, {year}/{year + 1}",
+        district_id=district.pk,
+        year=year,
+        reference_date=reference_date.isoformat(),
     )
-    return redirect(reverse("monitoring:overview", args=[year]) + _query(request))
+    return redirect(job_url(job))
+
+
+def _require_regional(request: HttpRequest) -> None:
+    if not scope_for(request.user).is_regional:
+        raise Http404
+
+
+@login_required
+def region_overview(request: HttpRequest, year: int | None = None) -> HttpResponse:
+    """Districts × indicators for the regional methodologist, the pooled region row first."""
+    _require_regional(request)
+    years = region.region_years()
+    if year is None:
+        year = years[0] if years else _current_academic_year()
+    indicators = list(Indicator.objects.all())
+    districts = list(District.objects.order_by("name"))
+    values = region.region_values(year, districts, indicators)
+    rows = tables.overview_rows("Регион", districts, indicators, values)
+    overview_url = reverse("monitoring:overview", args=[year])
+    for row in rows[1:]:
+        row["url"] = f"{overview_url}?{urlencode({'district': row['school'].code})}"
+    return render(
+        request,
+        "monitoring/region.html",
+        {
+            "year": year,
+            "label": f"{year}/{year + 1}",
+            "computed": bool(values),
+            "header_groups": tables.indicator_groups(indicators),
+            "indicators": indicators,
+            "rows": rows,
+            "legend": tables.STATUS_LABELS.items(),
+            "year_links": [
+                {
+                    "label": f"{y}/{y + 1}",
+                    "url": reverse("monitoring:region", args=[y]),
+                    "active": y == year,
+                }
+                for y in years
+            ],
+        },
+    )
+
+
+@login_required
+@require_POST
+def region_compute(request: HttpRequest, year: int) -> HttpResponse:
+    _require_regional(request)
+    job = compute_all_districts.enqueue(user=request.user, label=f"{year}/{year + 1}", year=year)
+    return redirect(job_url(job))

@@ -666,3 +666,69 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_action_display()} ({self.at:%d.%m.%Y %H:%M})"
+
+
+class Job(models.Model):
+    """A background job (profdev.jobs): who started it, its progress, result or error.
+
+    The task queue row (django-tasks-db) only runs it; this row is what the job page shows.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("в очереди")
+        RUNNING = "running", _("выполняется")
+        DONE = "done", _("готово")
+        FAILED = "failed", _("ошибка")
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    function = models.CharField(_("задача"), max_length=200)  # dotted path of a jobs.JobFunction
+    title = models.CharField(_("название"), max_length=255)
+    arguments = models.JSONField(_("аргументы"), default=dict)
+    key = models.CharField(_("ключ идемпотентности"), max_length=64)
+    upload = models.BinaryField(_("загруженный файл"), null=True, blank=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, verbose_name=_("кто запустил")
+    )
+    district = models.ForeignKey(
+        District,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name=_("муниципалитет"),
+        help_text=_("Пусто — задача уровня региона."),
+    )
+    status = models.CharField(
+        _("состояние"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    done = models.PositiveIntegerField(_("выполнено"), default=0)
+    total = models.PositiveIntegerField(_("всего"), default=0)
+    message = models.CharField(_("этап"), max_length=255, blank=True)
+    result = models.JSONField(_("результат"), null=True, blank=True)
+    error = models.TextField(_("ошибка"), blank=True)
+    task_id = models.CharField(_("задача в очереди"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("создана"), auto_now_add=True)
+    started_at = models.DateTimeField(_("начата"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("признак жизни"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("завершена"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("фоновая задача")
+        verbose_name_plural = _("фоновые задачи")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # Idempotency: one queued or running job per function and arguments.
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=Q(status__in=["queued", "running"]),
+                name="job_one_active_per_key",
+            ),
+            models.CheckConstraint(condition=Q(done__lte=F("total")), name="job_done_le_total"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "profdev",
     "monitoring",
     "recommendations",
@@ -210,6 +212,13 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Background jobs (profdev.jobs): the task queue lives in the database, run by `make worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A running job's worker touches it every JOB_HEARTBEAT_SECONDS; a job silent for
+# JOB_STALE_SECONDS is taken for crashed (its worker died) and may be started again.
+JOB_HEARTBEAT_SECONDS = env_int("PROFDEV_JOB_HEARTBEAT_SECONDS", 10)
+JOB_STALE_SECONDS = env_int("PROFDEV_JOB_STALE_SECONDS", 120)
 
 # Domain settings (indicators.md).
 DEFICIT_SCORE = env_int("PROFDEV_DEFICIT_SCORE", 60)

@@ -12,6 +12,7 @@ from monitoring.models import (
     Target,
     TargetChange,
 )
+from profdev.models import Job
 from tests import factories
 from tests.monitoring.conftest import teacher
 from tests.monitoring.factories import MonitoringYearFactory, stored_value
@@ -109,12 +110,15 @@ def test_compute_now_stores_the_official_values(client_for, methodologist, distr
         reverse("monitoring:compute", args=[2024]), {"reference_date": "20.05.2025"}, follow=True
     )
 
-    assert response.redirect_chain[-1][0] == reverse("monitoring:overview", args=[2024])
+    job = Job.objects.get()
+    assert response.redirect_chain[-1][0] == reverse("job", args=[job.pk])
     year = MonitoringYear.objects.get(district=district, year=2024)
     assert year.reference_date == dt.date(2025, 5, 20)
     diag = IndicatorValue.objects.get(monitoring_year=year, school=school, indicator="DIAG")
     assert (diag.numerator, diag.denominator) == (1, 2)
-    assert "рассчитаны" in response.content.decode()
+    page = response.content.decode()
+    assert "рассчитаны" in page
+    assert reverse("monitoring:overview", args=[2024]) in page
 
 
 def test_compute_rejects_a_date_outside_the_year(client_for, methodologist, district):
