@@ -58,6 +58,7 @@ def school_workspace(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+NARROW_HIDDEN = frozenset({"category", "workplace"})
 STAFF_COLUMNS = (
     ("name", _("ФИО")),
     ("position", _("Должность")),
@@ -102,7 +103,15 @@ def _sort_headers(request: HttpRequest, query: selectors.StaffQuery) -> list[dic
         if current and not query.descending:
             params["desc"] = "on"
         state = ("descending" if query.descending else "ascending") if current else "none"
-        headers.append({"label": label, "href": f"?{urlencode(params, doseq=True)}", "sort": state})
+        headers.append(
+            {
+                "label": label,
+                "href": f"?{urlencode(params, doseq=True)}",
+                "sort": state,
+                # Category and workplace are filters too; narrow screens keep the rest.
+                "narrow_hidden": key in NARROW_HIDDEN,
+            }
+        )
     return headers
 
 

@@ -1,16 +1,17 @@
-// Tabs of the teacher's card: the open tab is kept in the address (#courses, #history…),
-// so reloading the page or following a link returns to it.
+// Tabs of the teacher's card. Every tab gets its Bootstrap instance at once, so the arrow
+// keys move between tabs as soon as the page shows (Bootstrap alone waits for `load`);
+// the open tab is kept in the address (#courses, #history…) for reloads and links.
 (function () {
   "use strict";
-  var tabs = document.querySelectorAll('[data-bs-toggle="tab"]');
   var wanted = window.location.hash.replace("#", "");
-  tabs.forEach(function (button) {
+  document.querySelectorAll('[data-bs-toggle="tab"]').forEach(function (button) {
     var id = button.id.replace("tab-", "");
+    var tab = bootstrap.Tab.getOrCreateInstance(button);
     button.addEventListener("shown.bs.tab", function () {
       history.replaceState(null, "", "#" + id);
     });
     if (id === wanted) {
-      bootstrap.Tab.getOrCreateInstance(button).show();
+      tab.show();
     }
   });
 })();

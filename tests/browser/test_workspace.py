@@ -1,0 +1,146 @@
+"""A school administrator's day in a real browser: log in, staff list, teacher card."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+from profdev.models import RoleGrant
+from tests import factories
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "Проверка-входа-2025"
+AXE = "/static/vendor/axe-core/axe.min.js"
+
+
+def user_of(school, username: str):
+    user = factories.UserFactory(username=username, first_name="Ольга", last_name="Завучева")
+    user.set_password(PASSWORD)
+    user.save()
+    factories.RoleGrantFactory(user=user, role=RoleGrant.Role.SCHOOL_ADMIN, school=school)
+    return user
+
+
+@pytest.fixture
+def district_data(transactional_db):
+    district = factories.DistrictFactory()
+    ours = factories.SchoolFactory(district=district, code="S-A", short_name="МБОУ «Школа № 1»")
+    theirs = factories.SchoolFactory(district=district, code="S-B", short_name="МБОУ «Школа № 2»")
+    teacher = factories.EmploymentFactory(
+        school=ours,
+        position="учитель физики",
+        person=factories.PersonFactory(last_name="Лебедева", first_name="Мария"),
+    ).person
+    factories.CourseFactory(person=teacher, programme="Цифровая школа")
+    factories.DiagnosticFactory(person=teacher, digital=45)
+    for n in range(12):
+        factories.EmploymentFactory(
+            school=ours,
+            position="учитель начальных классов" if n % 2 else "учитель русского языка",
+            hired_on=dt.date(2012 + n % 10, 9, 1),
+        )
+    return {
+        "school": ours,
+        "teacher": teacher,
+        "admin": user_of(ours, "zavuch1"),
+        "other_admin": user_of(theirs, "zavuch2"),
+    }
+
+
+def log_in(page: Page, base: str, username: str) -> None:
+    page.goto(base + reverse("login"))
+    page.get_by_label("Имя пользователя").fill(username)
+    page.get_by_label("Пароль").fill(PASSWORD)
+    page.get_by_role("button", name="Войти").click()
+
+
+def assert_accessible(page: Page, base: str) -> None:
+    """axe-core in the page: no violation of impact serious or critical."""
+    page.add_script_tag(url=base + AXE)  # from our own origin, as the CSP allows
+    result = page.evaluate("async () => await axe.run()")
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], f"{page.url}: " + "; ".join(serious)
+
+
+def csp_violations(page: Page) -> list[str]:
+    messages: list[str] = []
+    page.on(
+        "console",
+        lambda m: messages.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    return messages
+
+
+def test_school_admin_logs_in_finds_a_teacher_and_opens_the_card(
+    browser, live_server, district_data, tmp_path
+):
+    base = live_server.url
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ru-RU")
+    page = context.new_page()
+    blocked = csp_violations(page)
+
+    page.goto(base + reverse("login"))
+    assert_accessible(page, base)
+    log_in(page, base, "zavuch1")
+    school = district_data["school"]
+    expect(page).to_have_url(base + reverse("school_workspace", args=[school.code]))
+    expect(page.get_by_role("heading", level=1)).to_have_text("МБОУ «Школа № 1»")
+    expect(page.get_by_text("Полнота данных за")).to_be_visible()
+    assert_accessible(page, base)
+
+    page.get_by_role("link", name="Список сотрудников").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Сотрудники")
+    expect(page.get_by_text("Найдено: 13")).to_be_visible()
+    assert_accessible(page, base)
+    page.screenshot(path=tmp_path / "staff-1280.png", full_page=True)
+    page.set_viewport_size({"width": 768, "height": 1000})
+    page.screenshot(path=tmp_path / "staff-768.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    # Search with the keyboard only: type, Enter submits the filter form.
+    page.get_by_label("Поиск по ФИО").fill("лебед")
+    page.get_by_label("Поиск по ФИО").press("Enter")
+    expect(page.get_by_text("Найдено: 1")).to_be_visible()
+    teacher = district_data["teacher"]
+    expect(page.get_by_text(teacher.masked_snils)).to_be_visible()
+    page.get_by_role("link", name=teacher.full_name).click()
+
+    expect(page).to_have_url(base + reverse("person_card", args=[teacher.pk]))
+    expect(page.get_by_text(teacher.formatted_snils)).to_be_visible()
+    expect(page.get_by_role("cell", name="Цифровая школа")).to_be_visible()
+    # Tabs work from the keyboard: arrow keys move between them.
+    page.get_by_role("tab", name=re.compile("Курсы")).focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_role("tab", name=re.compile("Аттестация"))).to_have_attribute(
+        "aria-selected", "true"
+    )
+    page.get_by_role("tab", name=re.compile("Диагностика")).click()
+    expect(page.get_by_text("дефицит", exact=True)).to_be_visible()
+    expect(page).to_have_url(re.compile("#diagnostics$"))
+    assert_accessible(page, base)
+
+    page.get_by_role("button", name="Выйти").click()
+    expect(page).to_have_url(re.compile(re.escape(reverse("login"))))
+    assert blocked == []
+    context.close()
+
+
+def test_other_school_admin_cannot_open_the_card(browser, live_server, district_data):
+    base = live_server.url
+    context = browser.new_context()
+    page = context.new_page()
+    log_in(page, base, "zavuch2")
+    expect(page.get_by_role("heading", level=1)).to_have_text("МБОУ «Школа № 2»")
+    teacher = district_data["teacher"]
+    response = page.goto(base + reverse("person_card", args=[teacher.pk]))
+    assert response.status == 404
+    response = page.goto(base + reverse("staff_list", args=[district_data["school"].code]))
+    assert response.status == 404
+    context.close()
