@@ -123,12 +123,13 @@ def test_query_count_does_not_grow_with_rows(
     client_for, school_admin, school, staff, django_assert_num_queries
 ):
     client = client_for(school_admin)
-    # session, user, role grants, school, positions, count, navigation's schools, page,
+    # session, user, role grants, school, positions, count, navigation (2: ours and
+    # monitoring's link), page,
     # and the session saved again (savepoint, update, release)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         get(client, school, status="all")
     factories.EmploymentFactory.create_batch(30, school=school)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         get(client, school, status="all")
 
 
