@@ -1,6 +1,12 @@
 """Benchmark: a synthetic region through the portal's pipeline, each stage timed (`make bench`).
 
     BENCH_SCHOOLS=300 BENCH_STAFF=20000 BENCH_YEARS=5 .venv/bin/python bench/run.py
+    BENCH_SCALE=region DATABASE_URL=postgres://… .venv/bin/python bench/run.py
+
+`BENCH_SCALE=region` is the region preset: 1 000 schools, 60 000 staff, five years, ten
+districts (BENCH_SCHOOLS, BENCH_STAFF, BENCH_YEARS and BENCH_DISTRICTS still override it).
+The workbook is generated in a child process, so the peak memory reported after the import
+is the import's own.
 
 The database is a temporary one: an SQLite file in a temporary directory by default; with
 DATABASE_URL set, a dedicated database `profdev_bench` on that server, dropped at the end.
@@ -8,6 +14,8 @@ A stage is a function `(Bench) -> list[Measure]`; a later stage (letters drafted
 PDF rendered and signed) is one more function in STAGES.
 """
 
+import io
+import multiprocessing
 import os
 import resource
 import shutil
@@ -28,22 +36,28 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from monitoring.models import MonitoringYear  # noqa: E402
 from monitoring.services import compute_year  # noqa: E402
-from profdev.demo.generator import district_info, write_region  # noqa: E402
-from profdev.models import District, RoleGrant  # noqa: E402
+from profdev.demo.generator import district_codes, district_info, write_region  # noqa: E402
+from profdev.models import District, Organisation, RoleGrant  # noqa: E402
 from profdev.roles import grant_role  # noqa: E402
 from profdev.settings import env_int  # noqa: E402
 from profdev.workbook.importer import import_workbook  # noqa: E402
 
-DISTRICT = "ZR"
 LAST_YEAR = 2025
 MONITORING_YEAR = LAST_YEAR - 1  # the last year whose reference date has passed in the data
 BENCH_DATABASE = "profdev_bench"
+SCALES = {
+    "district": {"schools": 300, "staff": 20_000, "years": 5, "districts": 1},
+    "region": {"schools": 1_000, "staff": 60_000, "years": 5, "districts": 10},
+}
+SIGNED_LETTERS = 5  # rendering and signing is timed per letter on a sample
 
 
 @dataclass
@@ -51,6 +65,7 @@ class Bench:
     schools: int
     staff: int
     years: int
+    districts: list[str]
     workdir: Path
     notes: dict = field(default_factory=dict)
 
@@ -77,31 +92,40 @@ def timed(run: Callable[[], object]) -> tuple[object, float]:
     return result, time.perf_counter() - started
 
 
-def peak_rss_mb() -> float:
-    """The process's peak resident memory so far (ru_maxrss is in kilobytes on Linux)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    """Peak resident memory so far (ru_maxrss is in kilobytes on Linux)."""
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def _write_region(bench: Bench) -> int:
+    counts = write_region(
+        bench.workbook,
+        schools=bench.schools,
+        staff=bench.staff,
+        years=bench.years,
+        last_year=LAST_YEAR,
+        districts=bench.districts,
+    )
+    return sum(counts.values())
 
 
 def generate(bench: Bench) -> list[Measure]:
-    counts, seconds = timed(
-        lambda: write_region(
-            bench.workbook,
-            schools=bench.schools,
-            staff=bench.staff,
-            years=bench.years,
-            last_year=LAST_YEAR,
-            districts=(DISTRICT,),
-        )
-    )
-    rows = sum(counts.values())
+    connection.close()  # the child must not share the database connection
+    with multiprocessing.get_context("fork").Pool(1) as child:
+        rows, seconds = timed(lambda: child.apply(_write_region, (bench,)))
     bench.notes["rows"] = rows
     size = bench.workbook.stat().st_size / 2**20
     detail = f"{rows} строк ({rows / seconds:.0f}/с), {decimal(size, 1)} МБ"
-    return [Measure("Генерация книги", seconds, f"{detail}; пик памяти {peak_rss_mb():.0f} МБ")]
+    peak = peak_rss_mb(resource.RUSAGE_CHILDREN)
+    return [Measure("Генерация книги", seconds, f"{detail}; пик памяти {peak:.0f} МБ")]
 
 
 def load(bench: Bench) -> list[Measure]:
-    District.objects.create(code=DISTRICT, name=district_info(DISTRICT)["name"])
+    for code in bench.districts:
+        info = district_info(code)
+        district = District.objects.create(code=code, name=info["name"])
+        if "organisation" in info:
+            Organisation.objects.create(district=district, **info["organisation"])
     analysis, seconds = timed(lambda: import_workbook(str(bench.workbook)))
     if analysis.errors:
         shown = "\n".join(str(e) for e in analysis.errors[:20])
@@ -117,23 +141,23 @@ def load(bench: Bench) -> list[Measure]:
 
 
 def compute(bench: Bench) -> list[Measure]:
-    district = District.objects.get(code=DISTRICT)
+    """The official computation of every district (what the region's job runs)."""
+    districts = list(District.objects.order_by("code"))
     with CaptureQueriesContext(connection) as queries:
-        _, seconds = timed(lambda: compute_year(district, MONITORING_YEAR))
+        _, seconds = timed(lambda: [compute_year(d, MONITORING_YEAR) for d in districts])
     return [
         Measure(
             f"Расчёт показателей {MONITORING_YEAR}/{MONITORING_YEAR + 1}",
             seconds,
-            f"{bench.schools} ОО, {len(queries)} запросов к БД",
+            f"{bench.schools} ОО в {len(districts)} муниципалитетах, {len(queries)} запросов "
+            f"к БД ({len(queries) // len(districts)} на муниципалитет)",
         )
     ]
 
 
-def overview(bench: Bench) -> list[Measure]:
-    grant = grant_role(username="bench-metodist", role=RoleGrant.Role.METHODOLOGIST)
+def _page(title: str, user, url: str) -> list[Measure]:
     client = Client()
-    client.force_login(grant.user)
-    url = reverse("monitoring:overview", args=[MONITORING_YEAR])
+    client.force_login(user)
     measures = []
     for attempt in ("первый запрос", "повторный запрос"):
         with CaptureQueriesContext(connection) as queries:
@@ -142,7 +166,7 @@ def overview(bench: Bench) -> list[Measure]:
             raise SystemExit(f"{url}: ответ {response.status_code}")
         measures.append(
             Measure(
-                f"Сводная страница муниципалитета, {attempt}",
+                f"{title}, {attempt}",
                 seconds,
                 f"{len(response.content) / 1024:.0f} КБ, {len(queries)} запросов к БД",
             )
@@ -150,7 +174,58 @@ def overview(bench: Bench) -> list[Measure]:
     return measures
 
 
-STAGES: list[Callable[[Bench], list[Measure]]] = [generate, load, compute, overview]
+def overview(bench: Bench) -> list[Measure]:
+    methodologist = grant_role(
+        username="bench-metodist",
+        role=RoleGrant.Role.METHODOLOGIST,
+        district_code=bench.districts[0],
+    )
+    regional = grant_role(username="bench-region", role=RoleGrant.Role.REGIONAL_METHODOLOGIST)
+    return _page(
+        "Сводная страница муниципалитета",
+        methodologist.user,
+        reverse("monitoring:overview", args=[MONITORING_YEAR]),
+    ) + _page(
+        "Сводная страница региона",
+        regional.user,
+        reverse("monitoring:region", args=[MONITORING_YEAR]),
+    )
+
+
+def letters(bench: Bench) -> list[Measure]:
+    """Drafting the first district's letters, then rendering and signing a sample of them."""
+    try:
+        from recommendations.drafting import letters_draft
+        from recommendations.services import letter_send, letter_sign
+    except ImportError as error:
+        print(f"Письма не измерены: в модуле писем нет нужных функций ({error}).")
+        return []
+    year = MonitoringYear.objects.get(district__code=bench.districts[0], year=MONITORING_YEAR)
+    report, seconds = timed(lambda: letters_draft(year=year))
+    drafted = len(report.letters)
+    head = grant_role(
+        username="bench-head", role=RoleGrant.Role.HEAD, district_code=year.district.code
+    )
+    call_command("make_dev_certificate", "--user", head.user.username, stdout=io.StringIO())
+    sample = report.letters[:SIGNED_LETTERS]
+    for letter in sample:
+        letter_send(letter=letter, user=head.user)
+    _, signing = timed(lambda: [letter_sign(letter=letter, user=head.user) for letter in sample])
+    return [
+        Measure(
+            "Черновики писем муниципалитета",
+            seconds,
+            f"{drafted} писем ({decimal(drafted / seconds, 1)}/с)",
+        ),
+        Measure(
+            "PDF и подпись одного письма",
+            signing / len(sample),
+            f"среднее по {len(sample)} письмам",
+        ),
+    ]
+
+
+STAGES: list[Callable[[Bench], list[Measure]]] = [generate, load, compute, overview, letters]
 
 
 def print_table(title: str, measures: list[Measure]) -> None:
@@ -164,10 +239,15 @@ def print_table(title: str, measures: list[Measure]) -> None:
 
 def main() -> None:
     setup_test_environment()
+    scale_name = os.environ.get("BENCH_SCALE", "district")
+    if scale_name not in SCALES:
+        raise SystemExit(f"BENCH_SCALE: одно из {', '.join(SCALES)}; задано {scale_name!r}")
+    scale = SCALES[scale_name]
     bench = Bench(
-        schools=env_int("BENCH_SCHOOLS", 300),
-        staff=env_int("BENCH_STAFF", 20_000),
-        years=env_int("BENCH_YEARS", 5),
+        schools=env_int("BENCH_SCHOOLS", scale["schools"]),
+        staff=env_int("BENCH_STAFF", scale["staff"]),
+        years=env_int("BENCH_YEARS", scale["years"]),
+        districts=district_codes(env_int("BENCH_DISTRICTS", scale["districts"])),
         workdir=Path(tempfile.mkdtemp(prefix="profdev-bench-")),
     )
     creation = connection.creation
@@ -187,8 +267,8 @@ def main() -> None:
     finally:
         shutil.rmtree(bench.workdir)
     print_table(
-        f"Синтетический регион: {bench.schools} ОО, {bench.staff} работников, "
-        f"{bench.years} учебных лет; БД {connection.vendor}",
+        f"Синтетический регион: {bench.schools} ОО в {len(bench.districts)} муниципалитетах, "
+        f"{bench.staff} работников, {bench.years} учебных лет; БД {connection.vendor}",
         measures,
     )
 
