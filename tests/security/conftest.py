@@ -1,0 +1,46 @@
+"""A small district for the security tests: the shared example workbook, computed and stored,
+and one user of every role."""
+
+from dataclasses import dataclass
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from monitoring.services import compute_year
+from profdev.models import District, RoleGrant, School
+from profdev.roles import grant_role
+
+EXAMPLE = Path(__file__).resolve().parents[3] / "shared" / "examples" / "district-small.xlsx"
+YEAR = 2024
+Role = RoleGrant.Role
+
+
+@dataclass
+class World:
+    district: District
+    school: School  # administered by `users["school_admin"]`
+    other_school: School  # administered by `users["other_school_admin"]`
+    users: dict  # role name → user (no entry for the anonymous visitor)
+
+
+def load_example(district: District) -> None:
+    call_command("import_workbook", str(EXAMPLE), stdout=StringIO())
+    compute_year(district, YEAR)
+
+
+@pytest.fixture
+def world(district) -> World:
+    load_example(district)
+    school, other_school = School.objects.order_by("code")[:2]
+    grants = {
+        "school_admin": {"role": Role.SCHOOL_ADMIN, "school_code": school.code},
+        "other_school_admin": {"role": Role.SCHOOL_ADMIN, "school_code": other_school.code},
+        "methodologist": {"role": Role.METHODOLOGIST},
+        "head": {"role": Role.HEAD},
+        "regional_methodologist": {"role": Role.REGIONAL_METHODOLOGIST},
+        "admin": {"role": Role.ADMIN},
+    }
+    users = {name: grant_role(username=name, **grant).user for name, grant in grants.items()}
+    return World(district, school, other_school, users)
