@@ -3,8 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from profdev.models import Employment
+from profdev.models import CourseCompletion, Employment, Person
 from profdev.selectors import STAFF_ORDERINGS, StaffQuery
+from profdev.workbook import rules, sheets
 
 ANY = [("", _("все"))]
 
@@ -61,3 +62,222 @@ class StaffFilterForm(forms.Form):
             sort=data.get("sort") or "name",
             descending=data.get("desc", False),
         )
+
+
+# --- data entry ------------------------------------------------------------------------
+#
+# The forms are built from the workbook's sheet specs: each raw value goes through the
+# column's parser and the record through the sheet's row rules, so whatever the importer
+# refuses is refused here, with the same Russian message, next to the field.
+
+DATE_HINT = "ДД.ММ.ГГГГ"
+SNILS = sheets.Column("СНИЛС", "snils", rules.snils, required=True)
+
+
+def _date_text(value) -> str:
+    return f"{value:%d.%m.%Y}" if value else ""
+
+
+class SheetForm(forms.Form):
+    """A row of a workbook sheet as a form; `record` holds the clean values after validation.
+
+    `refs` gives the queryset each reference column chooses from (persons, schools,
+    providers: already limited to the user's scope). Every field is optional for Django;
+    `clean` applies the importer's «обязательное поле не заполнено» itself.
+    """
+
+    required_css_class = "required"
+
+    def __init__(
+        self, data=None, *, columns, refs=None, row_rules=(), normalise=None, initial=None
+    ):
+        self.columns = columns
+        self.row_rules = row_rules
+        self.normalise = normalise
+        super().__init__(data, initial=self._initial(initial or {}))
+        for column in columns:
+            field = self._field(column, (refs or {}).get(column.field))
+            field.required = False
+            if column.required:
+                field.widget.attrs["aria-required"] = "true"
+                field.label = f"{field.label} *"
+            self.fields[column.field] = field
+        self.record: dict = {}
+
+    def _initial(self, record: dict) -> dict:
+        initial = {}
+        for column in self.columns:
+            if column.field not in record:
+                if column.parse is rules.yes_no:  # a new record starts from the defaults
+                    initial[column.field] = column.default
+                continue
+            value = record[column.field]
+            if column.choices is not None:
+                value = column.choices(value).label if value else ""
+            elif column.parse is rules.date_value:
+                value = _date_text(value)
+            elif column.parse is rules.topics:
+                value = [str(CourseCompletion.Topic(t).label) for t in value.split(",") if t]
+            elif column.ref is None and value is None:
+                value = ""
+            initial[column.field] = value
+        return initial
+
+    @staticmethod
+    def _field(column, queryset) -> forms.Field:
+        label = column.header
+        if column.ref is not None:
+            return forms.ModelChoiceField(queryset=queryset, label=label, empty_label="—")
+        if column.choices is not None:
+            options = [("", "—"), *((str(v), str(v)) for v in column.choices.labels)]
+            return forms.CharField(label=label, widget=forms.Select(choices=options))
+        if column.parse is rules.yes_no:
+            return forms.BooleanField(label=label)
+        if column.parse is rules.topics:
+            return forms.MultipleChoiceField(
+                label=label,
+                choices=[(str(v), str(v)) for v in CourseCompletion.Topic.labels],
+                widget=forms.CheckboxSelectMultiple,
+            )
+        if column.parse is rules.date_value:
+            return forms.CharField(
+                label=label,
+                help_text=DATE_HINT,
+                widget=forms.TextInput(attrs={"placeholder": DATE_HINT, "inputmode": "numeric"}),
+            )
+        return forms.CharField(label=label)
+
+    def clean(self):
+        record = {}
+        for column in self.columns:
+            name = column.field
+            if name in self.errors:
+                continue
+            raw = self.cleaned_data.get(name)
+            if column.parse is rules.topics:
+                raw = "; ".join(raw or [])
+            if column.ref is not None or column.parse is rules.yes_no:
+                if raw is None and column.required:
+                    self.add_error(name, rules.REQUIRED)
+                record[name] = raw
+            elif rules.is_blank(raw):
+                if column.required:
+                    self.add_error(name, rules.REQUIRED)
+                else:
+                    record[name] = column.default
+            else:
+                value, message = rules.validate(column.parse, raw)
+                if message:
+                    self.add_error(name, message)
+                else:
+                    record[name] = value
+        self.record = record  # with errors, the values that did parse (for further checks)
+        if self.errors:
+            return self.cleaned_data
+        if self.normalise:
+            self.normalise(record)
+        for rule in self.row_rules:
+            for name, message in rule(record):
+                self.add_error(name if name in self.fields else None, message)
+        return self.cleaned_data
+
+
+class RecordForm(SheetForm):
+    """A record of a person (or an employment) on the teacher's card.
+
+    `fixed` holds the values the page decides (the card's person); the record's natural
+    key must be free, and a main employment must not overlap another (as in the importer).
+    """
+
+    def __init__(self, data=None, *, sheet, fixed, instance=None, refs=None):
+        self.sheet = sheet
+        self.fixed = fixed
+        self.instance = instance
+        columns = tuple(c for c in sheet.columns if c.field not in fixed and not c.person)
+        initial = {c.field: getattr(instance, c.field) for c in columns} if instance else None
+        super().__init__(
+            data,
+            columns=columns,
+            refs=refs,
+            row_rules=sheet.row_rules,
+            normalise=sheet.normalise,
+            initial=initial,
+        )
+
+    def clean(self):
+        super().clean()
+        if self.errors:
+            return self.cleaned_data
+        self.record = {**self.fixed, **self.record}
+        others = self.sheet.model.objects.exclude(pk=self.instance.pk if self.instance else None)
+        if others.filter(**{f: self.record[f] for f in self.sheet.key}).exists():
+            field = next(f for f in self.sheet.key if f in self.fields)
+            self.add_error(field, "такая запись уже есть: совпадают " + self._key_headers())
+        if self.sheet is sheets.STAFF:
+            self._check_overlap(others)
+        return self.cleaned_data
+
+    def _key_headers(self) -> str:
+        return ", ".join(f"«{self.sheet.header_of(f)}»" for f in self.sheet.key_inputs)
+
+    def _check_overlap(self, others) -> None:
+        record = self.record
+        if record["workplace"] != Employment.Workplace.MAIN:
+            return
+        periods = [
+            (e.hired_on, e.dismissed_on, f"ОО «{e.school.short_name}»")
+            for e in others.filter(
+                person=record["person"], workplace=Employment.Workplace.MAIN
+            ).select_related("school")
+        ]
+        overlap = rules.find_overlap(record["hired_on"], record["dismissed_on"], periods)
+        if overlap:
+            self.add_error("hired_on", rules.overlap_message(*overlap))
+
+
+PERSON_COLUMNS = tuple(c for c in sheets.STAFF.columns if c.person)
+
+
+class PersonForm(SheetForm):
+    """A person's own fields; `version` is the one the form was opened with (optimistic lock)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, data=None, *, instance: Person):
+        self.instance = instance
+        columns = (SNILS, *PERSON_COLUMNS)
+        initial = {c.field: getattr(instance, c.field) for c in columns}
+        super().__init__(data, columns=columns, initial=initial)
+        self.initial["version"] = instance.version
+
+    def clean(self):
+        super().clean()
+        snils = self.record.get("snils")
+        if snils and Person.objects.filter(snils=snils).exclude(pk=self.instance.pk).exists():
+            self.add_error("snils", "работник с таким СНИЛС уже есть в системе")
+        return self.cleaned_data
+
+
+class TeacherForm(SheetForm):
+    """A new person with their first employment: the sheet «Педагоги» without the stored past."""
+
+    def __init__(self, data=None, *, schools, initial_school=None):
+        columns = tuple(SNILS if c.ref == "person" else c for c in sheets.STAFF.columns)
+        super().__init__(
+            data,
+            columns=columns,
+            refs={"school": schools},
+            row_rules=sheets.STAFF.row_rules,
+            initial={"school": initial_school} if initial_school else None,
+        )
+
+    def clean(self):
+        super().clean()
+        snils = self.record.get("snils")
+        if snils and Person.objects.filter(snils=snils).exists():
+            self.add_error(
+                "snils",
+                "работник с таким СНИЛС уже есть в системе: добавьте ему трудоустройство "
+                "в его карточке или загрузкой книги",
+            )
+        return self.cleaned_data

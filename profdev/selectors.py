@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -225,18 +226,59 @@ class HistoryEntry:
     lines: list[str]
 
 
-def _shown(value) -> str:
-    return "—" if value in (None, "") else str(value)
+RECORD_MODELS = {
+    str(m._meta.verbose_name): m
+    for m in (
+        Person,
+        Employment,
+        CourseCompletion,
+        Attestation,
+        ContestParticipation,
+        MentorshipPair,
+        DeficitDiagnostic,
+        DevelopmentRoute,
+        ProfessionalActivity,
+        BurnoutRecord,
+    )
+}
 
 
-def change_lines(changes) -> list[str]:
-    """`ChangeRecord.changes` as lines: «поле: было → стало» for a pair, else «поле: значение»."""
+def _shown(model, name: str, value) -> str:
+    """A stored value as the card shows it: choice labels, dates ДД.ММ.ГГГГ, да/нет."""
+    if value in (None, ""):
+        return "—"
+    field = _model_field(model, name)
+    if field is not None and field.choices:
+        return str(dict(field.choices).get(value, value))
+    if isinstance(value, bool):
+        return "да" if value else "нет"
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-":
+        try:
+            return f"{dt.date.fromisoformat(value):%d.%m.%Y}"
+        except ValueError:
+            return value
+    return str(value)
+
+
+def _model_field(model, name: str):
+    try:
+        return model._meta.get_field(name) if model else None
+    except FieldDoesNotExist:
+        return None
+
+
+def change_lines(record_type: str, changes) -> list[str]:
+    """`ChangeRecord.changes` ({field: [old, new]}) as lines «поле: было → стало»."""
+    model = RECORD_MODELS.get(record_type)
     lines = []
-    for field, value in (changes or {}).items():
+    for name, value in (changes or {}).items():
+        field = _model_field(model, name)
+        label = str(field.verbose_name) if field is not None else name
         if isinstance(value, list | tuple) and len(value) == 2:
-            lines.append(f"{field}: {_shown(value[0])} → {_shown(value[1])}")
+            old, new = (_shown(model, name, v) for v in value)
+            lines.append(f"{label}: {old} → {new}")
         else:
-            lines.append(f"{field}: {_shown(value)}")
+            lines.append(f"{label}: {_shown(model, name, value)}")
     return lines
 
 
@@ -316,7 +358,7 @@ def person_card(person: Person, *, visible_persons: QuerySet[Person]) -> PersonC
         activities=list(person.activities.all()),
         burnout=list(person.burnout_records.all()),
         history=[
-            HistoryEntry(c, change_lines(c.changes))
+            HistoryEntry(c, change_lines(c.record_type, c.changes))
             for c in person.changes.select_related("user")[:HISTORY_SHOWN]
         ],
     )

@@ -1,18 +1,21 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from profdev import completeness, selectors
+from profdev import completeness, selectors, services
 from profdev.access_log import log_access
-from profdev.forms import StaffFilterForm
-from profdev.models import AccessLog
+from profdev.forms import PersonForm, RecordForm, StaffFilterForm, TeacherForm
+from profdev.models import AccessLog, Provider
 from profdev.scoping import scope_for
+from profdev.workbook import sheets
 
 STAFF_PAGE_SIZE = 50
 CURRENT_SCHOOL = "profdev_school"  # session key: the school last opened by the user
@@ -126,5 +129,180 @@ def person_card(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "card": selectors.person_card(person, visible_persons=scope.persons()),
             "deficit_score": settings.DEFICIT_SCORE,
+            "editable_school_ids": set(scope.editable_schools().values_list("pk", flat=True)),
+            "may": {
+                kind: {a: may(scope, sheet, a) for a in ("create", "update", "delete")}
+                for kind, sheet in RECORD_SHEETS.items()
+            },
+        },
+    )
+
+
+# --- data entry ----------------------------------------------------------------------
+
+RECORD_SHEETS = {
+    "employments": sheets.STAFF,
+    "courses": sheets.COURSES,
+    "attestations": sheets.ATTESTATIONS,
+    "contests": sheets.CONTESTS,
+    "mentorship": sheets.MENTORSHIP,
+    "diagnostics": sheets.DIAGNOSTICS,
+    "routes": sheets.ROUTES,
+    "activities": sheets.ACTIVITIES,
+    "burnout": sheets.BURNOUT,
+}
+
+
+def may(scope, sheet: sheets.Sheet, action: str) -> bool:
+    """District staff change everything in scope; a school administrator what the workbook
+    lets them change (`workbook.md`, «Who may change what»)."""
+    return scope.is_district_staff or (scope.is_school_admin and action in sheet.admin_actions)
+
+
+def _sheet_or_404(scope, kind: str, action: str) -> sheets.Sheet:
+    sheet = RECORD_SHEETS.get(kind)
+    if sheet is None or not may(scope, sheet, action):
+        raise Http404
+    return sheet
+
+
+def _record_or_404(scope, sheet: sheets.Sheet, person, record_id: int):
+    records = sheet.model.objects.all()
+    if sheet is sheets.MENTORSHIP:
+        records = records.filter(Q(mentor=person) | Q(mentee=person))
+    elif sheet is sheets.STAFF:
+        records = records.filter(person=person, school__in=scope.editable_schools())
+    else:
+        records = records.filter(person=person)
+    return get_object_or_404(records, pk=record_id)
+
+
+def _record_form(request, scope, sheet, person, instance=None) -> RecordForm:
+    persons = scope.persons().order_by("last_name", "first_name", "middle_name")
+    fixed = {} if sheet is sheets.MENTORSHIP else {"person": person}
+    form = RecordForm(
+        request.POST or None,
+        sheet=sheet,
+        fixed=fixed,
+        instance=instance,
+        refs={
+            "school": scope.editable_schools(),
+            "provider": Provider.objects.all(),
+            "mentor": persons,
+            "mentee": persons,
+        },
+    )
+    if sheet is sheets.MENTORSHIP and instance is None:
+        form.initial["mentee"] = person.pk
+    return form
+
+
+def _card_url(person, kind: str) -> str:
+    anchor = "" if kind == "employments" else f"#{kind}"
+    return reverse("person_card", args=[person.pk]) + anchor
+
+
+@login_required
+def record_edit(request: HttpRequest, pk: int, kind: str, record_id: int | None = None):
+    """Add (no `record_id`) or change a record on the teacher's card."""
+    scope = scope_for(request.user)
+    person = scope.person_or_404(pk)
+    sheet = _sheet_or_404(scope, kind, "update" if record_id else "create")
+    instance = _record_or_404(scope, sheet, person, record_id) if record_id else None
+    form = _record_form(request, scope, sheet, person, instance)
+    if request.method == "POST" and form.is_valid():
+        services.record_save(sheet=sheet, record=form.record, instance=instance, user=request.user)
+        messages.success(
+            request, _("Сохранено: %(kind)s.") % {"kind": sheet.model._meta.verbose_name}
+        )
+        return redirect(_card_url(person, kind))
+    return render(
+        request,
+        "profdev/record_form.html",
+        {
+            "person": person,
+            "form": form,
+            "title": f"{'Изменение' if instance else 'Добавление'}: "
+            f"{sheet.model._meta.verbose_name}",
+            "cancel_url": _card_url(person, kind),
+        },
+    )
+
+
+@login_required
+def record_delete(request: HttpRequest, pk: int, kind: str, record_id: int):
+    scope = scope_for(request.user)
+    person = scope.person_or_404(pk)
+    sheet = _sheet_or_404(scope, kind, "delete")
+    instance = _record_or_404(scope, sheet, person, record_id)
+    if request.method == "POST":
+        services.record_delete(sheet=sheet, instance=instance, user=request.user)
+        messages.success(request, _("Удалено: %(record)s.") % {"record": instance})
+        return redirect(_card_url(person, kind))
+    return render(
+        request,
+        "profdev/record_confirm_delete.html",
+        {
+            "person": person,
+            "record": instance,
+            "kind_label": sheet.model._meta.verbose_name,
+            "cancel_url": _card_url(person, kind),
+        },
+    )
+
+
+@login_required
+def person_edit(request: HttpRequest, pk: int):
+    scope = scope_for(request.user)
+    person = scope.person_or_404(pk)
+    if not may(scope, sheets.STAFF, "update"):
+        raise Http404
+    form = PersonForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(
+                person=person,
+                values=form.record,
+                version=form.cleaned_data["version"],
+                user=request.user,
+            )
+        except services.PersonChanged as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Данные работника сохранены."))
+            return redirect("person_card", pk=person.pk)
+    return render(
+        request,
+        "profdev/record_form.html",
+        {
+            "person": person,
+            "form": form,
+            "title": _("Персональные данные"),
+            "cancel_url": reverse("person_card", args=[person.pk]),
+        },
+    )
+
+
+@login_required
+def teacher_add(request: HttpRequest, code: str):
+    scope = scope_for(request.user)
+    school = scope.school_or_404(code)
+    if not may(scope, sheets.STAFF, "create"):
+        raise Http404
+    form = TeacherForm(
+        request.POST or None, schools=scope.editable_schools(), initial_school=school.pk
+    )
+    if request.method == "POST" and form.is_valid():
+        employment = services.teacher_create(record=form.record, user=request.user)
+        messages.success(request, _("Работник добавлен: %(name)s.") % {"name": employment.person})
+        return redirect("person_card", pk=employment.person_id)
+    return render(
+        request,
+        "profdev/record_form.html",
+        {
+            "school": school,
+            "form": form,
+            "title": _("Новый работник"),
+            "cancel_url": reverse("staff_list", args=[school.code]),
         },
     )

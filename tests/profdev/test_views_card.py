@@ -82,29 +82,37 @@ def test_mentorship_both_ways_links_only_to_visible_cards(
     assert reverse("person_card", args=[outside_mentor.pk]) not in html
 
 
-def test_history_shows_who_when_what(client_for, school_admin, teacher):
+def test_history_shows_who_when_what_in_words(client_for, school_admin, teacher):
     editor = factories.UserFactory(username="zavuch", first_name="Нина", last_name="Козлова")
+    change = {"person": teacher, "user": editor, "source": "form"}
     ChangeRecord.objects.create(
-        person=teacher,
-        user=editor,
-        source="форма",
+        **change,
         record_type="работник",
         record_label=teacher.full_name,
         action=ChangeRecord.Action.UPDATE,
-        changes={"фамилия": ["Лебедева", "Лебедева-Орлова"], "отчество": [None, "Ивановна"]},
+        changes={"last_name": ["Лебедева", "Лебедева-Орлова"], "middle_name": [None, "Ивановна"]},
+    )
+    ChangeRecord.objects.create(
+        **change,
+        record_type="пройденная программа",
+        record_label="ПК, Цифровая школа",
+        action=ChangeRecord.Action.UPDATE,
+        changes={"finished_on": ["2024-11-15", "2024-11-20"], "form": ["full_time", "mixed"]},
     )
     html = card(client_for(school_admin), teacher).content.decode()
     assert "Нина Козлова" in html
     assert "фамилия: Лебедева → Лебедева-Орлова" in html
     assert "отчество: — → Ивановна" in html
+    assert "дата окончания: 15.11.2024 → 20.11.2024" in html
+    assert "форма: очная → очно-заочная" in html
 
 
 def test_card_query_count_is_fixed(client_for, school_admin, teacher, django_assert_num_queries):
     client = client_for(school_admin)
-    # session, user, grants, person, access log, employments, 7 record kinds,
+    # session, user, grants, person, access log, editable schools, employments, 7 record kinds,
     # mentorship both ways, history, navigation (ours and monitoring's link: 2),
     # session saved (savepoint, update, release)
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(22):
         card(client, teacher)
 
 

@@ -1,0 +1,132 @@
+"""Writes of the data-entry forms: persons, employments and every record kind.
+
+Each write keeps the history of personal records (`profdev.history`) in the same
+transaction, described the way the workbook importer describes its own changes.
+"""
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Model
+
+from profdev import history
+from profdev.models import ChangeRecord, Employment, Person
+from profdev.workbook import sheets
+from profdev.workbook.importer import record_label
+
+Action = ChangeRecord.Action
+
+
+class PersonChanged(Exception):
+    """The person was saved by someone else since the form was opened."""
+
+    def __init__(self):
+        super().__init__(
+            "Данные работника уже изменил другой пользователь, пока форма была открыта. "
+            "Откройте карточку заново: вы увидите новые данные и сможете внести свои изменения."
+        )
+
+
+def _keyed(sheet: sheets.Sheet, record: dict[str, Any]) -> dict[str, Any]:
+    """The record as the workbook names it: references by their key (СНИЛС, code, name)."""
+    return {
+        name: getattr(value, sheets.REFERENCE_KEYS[column.ref])
+        if (column := sheet.columns_by_field.get(name)) and column.ref and value is not None
+        else value
+        for name, value in record.items()
+    }
+
+
+def _stored(sheet: sheets.Sheet, instance: Model, fields) -> dict[str, Any]:
+    return _keyed(sheet, {f: getattr(instance, f) for f in fields})
+
+
+def _changes(sheet, instance, action, old, new, user) -> None:
+    keyed = new or old
+    label = record_label(sheet, tuple(keyed[f] for f in sheet.key))
+    persons = sorted({getattr(instance, f"{f}_id") for f in sheet.person_fields})
+    history.record_changes(
+        [
+            history.Change(
+                person_id=pk,
+                record_type=str(sheet.model._meta.verbose_name),
+                record_label=label,
+                action=action,
+                changes=history.field_changes(old, new),
+            )
+            for pk in persons
+        ],
+        user=user,
+        source=history.SOURCE_FORM,
+    )
+
+
+@transaction.atomic
+def record_save(*, sheet: sheets.Sheet, record: dict[str, Any], instance=None, user) -> Model:
+    """Create (no `instance`) or update a record from a form's clean values."""
+    old = _stored(sheet, instance, record) if instance else {}
+    instance = instance or sheet.model()
+    for name, value in record.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    instance.save()
+    action = Action.UPDATE if old else Action.CREATE
+    _changes(sheet, instance, action, old, _keyed(sheet, record), user)
+    return instance
+
+
+@transaction.atomic
+def record_delete(*, sheet: sheets.Sheet, instance: Model, user) -> None:
+    fields = [c.field for c in sheet.columns if not c.person]
+    _changes(sheet, instance, Action.DELETE, _stored(sheet, instance, fields), {}, user)
+    instance.delete()
+
+
+@transaction.atomic
+def person_update(*, person: Person, values: dict[str, Any], version: int, user) -> Person:
+    """Save the person's own fields if nobody saved them since `version` was read."""
+    old = {f: getattr(person, f) for f in values}
+    updated = Person.objects.filter(pk=person.pk, version=version).update(
+        **values, version=F("version") + 1
+    )
+    if not updated:
+        raise PersonChanged
+    person.refresh_from_db()
+    history.record_changes(
+        [
+            history.Change(
+                person_id=person.pk,
+                record_type=str(Person._meta.verbose_name),
+                record_label=person.full_name,
+                action=Action.UPDATE,
+                changes=history.field_changes(old, values),
+            )
+        ],
+        user=user,
+        source=history.SOURCE_FORM,
+    )
+    return person
+
+
+@transaction.atomic
+def teacher_create(*, record: dict[str, Any], user) -> Employment:
+    """A new person with their first employment (the form «Новый работник»)."""
+    own = {c.field for c in sheets.STAFF.columns if c.person} | {"snils"}
+    person = Person(**{f: v for f, v in record.items() if f in own})
+    person.full_clean()
+    person.save()
+    history.record_changes(
+        [
+            history.Change(
+                person_id=person.pk,
+                record_type=str(Person._meta.verbose_name),
+                record_label=person.full_name,
+                action=Action.CREATE,
+                changes=history.field_changes({}, {f: record[f] for f in own}),
+            )
+        ],
+        user=user,
+        source=history.SOURCE_FORM,
+    )
+    employment = {f: v for f, v in record.items() if f not in own}
+    return record_save(sheet=sheets.STAFF, record={**employment, "person": person}, user=user)
