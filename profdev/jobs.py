@@ -23,6 +23,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -232,14 +233,9 @@ def run_job(context, job_id: int) -> str:
         return "skipped"
     job = Job.objects.select_related("user", "district").get(pk=job_id)
     function: JobFunction = import_string(job.function)
-    heartbeat = (
-        settings.JOB_HEARTBEAT_SECONDS if _runs_in_worker(context.task_result.backend) else 0
-    )
+    watched = _runs_in_worker(context.task_result.backend)
     try:
-        if heartbeat:
-            with _Heartbeat(job_id, heartbeat):
-                result = function(JobRun(job), **job.arguments)
-        else:
+        with _Heartbeat(job_id, settings.JOB_HEARTBEAT_SECONDS) if watched else nullcontext():
             result = function(JobRun(job), **job.arguments)
     except (JobError, ValidationError) as error:
         details = getattr(error, "details", [])
