@@ -266,11 +266,13 @@ def main() -> None:
             creation.destroy_test_db(original_name, verbosity=0)
     finally:
         shutil.rmtree(bench.workdir)
-    print_table(
-        f"Синтетический регион: {bench.schools} ОО в {len(bench.districts)} муниципалитетах, "
-        f"{bench.staff} работников, {bench.years} учебных лет; БД {connection.vendor}",
-        measures,
-    )
+        if measures:  # what was measured is printed even when a later stage fails
+            print_table(
+                f"Синтетический регион: {bench.schools} ОО в {len(bench.districts)} "
+                f"муниципалитетах, {bench.staff} работников, {bench.years} учебных лет; "
+                f"БД {connection.vendor}",
+                measures,
+            )
 
 
 if __name__ == "__main__":
