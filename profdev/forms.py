@@ -127,6 +127,8 @@ class SheetForm(forms.Form):
     def _field(column, queryset) -> forms.Field:
         label = column.header
         if column.ref is not None:
+            if column.ref == "school":  # the form chooses the school by name, not by code
+                label = Employment._meta.get_field("school").verbose_name
             return forms.ModelChoiceField(queryset=queryset, label=label, empty_label="—")
         if column.choices is not None:
             options = [("", "—"), *((str(v), str(v)) for v in column.choices.labels)]

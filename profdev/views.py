@@ -74,7 +74,8 @@ STAFF_COLUMNS = (
 
 @login_required
 def staff_list(request: HttpRequest, code: str) -> HttpResponse:
-    school = scope_for(request.user).school_or_404(code)
+    scope = scope_for(request.user)
+    school = scope.school_or_404(code)
     today = timezone.localdate()
     form = StaffFilterForm(request.GET, positions=selectors.school_positions(school))
     query = form.staff_query()
@@ -90,6 +91,7 @@ def staff_list(request: HttpRequest, code: str) -> HttpResponse:
             "page": page,
             "page_range": page.paginator.get_elided_page_range(page.number),
             "columns": _sort_headers(request, query),
+            "can_add": may(scope, sheets.STAFF, "create"),
         },
     )
 

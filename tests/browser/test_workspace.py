@@ -114,7 +114,7 @@ def test_school_admin_logs_in_finds_a_teacher_and_opens_the_card(
 
     expect(page).to_have_url(base + reverse("person_card", args=[teacher.pk]))
     expect(page.get_by_text(teacher.formatted_snils)).to_be_visible()
-    expect(page.get_by_role("cell", name="Цифровая школа")).to_be_visible()
+    expect(page.get_by_role("cell", name="Цифровая школа", exact=True)).to_be_visible()
     # Tabs work from the keyboard: arrow keys move between them.
     page.get_by_role("tab", name=re.compile("Курсы")).focus()
     page.keyboard.press("ArrowRight")
@@ -125,9 +125,72 @@ def test_school_admin_logs_in_finds_a_teacher_and_opens_the_card(
     expect(page.get_by_text("дефицит", exact=True)).to_be_visible()
     expect(page).to_have_url(re.compile("#diagnostics$"))
     assert_accessible(page, base)
+    page.set_viewport_size({"width": 768, "height": 1000})
+    page.screenshot(path=tmp_path / "card-768.png", full_page=True)
+    # Nothing sticks out sideways at 768 px: wide tables scroll inside their own box.
+    assert page.evaluate("() => document.documentElement.scrollWidth") == 768
 
+    page.get_by_role("button", name="Меню").click()  # the navigation collapses at 768 px
     page.get_by_role("button", name="Выйти").click()
     expect(page).to_have_url(re.compile(re.escape(reverse("login"))))
+    assert blocked == []
+    context.close()
+
+
+def test_school_admin_adds_a_teacher_with_a_course_through_the_forms(
+    browser, live_server, district_data, tmp_path
+):
+    base = live_server.url
+    factories.ProviderFactory(name="ГАУ ДПО «Институт развития образования»")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ru-RU")
+    page = context.new_page()
+    blocked = csp_violations(page)
+    log_in(page, base, "zavuch1")
+    page.get_by_role("link", name="Сотрудники", exact=True).click()
+    page.get_by_role("link", name="Добавить работника").click()
+    assert_accessible(page, base)
+
+    # A wrong control number is refused next to the field, and nothing is saved.
+    page.get_by_label("СНИЛС *").fill("112-233-445 00")
+    page.get_by_role("button", name="Сохранить").click()
+    expect(page.get_by_text("неверное контрольное число СНИЛС")).to_be_visible()
+    expect(page.get_by_text("Не сохранено: исправьте отмеченные поля.")).to_be_visible()
+    assert_accessible(page, base)
+    page.screenshot(path=tmp_path / "teacher-form-errors.png", full_page=True)
+
+    page.get_by_label("СНИЛС *").fill(factories.next_snils())
+    page.get_by_label("Фамилия *").fill("Новикова")
+    page.get_by_label("Имя *").fill("Дарья")
+    page.get_by_label("Пол *").select_option("ж")
+    page.get_by_label("Дата рождения *").fill("03.04.2001")
+    page.get_by_label("Должность *").fill("учитель английского языка")
+    page.get_by_label("Категория работника *").select_option("педагогический")
+    page.get_by_label("Место работы *").select_option("основное")
+    page.get_by_label("Образование *").select_option("высшее педагогическое")
+    page.get_by_label("Педагогический стаж с *").fill("01.09.2024")
+    page.get_by_label("Дата приема *").fill("01.09.2024")
+    page.get_by_role("button", name="Сохранить").click()
+    expect(page.get_by_text("Работник добавлен: Новикова Дарья.")).to_be_visible()
+
+    page.get_by_role("link", name="Добавить курсы").click()
+    page.get_by_label("Вид программы *").select_option("ПК")
+    page.get_by_label("Программа *").fill("Функциональная грамотность")
+    page.get_by_label("Организация *").select_option(
+        label="ГАУ ДПО «Институт развития образования»"
+    )
+    page.get_by_label("Часы *").fill("36")
+    page.get_by_label("Форма *").select_option("очная")
+    page.get_by_label("Дата окончания *").fill("15.11.2024")
+    page.get_by_label("цифровые").check()
+    page.get_by_role("button", name="Сохранить").click()
+    expect(page.get_by_role("cell", name="Функциональная грамотность", exact=True)).to_be_visible()
+    page.get_by_role("tab", name=re.compile("История изменений")).click()
+    expect(page.get_by_text("часы: — → 36")).to_be_visible()
+
+    page.get_by_role("link", name="Сотрудники", exact=True).click()
+    page.get_by_label("Поиск по ФИО").fill("Новикова")
+    page.get_by_role("button", name="Показать").click()
+    expect(page.get_by_role("link", name="Новикова Дарья")).to_be_visible()
     assert blocked == []
     context.close()
 
