@@ -44,7 +44,8 @@ def academic_year_end(day: dt.date) -> dt.date:
 
 def three_year_window_start(day: dt.date) -> dt.date:
     """Start of W3: three academic years ending with the current one (273-ФЗ ст. 47)."""
-    return academic_year_start(day).replace(year=academic_year_start(day).year - 2)
+    start = academic_year_start(day)
+    return start.replace(year=start.year - 2)
 
 
 def years_before(day: dt.date, years: int) -> dt.date:

@@ -224,8 +224,8 @@ def record_edit(request: HttpRequest, pk: int, kind: str, record_id: int | None 
         {
             "person": person,
             "form": form,
-            "title": f"{'Изменение' if instance else 'Добавление'}: "
-            f"{sheet.model._meta.verbose_name}",
+            "title": (_("Изменение: %(kind)s") if instance else _("Добавление: %(kind)s"))
+            % {"kind": sheet.model._meta.verbose_name},
             "cancel_url": _card_url(person, kind),
         },
     )
