@@ -22,6 +22,7 @@ from monitoring.indicators import Period
 from monitoring.jobs import compute_all_districts, compute_district
 from monitoring.models import BREACH_STATUSES, Indicator, MonitoringYear, TargetChange
 from monitoring.reports import providers_report
+from profdev.audit import log_export
 from profdev.jobs import job_url
 from profdev.models import District, School
 from profdev.scoping import scope_for
@@ -176,6 +177,7 @@ def _aria_sort(sorted_here: bool, descending: bool) -> str:
 @login_required
 def overview_export(request: HttpRequest, year: int) -> HttpResponse:
     context = _overview_table(request, _district(request), year)
+    log_export(request.user, f"мониторинг {context['label']}: {context['district']}, все ОО")
     return _attachment(
         exports.overview_workbook(context), f"monitoring-{context['district'].code}-{year}.xlsx"
     )
@@ -249,6 +251,7 @@ def school(request: HttpRequest, code: str, year: int | None = None) -> HttpResp
 @login_required
 def school_export(request: HttpRequest, year: int, code: str) -> HttpResponse:
     context = _school_page(request, year, code)
+    log_export(request.user, f"мониторинг {context['label']}: ОО", school=context["school"])
     return _attachment(exports.school_workbook(context), f"monitoring-{code}-{year}.xlsx")
 
 
@@ -341,6 +344,7 @@ def providers(request: HttpRequest, year: int) -> HttpResponse:
 @login_required
 def providers_export(request: HttpRequest, year: int) -> HttpResponse:
     context = _providers_context(request, year)
+    log_export(request.user, f"отчёт об организациях ДПО {context['label']}: {context['district']}")
     return _attachment(
         exports.providers_workbook(context),
         f"providers-{context['district'].code}-{year}.xlsx",

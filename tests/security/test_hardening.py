@@ -4,6 +4,7 @@ password length, logout."""
 import datetime as dt
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,9 +19,11 @@ from django.urls import reverse
 
 from profdev.models import RoleGrant
 from profdev.roles import grant_role
+from tests.security.crawl import crawl
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "верный-пароль-2025"
+SCRIPT = re.compile(r"<script\b([^>]*)>", re.IGNORECASE)
 LOCKED = "Вход для этой учётной записи с вашего адреса заблокирован на 15 минут"
 START = dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.UTC)
 
@@ -112,6 +115,23 @@ def test_an_inline_script_runs_only_with_the_nonce_sent_in_the_policy(rf, settin
         "'self'",
         f"'nonce-{nonce}'",
     ]
+
+
+def inline_scripts(page) -> list[str]:
+    """Script tags that would run code written in the page itself (CSP refuses them)."""
+    return [
+        attributes
+        for attributes in SCRIPT.findall(page.text)
+        if 'src="/static/' not in attributes and 'type="application/json"' not in attributes
+    ]
+
+
+@pytest.mark.parametrize("role", ["methodologist", "school_admin"])
+def test_no_page_has_an_inline_script(client, world, role):
+    client.force_login(world.users[role])
+    pages = [p for p in crawl(client, ["/"]) if p.content_type.startswith("text/html")]
+    assert len(pages) >= 5
+    assert not [(p.url, inline_scripts(p)) for p in pages if inline_scripts(p)]
 
 
 def test_pages_carry_the_policy_and_frame_denial(client, world):

@@ -1,0 +1,76 @@
+"""A crawler for the test client: every page a user reaches by following links from a start.
+
+Each path is visited once (with the query string of the first link found to it); logout,
+the admin and static files are left alone, so is anything outside the site.
+"""
+
+import html
+import io
+import re
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import openpyxl
+
+HREF = re.compile(r'href="([^"]*)"')
+SKIPPED = ("/static/", "/admin/", "/logout/")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass
+class Page:
+    url: str
+    status: int
+    content_type: str
+    text: str  # HTML as text, or an .xlsx's cell values one per line
+
+
+def crawl(client, start: Iterable[str], limit: int = 500) -> list[Page]:
+    client.raise_request_exception = False  # a crashing page is a finding: status 500
+    queue = deque(start)
+    seen = {urlsplit(url).path for url in queue}
+    pages = []
+    while queue and len(pages) < limit:
+        url = queue.popleft()
+        response = client.get(url, follow=True)
+        content_type = response.get("Content-Type", "")
+        page = Page(url, response.status_code, content_type, _text(response, content_type))
+        pages.append(page)
+        if not content_type.startswith("text/html"):
+            continue
+        for link in links(page):
+            path = urlsplit(link).path
+            if path not in seen:
+                seen.add(path)
+                queue.append(link)
+    return pages
+
+
+def links(page: Page) -> list[str]:
+    found = []
+    for href in HREF.findall(page.text):
+        url, _ = urldefrag(urljoin(page.url, html.unescape(href)))
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+            continue  # another site, mailto:, data:
+        if parts.path.startswith(SKIPPED):
+            continue
+        found.append(url)
+    return found
+
+
+def _text(response, content_type: str) -> str:
+    if content_type.startswith(XLSX):
+        book = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
+        return "\n".join(
+            str(value)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+            if value is not None
+        )
+    if content_type.startswith(("text/", "application/json")):
+        return response.content.decode()
+    return ""
