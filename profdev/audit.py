@@ -20,13 +20,16 @@ def log_export(
 ) -> AccessLog:
     """Record that `user` (None: a management command) exported `what`."""
     entry = log_access(user=user, action=AccessLog.Action.EXPORT, person=person, school=school)
-    who = user.get_username() if user is not None else f"команда ({getpass.getuser()})"
     logger.info(
         "Выгрузка: %s; кто: %s; ОО: %s; работник: %s; запись журнала %s",
         what,
-        who,
+        who(user),
         school.code if school else "—",
         person.pk if person else "—",
         entry.pk,
     )
     return entry
+
+
+def who(user) -> str:
+    return user.get_username() if user is not None else f"команда ({getpass.getuser()})"

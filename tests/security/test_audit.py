@@ -41,4 +41,3 @@ def test_a_refused_export_is_not_logged(client, world):
     response = client.get(reverse("monitoring:school_export", args=[YEAR, world.school.code]))
     assert response.status_code == 404
     assert not AccessLog.objects.exists()
-
