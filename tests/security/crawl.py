@@ -1,18 +1,21 @@
 """A crawler for the test client: every page a user reaches by following links from a start.
 
-Each path is visited once (with the query string of the first link found to it); logout,
-the admin and static files are left alone, so is anything outside the site.
+Each path is visited once (with the query string of the first link found to it), and a view
+for at most `per_view` different numeric ids (five teachers' cards stand for all of them:
+same template, same code); logout, the admin and static files are left alone, so is
+anything outside the site.
 """
 
 import html
 import io
 import re
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import openpyxl
+from django.urls import Resolver404, resolve
 
 HREF = re.compile(r'href="([^"]*)"')
 SKIPPED = ("/static/", "/admin/", "/logout/")
@@ -27,10 +30,11 @@ class Page:
     text: str  # HTML as text, or an .xlsx's cell values one per line
 
 
-def crawl(client, start: Iterable[str], limit: int = 500) -> list[Page]:
+def crawl(client, start: Iterable[str], limit: int = 500, per_view: int = 5) -> list[Page]:
     client.raise_request_exception = False  # a crashing page is a finding: status 500
     queue = deque(start)
     seen = {urlsplit(url).path for url in queue}
+    per_key = Counter()
     pages = []
     while queue and len(pages) < limit:
         url = queue.popleft()
@@ -42,10 +46,24 @@ def crawl(client, start: Iterable[str], limit: int = 500) -> list[Page]:
             continue
         for link in links(page):
             path = urlsplit(link).path
-            if path not in seen:
-                seen.add(path)
+            if path in seen:
+                continue
+            seen.add(path)
+            key = view_key(path)
+            per_key[key] += 1
+            if per_key[key] <= per_view:
                 queue.append(link)
     return pages
+
+
+def view_key(path: str) -> tuple:
+    """A view with its non-numeric arguments: a school's or an indicator's page is its own
+    page; a teacher's card is one of many."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return (path,)  # a broken link: visited, and answers 404
+    return (match.view_name, *(v for v in match.kwargs.values() if not isinstance(v, int)))
 
 
 def links(page: Page) -> list[str]:
