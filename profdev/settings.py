@@ -216,6 +216,9 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# The portal's public address: letters' QR codes link to their verification page under it.
+PORTAL_URL = os.environ.get("PROFDEV_PORTAL_URL", "http://127.0.0.1:8000")
+
 # Background jobs (profdev.jobs): the task queue lives in the database, run by `make worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # A running job's worker touches it every JOB_HEARTBEAT_SECONDS; a job silent for

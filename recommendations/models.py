@@ -1,0 +1,268 @@
+"""Recommendation rules, targeted letters, their outgoing register and the signers' certificates."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from monitoring.models import Indicator, MonitoringYear, Status
+from profdev.models import District, School
+
+
+class Audience(models.TextChoices):
+    SCHOOL_ADMINISTRATION = "administration", _("Администрации образовательной организации")
+    TEACHERS = "teachers", _("Педагогическим работникам")
+    METHODOLOGICAL_OFFICE = "method_office", _("Методической службе (ИМК)")
+
+
+class RecommendationRule(models.Model):
+    class Trigger(models.TextChoices):
+        RED = "red", _("красный")
+        RED_YELLOW = "red_yellow", _("красный и жёлтый")
+
+    # The catalogue is monitoring's shipped data; the default rules (a migration of this app)
+    # name indicators by code, so the rows must not depend on the catalogue's load order.
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        related_name="recommendation_rules",
+        verbose_name=_("показатель"),
+    )
+    trigger = models.CharField(
+        _("срабатывает при статусе"), max_length=10, choices=Trigger.choices, default=Trigger.RED
+    )
+    audience = models.CharField(_("адресат"), max_length=20, choices=Audience.choices)
+    text = models.TextField(_("текст рекомендации"))
+    active = models.BooleanField(_("действует"), default=True)
+    order = models.PositiveSmallIntegerField(_("порядок"), default=0)
+
+    class Meta:
+        verbose_name = _("правило рекомендаций")
+        verbose_name_plural = _("правила рекомендаций")
+        ordering = ["indicator_id", "order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}: {self.text[:60]}"
+
+    def fires_on(self, status: str | None) -> bool:
+        if status == Status.RED:
+            return True
+        return status == Status.YELLOW and self.trigger == self.Trigger.RED_YELLOW
+
+
+class OutgoingRegister(models.Model):
+    """The office's outgoing register for one calendar year: number format and next number.
+
+    The register is shared with letters sent outside the portal, so the next number is settable.
+    """
+
+    district = models.ForeignKey(
+        District, on_delete=models.CASCADE, verbose_name=_("муниципалитет")
+    )
+    year = models.PositiveSmallIntegerField(_("календарный год"))
+    number_format = models.CharField(
+        _("формат номера"),
+        max_length=50,
+        default="01-14/{n}",
+        help_text=_("{n} заменяется порядковым номером, например 01-14/{n}."),
+    )
+    next_number = models.PositiveIntegerField(_("следующий номер"), default=1)
+
+    class Meta:
+        verbose_name = _("журнал исходящих")
+        verbose_name_plural = _("журналы исходящих")
+        constraints = [
+            models.UniqueConstraint(fields=["district", "year"], name="outgoing_register_unique"),
+            models.CheckConstraint(
+                condition=Q(next_number__gte=1), name="outgoing_register_next_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district}: {self.year}"
+
+    def format_number(self, n: int) -> str:
+        return self.number_format.replace("{n}", str(n))
+
+
+def new_verification_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Letter(models.Model):
+    """A targeted letter to one school (or to every school when `school` is null)."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("черновик")
+        SENT = "sent", _("на подписи")
+        RETURNED = "returned", _("возвращено на доработку")
+        SIGNED = "signed", _("подписано")
+
+    EDITABLE = (State.DRAFT, State.RETURNED)
+    SIGNABLE = (State.DRAFT, State.SENT)
+
+    monitoring_year = models.ForeignKey(
+        MonitoringYear,
+        on_delete=models.PROTECT,
+        related_name="letters",
+        verbose_name=_("мониторинг"),
+    )
+    school = models.ForeignKey(
+        School,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="letters",
+        verbose_name=_("ОО"),
+    )
+    status = models.CharField(
+        _("статус"), max_length=10, choices=State.choices, default=State.DRAFT
+    )
+    title = models.CharField(_("заголовок"), max_length=500)
+    addressee = models.TextField(_("адресат"))
+    body = models.TextField(_("текст"))
+    generated_body = models.TextField(_("сформированный текст"))
+    edited = models.BooleanField(_("изменено методистом"), default=False)
+    figures = models.JSONField(_("показатели на дату составления"), default=dict)
+    number = models.CharField(_("исходящий номер"), max_length=50, blank=True)
+    date = models.DateField(_("дата"), null=True, blank=True)
+    executor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("исполнитель"),
+    )
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("подписал"),
+    )
+    signer_name = models.CharField(_("подписант"), max_length=255, blank=True)
+    signer_position = models.CharField(_("должность подписанта"), max_length=255, blank=True)
+    # The signer's public certificate (DER) as it was at signing: the verification's trust anchor.
+    signer_certificate = models.BinaryField(_("сертификат подписанта"), null=True, blank=True)
+    pdf = models.BinaryField(_("подписанный PDF"), null=True, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    return_comment = models.TextField(_("комментарий при возврате"), blank=True)
+    token = models.CharField(
+        _("код проверки"),
+        max_length=64,
+        unique=True,
+        default=new_verification_token,
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("создано"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("изменено"), auto_now=True)
+    signed_at = models.DateTimeField(_("подписано"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("адресное письмо")
+        verbose_name_plural = _("адресные письма")
+        ordering = ["monitoring_year", "school__code", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["monitoring_year", "school"],
+                name="letter_one_per_school_and_year",
+                nulls_distinct=False,
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="signed")
+                | (Q(pdf__isnull=False) & ~Q(number="") & Q(date__isnull=False) & ~Q(sha256="")),
+                name="letter_signed_is_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.addressee_short} — {self.monitoring_year.label}"
+
+    @property
+    def addressee_short(self) -> str:
+        return self.school.short_name if self.school_id else str(_("Руководителям ОО"))
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == self.State.SIGNED
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE
+
+    @property
+    def is_signable(self) -> bool:
+        return self.status in self.SIGNABLE
+
+
+class LetterEvent(models.Model):
+    class Kind(models.TextChoices):
+        CREATED = "created", _("составлено")
+        REDRAFTED = "redrafted", _("составлено заново")
+        EDITED = "edited", _("изменено")
+        SENT = "sent", _("направлено на подпись")
+        RETURNED = "returned", _("возвращено")
+        SIGNED = "signed", _("подписано")
+        DOWNLOADED = "downloaded", _("скачано")
+        CONFIRMED = "confirmed", _("ознакомлен")
+
+    letter = models.ForeignKey(
+        Letter, on_delete=models.CASCADE, related_name="events", verbose_name=_("письмо")
+    )
+    kind = models.CharField(_("событие"), max_length=12, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("пользователь"),
+    )
+    at = models.DateTimeField(_("когда"), auto_now_add=True)
+    comment = models.TextField(_("комментарий"), blank=True)
+
+    class Meta:
+        verbose_name = _("событие письма")
+        verbose_name_plural = _("журнал писем")
+        ordering = ["at", "id"]
+        indexes = [
+            # The letter list: who confirmed receipt of each letter.
+            models.Index(fields=["letter", "kind"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.at:%d.%m.%Y %H:%M})"
+
+
+class SigningCertificate(models.Model):
+    """A signer's PKCS#12 bundle; the passphrase is stored encrypted with a key from SECRET_KEY."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="signing_certificate",
+        verbose_name=_("пользователь"),
+    )
+    signer_name = models.CharField(_("ФИО подписанта"), max_length=255)
+    signer_position = models.CharField(
+        _("должность подписанта"),
+        max_length=255,
+        help_text=_("Как в подписи письма, например «Начальник отдела образования»."),
+    )
+    pkcs12 = models.BinaryField(_("файл PKCS#12"))
+    passphrase_encrypted = models.BinaryField(_("пароль (зашифрован)"))
+    serial_number = models.CharField(_("серийный номер"), max_length=100, editable=False)
+    owner = models.CharField(_("владелец"), max_length=255, editable=False)
+    valid_from = models.DateTimeField(_("действителен с"), editable=False)
+    valid_until = models.DateTimeField(_("действителен по"), editable=False)
+
+    class Meta:
+        verbose_name = _("сертификат подписи")
+        verbose_name_plural = _("сертификаты подписи")
+
+    def __str__(self) -> str:
+        return f"{self.signer_name} ({self.serial_number})"

@@ -1,1 +1,22 @@
-urlpatterns: list = []
+from django.urls import path
+
+from recommendations import views
+
+app_name = "recommendations"
+
+urlpatterns = [
+    path("", views.letter_list, name="list"),
+    path("years/<int:year_id>/generate/", views.letters_generate, name="generate"),
+    path("<int:pk>/", views.letter_detail, name="detail"),
+    path("<int:pk>/edit/", views.letter_edit, name="edit"),
+    path("<int:pk>/send/", views.letter_send, name="send"),
+    path("<int:pk>/sign/", views.letter_sign, name="sign"),
+    path("<int:pk>/return/", views.letter_return, name="return"),
+    path("<int:pk>/confirm/", views.letter_confirm, name="confirm"),
+    path("<int:pk>/pdf/", views.letter_pdf, name="pdf"),
+    path("verify/<str:token>/", views.verify, name="verify"),
+    path("rules/", views.rule_list, name="rules"),
+    path("rules/new/", views.rule_edit, name="rule_new"),
+    path("rules/<int:pk>/", views.rule_edit, name="rule_edit"),
+    path("register/", views.register_edit, name="register"),
+]

@@ -1,0 +1,260 @@
+"""Drafting the letters of a monitoring year from its stored official values.
+
+The figures are copied into each letter when it is drafted, so a later recomputation never
+changes a letter. Drafting again replaces unedited drafts, keeps edited ones and never
+touches letters sent for signature or signed.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from monitoring.models import BREACH_STATUSES, IndicatorValue, MonitoringYear, Status
+from profdev.models import School
+from recommendations.models import Audience, Letter, LetterEvent, RecommendationRule
+from recommendations.people import PEOPLE_PHRASES, people_missing
+from recommendations.text import dative_initials, ru_number, sanitise
+
+TITLE = (
+    "Адресные рекомендации по итогам мониторинга системы обеспечения профессионального "
+    "развития педагогических работников за {label} учебный год"
+)
+DISTRICT_ADDRESSEE = "Руководителям ОО"
+
+# District-only counts name their schools; which schools, is read from stored school values.
+# SCHOOLS_NO_IOM: a non-empty staff (DIAG's population is PED) and no route at all (IOM_TUTOR
+# counts every active route of PED). SCHOOLS_VACANCY: a school whose VACANCY count is above 0.
+DISTRICT_COUNT_PHRASES = {
+    "SCHOOLS_NO_IOM": "Не разработаны индивидуальные образовательные маршруты в {n} ОО",
+    "SCHOOLS_VACANCY": "Кадровый дефицит в {n} ОО",
+}
+
+
+def _schools_in_count(code: str, by_school: dict[int, dict[str, IndicatorValue]]) -> list[int]:
+    def has(values, c, test):
+        v = values.get(c)
+        return v is not None and test(v)
+
+    if code == "SCHOOLS_NO_IOM":
+        return [
+            s
+            for s, values in by_school.items()
+            if has(values, "DIAG", lambda v: (v.denominator or 0) > 0)
+            and has(values, "IOM_TUTOR", lambda v: v.denominator == 0)
+        ]
+    return [
+        s
+        for s, values in by_school.items()
+        if has(values, "VACANCY", lambda v: (v.numerator or 0) > 0)
+    ]
+
+
+@dataclass
+class DraftReport:
+    created: list[Letter] = field(default_factory=list)
+    replaced: list[Letter] = field(default_factory=list)
+    kept_edited: list[Letter] = field(default_factory=list)
+    untouched: list[Letter] = field(default_factory=list)
+    removed: int = 0
+
+    @property
+    def letters(self) -> list[Letter]:
+        return sorted(
+            self.created + self.replaced + self.kept_edited + self.untouched,
+            key=lambda x: (x.school is not None, x.school.code if x.school else ""),
+        )
+
+
+def _figure(v: IndicatorValue, district: IndicatorValue | None) -> dict:
+    unit = " %" if v.indicator.kind == "share" else ""
+
+    def fmt(x: Decimal | None) -> str:
+        if x is None:
+            return "—"
+        return ru_number(x if unit else int(x), unit)
+
+    return {
+        "code": v.indicator_id,
+        "name": v.indicator.name,
+        "status": v.status,
+        "numerator": v.numerator,
+        "denominator": v.denominator,
+        "value": fmt(v.value),
+        "target": fmt(v.target),
+        "district": fmt(district.value) if district else "—",
+    }
+
+
+def _recommendations(findings: list[dict], rules: dict[str, list[RecommendationRule]]) -> dict:
+    grouped: dict[str, list[str]] = {a: [] for a in Audience.values}
+    for finding in findings:
+        for rule in rules.get(finding["code"], ()):
+            if rule.fires_on(finding["status"]) and rule.text not in grouped[rule.audience]:
+                grouped[rule.audience].append(rule.text)
+    return {a: texts for a, texts in grouped.items() if texts}
+
+
+def _audience_sections(grouped: dict[str, list[str]]) -> list[tuple[str, list[str]]]:
+    return [(str(Audience(a).label), texts) for a, texts in grouped.items()]
+
+
+def addressee_for(school: School) -> str:
+    position = "Заведующему" if school.kind == School.Kind.PRESCHOOL else "Директору"
+    lines = [position, school.short_name]
+    if school.head_name.strip():
+        lines.append(dative_initials(school.head_name))
+    return "\n".join(lines)
+
+
+def _basis(year: MonitoringYear) -> dict:
+    return {
+        "label": year.label,
+        "number": year.basis_number,
+        "date": f"{year.basis_date:%d.%m.%Y}" if year.basis_date else "",
+        "body": year.basis_body,
+        "reference_date": f"{year.reference_date:%d.%m.%Y}",
+    }
+
+
+def _school_content(year, school, values, district_values, rules) -> dict | None:
+    breaches = [v for v in values if v.status in BREACH_STATUSES and not v.indicator.district_only]
+    if not breaches:
+        return None
+    breaches.sort(key=lambda v: v.indicator.order)
+    findings = [_figure(v, district_values.get(v.indicator_id)) for v in breaches]
+    people = people_missing(year, school, [f["code"] for f in findings])
+    for finding in findings:
+        finding["people"] = people.get(finding["code"], [])
+        finding["phrase"] = PEOPLE_PHRASES.get(finding["code"], "")
+    return {
+        "basis": _basis(year),
+        "school": {"code": school.code, "short_name": school.short_name, "name": school.name},
+        "findings": findings,
+        "recommendations": _recommendations(findings, rules),
+    }
+
+
+def _district_content(year, district_values, by_school, schools, rules) -> dict:
+    breaches = sorted(
+        (v for v in district_values.values() if v.status in BREACH_STATUSES),
+        key=lambda v: v.indicator.order,
+    )
+    findings = []
+    for v in breaches:
+        finding = _figure(v, None)
+        if v.indicator_id in DISTRICT_COUNT_PHRASES:
+            named = _schools_in_count(v.indicator_id, by_school)
+            finding["conclusion"] = DISTRICT_COUNT_PHRASES[v.indicator_id].format(
+                n=v.numerator if v.numerator is not None else len(named)
+            )
+        else:
+            named = [
+                s
+                for s, values in by_school.items()
+                if values.get(v.indicator_id) and values[v.indicator_id].status == Status.RED
+            ]
+        finding["schools"] = sorted(schools[s].short_name for s in named)
+        findings.append(finding)
+    return {
+        "basis": _basis(year),
+        "school_count": len(by_school),
+        "findings": findings,
+        "recommendations": _recommendations(findings, rules),
+    }
+
+
+def _render_body(content: dict, district: bool) -> str:
+    grouped = content["recommendations"]
+    context = {**content}
+    if district:
+        office = Audience.METHODOLOGICAL_OFFICE.value
+        context["school_sections"] = _audience_sections(
+            {a: t for a, t in grouped.items() if a != office}
+        )
+        context["office_recommendations"] = grouped.get(office, [])
+        template = "recommendations/letter_body_district.html"
+    else:
+        context["sections"] = _audience_sections(grouped)
+        template = "recommendations/letter_body_school.html"
+    return sanitise(render_to_string(template, context))
+
+
+@transaction.atomic
+def letters_draft(*, year: MonitoringYear, user=None) -> DraftReport:
+    """Draft (or redraft) every letter of the year: one per school in breach and the district's."""
+    values = list(
+        IndicatorValue.objects.filter(monitoring_year=year).select_related("indicator", "school")
+    )
+    if year.computed_at is None or not values:
+        raise ValidationError(
+            f"За {year.label} учебный год нет рассчитанных официальных значений показателей: "
+            "сначала рассчитайте мониторинг."
+        )
+    district_values = {v.indicator_id: v for v in values if v.school_id is None}
+    by_school: dict[int, dict[str, IndicatorValue]] = defaultdict(dict)
+    schools: dict[int, School] = {}
+    for v in values:
+        if v.school_id is not None:
+            by_school[v.school_id][v.indicator_id] = v
+            schools[v.school_id] = v.school
+    rules: dict[str, list[RecommendationRule]] = defaultdict(list)
+    for rule in RecommendationRule.objects.filter(active=True).order_by("order", "id"):
+        rules[rule.indicator_id].append(rule)
+
+    contents: dict[int | None, dict] = {}
+    for school_id, school_values in sorted(by_school.items(), key=lambda i: schools[i[0]].code):
+        content = _school_content(
+            year, schools[school_id], school_values.values(), district_values, rules
+        )
+        if content is not None:
+            contents[school_id] = content
+    contents[None] = _district_content(year, district_values, by_school, schools, rules)
+
+    report = DraftReport()
+    existing = {
+        letter.school_id: letter
+        for letter in Letter.objects.filter(monitoring_year=year).select_related("school")
+    }
+    for school_id, letter in existing.items():
+        if school_id in contents:
+            continue
+        if letter.status == Letter.State.DRAFT and not letter.edited:
+            letter.delete()
+            report.removed += 1
+        else:
+            (report.kept_edited if letter.is_editable else report.untouched).append(letter)
+
+    title = TITLE.format(label=year.label)
+    for school_id, content in contents.items():
+        school = schools.get(school_id)
+        body = _render_body(content, district=school is None)
+        fields = {
+            "title": title,
+            "addressee": addressee_for(school) if school else DISTRICT_ADDRESSEE,
+            "body": body,
+            "generated_body": body,
+            "figures": content,
+        }
+        letter = existing.get(school_id)
+        if letter is None:
+            letter = Letter(monitoring_year=year, school=school, executor=user, **fields)
+            letter.full_clean()
+            letter.save()
+            LetterEvent.objects.create(letter=letter, kind=LetterEvent.Kind.CREATED, user=user)
+            report.created.append(letter)
+        elif letter.status == Letter.State.DRAFT and not letter.edited:
+            for name, value in fields.items():
+                setattr(letter, name, value)
+            letter.full_clean()
+            letter.save()
+            LetterEvent.objects.create(letter=letter, kind=LetterEvent.Kind.REDRAFTED, user=user)
+            report.replaced.append(letter)
+        elif letter.is_editable:
+            report.kept_edited.append(letter)
+        else:
+            report.untouched.append(letter)
+    return report

@@ -1,0 +1,37 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from recommendations.models import OutgoingRegister, RecommendationRule
+from recommendations.text import ALLOWED_TAGS
+
+
+class LetterBodyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Текст письма"),
+        widget=forms.Textarea(attrs={"rows": 24, "class": "font-monospace"}),
+        help_text=_(
+            "Абзацы — <p>…</p>, списки — <ul> или <ol> с пунктами <li>…</li>, "
+            "выделение — <strong>, <em>. Остальная разметка удаляется при сохранении. "
+            "Допустимые теги: %(tags)s."
+        )
+        % {"tags": ", ".join(sorted(ALLOWED_TAGS))},
+    )
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Что доработать"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class RuleForm(forms.ModelForm):
+    class Meta:
+        model = RecommendationRule
+        fields = ["indicator", "trigger", "audience", "text", "active", "order"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 4})}
+
+
+class RegisterForm(forms.ModelForm):
+    class Meta:
+        model = OutgoingRegister
+        fields = ["number_format", "next_number"]

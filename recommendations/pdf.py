@@ -1,0 +1,72 @@
+"""The letter as an official document (ГОСТ Р 7.0.97-2025), rendered by WeasyPrint.
+
+The renderer reads only the project's own static files from disk: every other URL (http,
+other files) is refused, so edited text cannot make the server fetch anything.
+"""
+
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from recommendations.models import Letter
+from recommendations.signing import CertificateInfo
+from recommendations.text import initials_surname
+
+STATIC_DIR = (settings.BASE_DIR / "static").resolve()
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """WeasyPrint's fetcher restricted to data: URIs and files under the static directory."""
+
+    def fetch(self, url, headers=None):
+        parts = urlsplit(url)
+        if parts.scheme == "data":
+            return super().fetch(url, headers)
+        if parts.scheme == "file":
+            path = Path(unquote(parts.path)).resolve()
+            if path.is_relative_to(STATIC_DIR) and path.is_file():
+                mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
+        raise ValueError(f"Запрещённый ресурс в письме: {url}")
+
+
+def verification_url(letter: Letter) -> str:
+    path = reverse("recommendations:verify", args=[letter.token])
+    return f"{settings.PORTAL_URL.rstrip('/')}{path}"
+
+
+def qr_data_uri(url: str) -> str:
+    return segno.make(url, error="m").svg_data_uri(scale=4, border=0)
+
+
+def render_letter_pdf(letter: Letter, stamp: CertificateInfo | None = None) -> bytes:
+    """A signed-to-be letter when `stamp` is given (number, date, stamp); else a «ПРОЕКТ»."""
+    organisation = letter.monitoring_year.district.organisation
+    if stamp is not None:
+        position, signer = letter.signer_position, initials_surname(letter.signer_name)
+    else:
+        position, signer = organisation.head_position, initials_surname(organisation.head_name)
+    executor = letter.executor
+    context = {
+        "letter": letter,
+        "organisation": organisation,
+        "addressee_lines": letter.addressee.splitlines(),
+        "draft": stamp is None,
+        "stamp": stamp,
+        "signer_position": position,
+        "signer": signer,
+        "executor_name": (executor.get_full_name() or executor.username) if executor else "",
+        "qr": qr_data_uri(verification_url(letter)),
+    }
+    html = render_to_string("recommendations/letter_pdf.html", context)
+    document = HTML(
+        string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=StaticOnlyFetcher()
+    )
+    return document.write_pdf(pdf_variant="pdf/a-3b")

@@ -1,0 +1,49 @@
+"""Reading letters within a user's scope (`profdev.scoping`): outsiders get 404."""
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from monitoring.models import MonitoringYear
+from profdev.scoping import Scope
+from recommendations.models import Letter, LetterEvent
+
+
+def letters_visible(scope: Scope) -> QuerySet[Letter]:
+    """District staff: every letter of their districts. School administrators: the signed
+    letters addressed to their schools and the signed district letters «Руководителям ОО»."""
+    letters = Letter.objects.select_related("school", "monitoring_year__district")
+    if scope.is_district_staff:
+        if scope.district_ids is None:
+            return letters
+        return letters.filter(monitoring_year__district_id__in=scope.district_ids)
+    if scope.is_school_admin:
+        district_ids = scope.schools().values("district_id")
+        return letters.filter(status=Letter.State.SIGNED).filter(
+            Q(school_id__in=scope.school_ids)
+            | Q(school__isnull=True, monitoring_year__district_id__in=district_ids)
+        )
+    return letters.none()
+
+
+def letter_or_404(scope: Scope, pk: int) -> Letter:
+    try:
+        return (
+            letters_visible(scope)
+            .select_related("monitoring_year__district__organisation")
+            .get(pk=pk)
+        )
+    except Letter.DoesNotExist:
+        raise Http404 from None
+
+
+def letter_rows(letters: QuerySet[Letter]) -> QuerySet[Letter]:
+    """Letters for a list: without their heavy columns (PDF, texts), with each letter's
+    receipt confirmations (who, when) as `letter.confirmations`; two queries in all."""
+    confirmed = LetterEvent.objects.filter(kind=LetterEvent.Kind.CONFIRMED).select_related("user")
+    return letters.defer(
+        "pdf", "body", "generated_body", "figures", "signer_certificate"
+    ).prefetch_related(Prefetch("events", confirmed, to_attr="confirmations"))
+
+
+def monitoring_years(scope: Scope) -> QuerySet[MonitoringYear]:
+    return MonitoringYear.objects.filter(district__in=scope.districts()).select_related("district")

@@ -1,0 +1,242 @@
+"""The letters' workflow: edit → send for signature → sign or return; delivery to schools.
+
+A signed letter is frozen: every service refuses to change it, and the database refuses it too
+(a trigger, migration 0003).
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from profdev.scoping import scope_for
+from recommendations.models import (
+    Letter,
+    LetterEvent,
+    OutgoingRegister,
+    RecommendationRule,
+    SigningCertificate,
+)
+from recommendations.pdf import render_letter_pdf
+from recommendations.signing import (
+    CertificateInfo,
+    Signer,
+    default_signer,
+    sha256_hex,
+    validate_signature,
+)
+from recommendations.text import initials_surname, sanitise
+
+Kind = LetterEvent.Kind
+
+
+def _refuse_unless_editable(letter: Letter) -> None:
+    if letter.is_signed:
+        raise ValidationError("Письмо подписано и не может быть изменено.")
+    if not letter.is_editable:
+        raise ValidationError(
+            "Письмо направлено на подпись: изменить его можно после возврата на доработку."
+        )
+
+
+@transaction.atomic
+def letter_edit(*, letter: Letter, body: str, user) -> Letter:
+    letter = Letter.objects.select_for_update().get(pk=letter.pk)
+    _refuse_unless_editable(letter)
+    clean = sanitise(body)
+    if not clean:
+        raise ValidationError({"body": "Текст письма не может быть пустым."})
+    letter.body = clean
+    letter.edited = clean != letter.generated_body
+    letter.executor = user
+    letter.full_clean()
+    letter.save()
+    LetterEvent.objects.create(letter=letter, kind=Kind.EDITED, user=user)
+    return letter
+
+
+@transaction.atomic
+def letter_send(*, letter: Letter, user) -> Letter:
+    letter = Letter.objects.select_for_update().get(pk=letter.pk)
+    _refuse_unless_editable(letter)
+    letter.status = Letter.State.SENT
+    letter.executor = letter.executor or user
+    letter.save()
+    LetterEvent.objects.create(letter=letter, kind=Kind.SENT, user=user)
+    return letter
+
+
+def _require_signer(user) -> SigningCertificate:
+    if not scope_for(user).can_sign:
+        raise ValidationError(
+            f"Пользователь «{user.username}» не является начальником отдела образования "
+            "(или исполняющим обязанности) и не может подписывать письма."
+        )
+    certificate = SigningCertificate.objects.filter(user=user).first()
+    if certificate is None:
+        raise ValidationError(
+            f"У пользователя «{user.username}» нет сертификата подписи: "
+            "его настраивает администратор (или команда make_dev_certificate)."
+        )
+    return certificate
+
+
+def _locked_for_signing(letter_id: int, user) -> Letter:
+    letter = (
+        Letter.objects.select_for_update(of=("self",))
+        .select_related("monitoring_year__district__organisation", "school", "executor")
+        .get(pk=letter_id)
+    )
+    scope = scope_for(user)
+    if (
+        scope.district_ids is not None
+        and letter.monitoring_year.district_id not in scope.district_ids
+    ):
+        raise ValidationError("Письмо другого муниципалитета: подписать его нельзя.")
+    if letter.is_signed:
+        raise ValidationError(
+            f"Письмо уже подписано ({letter.date:%d.%m.%Y} № {letter.number}); "
+            "подписанное письмо не подписывается повторно."
+        )
+    if not letter.is_signable:
+        raise ValidationError("Письмо возвращено на доработку: подписать его нельзя.")
+    return letter
+
+
+@transaction.atomic
+def letter_return(*, letter: Letter, user, comment: str) -> Letter:
+    _require_signer_role(user)
+    letter = _locked_for_signing(letter.pk, user)
+    if letter.status != Letter.State.SENT:
+        raise ValidationError("Вернуть можно только письмо, направленное на подпись.")
+    if not comment.strip():
+        raise ValidationError({"comment": "Укажите, что нужно доработать."})
+    letter.status = Letter.State.RETURNED
+    letter.return_comment = comment.strip()
+    letter.save()
+    LetterEvent.objects.create(letter=letter, kind=Kind.RETURNED, user=user, comment=comment)
+    return letter
+
+
+def _require_signer_role(user) -> None:
+    if not scope_for(user).can_sign:
+        raise ValidationError("Вернуть письмо может только начальник отдела образования.")
+
+
+def _next_number(district_id: int, year: int) -> str:
+    """Take the next number of the register's year under a row lock (consecutive, no gaps)."""
+    previous = (
+        OutgoingRegister.objects.filter(district_id=district_id, year__lt=year)
+        .order_by("-year")
+        .first()
+    )
+    defaults = {"number_format": previous.number_format} if previous else {}
+    register, _ = OutgoingRegister.objects.get_or_create(
+        district_id=district_id, year=year, defaults=defaults
+    )
+    register = OutgoingRegister.objects.select_for_update().get(pk=register.pk)
+    number = register.format_number(register.next_number)
+    register.next_number += 1
+    register.save(update_fields=["next_number"])
+    return number
+
+
+@transaction.atomic
+def letter_sign(*, letter: Letter, user, signer: Signer | None = None) -> Letter:
+    """Number, date, render, sign and freeze the letter, all or nothing."""
+    certificate = _require_signer(user)
+    letter = _locked_for_signing(letter.pk, user)
+    signer = signer or default_signer()
+    today = timezone.localdate()
+    letter.number = _next_number(letter.monitoring_year.district_id, today.year)
+    letter.date = today
+    letter.signed_by = user
+    letter.signer_name = certificate.signer_name
+    letter.signer_position = certificate.signer_position
+    stamp = CertificateInfo(
+        serial_number=certificate.serial_number,
+        owner=certificate.owner,
+        valid_from=certificate.valid_from,
+        valid_until=certificate.valid_until,
+    )
+    pdf = signer.sign(render_letter_pdf(letter, stamp=stamp), certificate)
+    letter.pdf = pdf
+    letter.sha256 = sha256_hex(pdf)
+    letter.signer_certificate = signer.public_certificate(certificate)
+    letter.status = Letter.State.SIGNED
+    letter.signed_at = timezone.now()
+    letter.save()
+    LetterEvent.objects.create(letter=letter, kind=Kind.SIGNED, user=user)
+    return letter
+
+
+class TamperedLetter(Exception):
+    """The stored PDF no longer matches the SHA-256 recorded at signing."""
+
+
+def letter_pdf(letter: Letter) -> bytes:
+    """The letter's PDF: the signed bytes (checked against their hash), or a «ПРОЕКТ» render."""
+    if not letter.is_signed:
+        return render_letter_pdf(letter)
+    data = bytes(letter.pdf)
+    if sha256_hex(data) != letter.sha256:
+        raise TamperedLetter(
+            "Файл подписанного письма повреждён или изменён: его контрольная сумма не совпадает "
+            "с сохранённой при подписании. Скачивание запрещено; сообщите администратору."
+        )
+    return data
+
+
+def letter_download(*, letter: Letter, user) -> bytes:
+    data = letter_pdf(letter)
+    LetterEvent.objects.create(letter=letter, kind=Kind.DOWNLOADED, user=user)
+    return data
+
+
+def letter_confirm_receipt(*, letter: Letter, user) -> LetterEvent:
+    if not letter.is_signed:
+        raise ValidationError("Ознакомиться можно только с подписанным письмом.")
+    event = LetterEvent.objects.filter(letter=letter, kind=Kind.CONFIRMED, user=user).first()
+    return event or LetterEvent.objects.create(letter=letter, kind=Kind.CONFIRMED, user=user)
+
+
+def letter_verification(letter: Letter) -> dict:
+    """What the public verification page may say: no personal data, never the PDF."""
+    data = bytes(letter.pdf)
+    hash_ok = sha256_hex(data) == letter.sha256
+    check = validate_signature(data, bytes(letter.signer_certificate))
+    return {
+        "hash_ok": hash_ok,
+        "intact": check.intact,
+        "valid": check.ok and hash_ok,
+        "sha256": letter.sha256,
+        "number": letter.number,
+        "date": letter.date,
+        "school": letter.school.short_name if letter.school_id else "Руководителям ОО",
+        "signer_position": letter.signer_position,
+        "signer": initials_surname(letter.signer_name),
+    }
+
+
+@transaction.atomic
+def register_update(
+    *, district, year: int, number_format: str, next_number: int
+) -> OutgoingRegister:
+    if number_format.count("{n}") != 1:
+        raise ValidationError(
+            {"number_format": f"Формат «{number_format}» должен содержать ровно один {{n}}."}
+        )
+    register, _ = OutgoingRegister.objects.select_for_update().get_or_create(
+        district=district, year=year
+    )
+    register.number_format = number_format
+    register.next_number = next_number
+    register.full_clean()
+    register.save()
+    return register
+
+
+def rule_save(*, rule: RecommendationRule) -> RecommendationRule:
+    rule.text = rule.text.strip()
+    rule.full_clean()
+    rule.save()
+    return rule

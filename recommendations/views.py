@@ -1,0 +1,234 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from profdev.scoping import scope_for
+from recommendations import services
+from recommendations.drafting import letters_draft
+from recommendations.forms import LetterBodyForm, RegisterForm, ReturnForm, RuleForm
+from recommendations.models import Letter, OutgoingRegister, RecommendationRule
+from recommendations.selectors import (
+    letter_or_404,
+    letter_rows,
+    letters_visible,
+    monitoring_years,
+)
+
+
+def _errors(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _district_staff(request: HttpRequest):
+    scope = scope_for(request.user)
+    scope.require_district_staff()
+    return scope
+
+
+@login_required
+def letter_list(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    if not scope.is_anyone:
+        raise Http404
+    if not scope.is_district_staff:
+        letters = letter_rows(letters_visible(scope)).order_by("-date", "-id")
+        return render(request, "recommendations/letter_list_school.html", {"letters": letters})
+    years = list(monitoring_years(scope))
+    year = next((y for y in years if str(y.pk) == request.GET.get("year")), None)
+    year = year or (years[0] if years else None)
+    letters = letter_rows(letters_visible(scope).filter(monitoring_year=year))
+    return render(
+        request,
+        "recommendations/letter_list.html",
+        {"years": years, "year": year, "letters": letters},
+    )
+
+
+@login_required
+@require_POST
+def letters_generate(request: HttpRequest, year_id: int) -> HttpResponse:
+    scope = _district_staff(request)
+    year = get_object_or_404(monitoring_years(scope), pk=year_id)
+    try:
+        report = letters_draft(year=year, user=request.user)
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+        return redirect(f"{reverse('recommendations:list')}?year={year.pk}")
+    messages.success(
+        request,
+        f"Составлено новых писем: {len(report.created)}, обновлено черновиков: "
+        f"{len(report.replaced)}, удалено неактуальных черновиков: {report.removed}.",
+    )
+    if report.kept_edited:
+        names = ", ".join(letter.addressee_short for letter in report.kept_edited)
+        messages.warning(request, f"Изменённые методистом черновики сохранены без замены: {names}.")
+    if report.untouched:
+        messages.info(
+            request,
+            f"Писем на подписи или подписанных не затронуто: {len(report.untouched)}.",
+        )
+    return redirect(f"{reverse('recommendations:list')}?year={year.pk}")
+
+
+@login_required
+def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    letter = letter_or_404(scope, pk)
+    context = {
+        "letter": letter,
+        "events": letter.events.select_related("user") if scope.is_district_staff else (),
+        "return_form": ReturnForm(),
+        "confirmed": letter.events.filter(kind="confirmed", user=request.user).exists(),
+    }
+    return render(request, "recommendations/letter_detail.html", context)
+
+
+@login_required
+def letter_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = _district_staff(request)
+    letter = letter_or_404(scope, pk)
+    if not letter.is_editable:
+        messages.error(request, "Письмо направлено на подпись или подписано: изменить его нельзя.")
+        return redirect("recommendations:detail", pk=letter.pk)
+    form = LetterBodyForm(request.POST or None, initial={"body": letter.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.letter_edit(letter=letter, body=form.cleaned_data["body"], user=request.user)
+        except ValidationError as error:
+            form.add_error("body", _errors(error))
+        else:
+            messages.success(request, "Текст письма сохранён.")
+            return redirect("recommendations:detail", pk=letter.pk)
+    return render(request, "recommendations/letter_edit.html", {"letter": letter, "form": form})
+
+
+def _act(request: HttpRequest, pk: int, action, done: str, **kwargs) -> HttpResponse:
+    letter = letter_or_404(scope_for(request.user), pk)
+    try:
+        action(letter=letter, user=request.user, **kwargs)
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(request, done)
+    return redirect("recommendations:detail", pk=letter.pk)
+
+
+@login_required
+@require_POST
+def letter_send(request: HttpRequest, pk: int) -> HttpResponse:
+    _district_staff(request)
+    return _act(request, pk, services.letter_send, "Письмо направлено на подпись.")
+
+
+@login_required
+@require_POST
+def letter_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    _district_staff(request)
+    return _act(request, pk, services.letter_sign, "Письмо подписано.")
+
+
+@login_required
+@require_POST
+def letter_return(request: HttpRequest, pk: int) -> HttpResponse:
+    _district_staff(request)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Укажите, что нужно доработать.")
+        return redirect("recommendations:detail", pk=letter_or_404(scope_for(request.user), pk).pk)
+    return _act(
+        request,
+        pk,
+        services.letter_return,
+        "Письмо возвращено на доработку.",
+        comment=form.cleaned_data["comment"],
+    )
+
+
+@login_required
+@require_POST
+def letter_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    if not scope_for(request.user).is_school_admin:
+        raise Http404
+    return _act(request, pk, services.letter_confirm_receipt, "Ознакомление подтверждено.")
+
+
+@login_required
+def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = letter_or_404(scope_for(request.user), pk)
+    try:
+        data = services.letter_download(letter=letter, user=request.user)
+    except services.TamperedLetter as error:
+        return render(
+            request, "recommendations/letter_tampered.html", {"message": str(error)}, status=409
+        )
+    name = f"letter-{letter.pk}{'' if letter.is_signed else '-draft'}.pdf"
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def verify(request: HttpRequest, token: str) -> HttpResponse:
+    """Public: anyone holding the letter's QR link may check its signature (no personal data)."""
+    letter = get_object_or_404(
+        Letter.objects.select_related("school"), token=token, status=Letter.State.SIGNED
+    )
+    return render(
+        request,
+        "recommendations/verify.html",
+        {"check": services.letter_verification(letter), "now": timezone.now()},
+    )
+
+
+@login_required
+def rule_list(request: HttpRequest) -> HttpResponse:
+    _district_staff(request)
+    rules = RecommendationRule.objects.select_related("indicator").order_by(
+        "indicator__order", "order", "id"
+    )
+    return render(request, "recommendations/rule_list.html", {"rules": rules})
+
+
+@login_required
+def rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    _district_staff(request)
+    rule = get_object_or_404(RecommendationRule, pk=pk) if pk else RecommendationRule()
+    form = RuleForm(request.POST or None, instance=rule)
+    if request.method == "POST" and form.is_valid():
+        services.rule_save(rule=form.save(commit=False))
+        messages.success(request, "Правило сохранено.")
+        return redirect("recommendations:rules")
+    return render(request, "recommendations/rule_form.html", {"form": form, "rule": rule})
+
+
+@login_required
+def register_edit(request: HttpRequest) -> HttpResponse:
+    scope = _district_staff(request)
+    district = scope.districts().order_by("name").first()
+    if district is None:
+        raise Http404
+    year = timezone.localdate().year
+    register = OutgoingRegister.objects.filter(district=district, year=year).first()
+    form = RegisterForm(request.POST or None, instance=register or OutgoingRegister())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.register_update(
+                district=district,
+                year=year,
+                number_format=form.cleaned_data["number_format"],
+                next_number=form.cleaned_data["next_number"],
+            )
+        except ValidationError as error:
+            form.add_error("number_format", _errors(error))
+        else:
+            messages.success(request, "Настройки нумерации сохранены.")
+            return redirect("recommendations:list")
+    return render(
+        request,
+        "recommendations/register_form.html",
+        {"form": form, "district": district, "year": year},
+    )

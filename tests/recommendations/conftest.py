@@ -1,0 +1,77 @@
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+
+from monitoring.models import Status
+from profdev.models import School
+from tests import factories
+from tests.recommendations.factories import (
+    MonitoringYearFactory,
+    OrganisationFactory,
+    catalogue,
+    value,
+)
+
+RED, YELLOW, GREEN, NO_DATA = Status.RED, Status.YELLOW, Status.GREEN, Status.NO_DATA
+
+
+@pytest.fixture
+def year(district, school, other_school):
+    """2024/2025 with stored values: S-A in breach (DIAG red, PD_3Y yellow, BURNOUT_HIGH red,
+    VACANCY red), S-B with none (and no ИОМ at all); the district row pooled."""
+    OrganisationFactory(district=district)
+    school.head_name = "Иванов Пётр Сергеевич"
+    school.save()
+    ind = catalogue()
+    y = MonitoringYearFactory(district=district)
+    rows = [
+        # code, (S-A num, den, status), (S-B num, den, status), (district num, den, status)
+        ("DIAG", (9, 20, RED), (18, 20, GREEN), (27, 40, RED)),
+        ("PD_3Y", (19, 20, YELLOW), (20, 20, GREEN), (39, 40, YELLOW)),
+        ("NETWORK", (15, 20, GREEN), (16, 20, GREEN), (31, 40, GREEN)),
+        ("BURNOUT_HIGH", (4, 10, RED), (1, 10, GREEN), (5, 20, RED)),
+        ("IOM_TUTOR", (3, 3, GREEN), (0, 0, NO_DATA), (3, 3, GREEN)),
+        ("VACANCY", (2, None, RED), (0, None, GREEN), (2, None, RED)),
+    ]
+    for code, a, b, d in rows:
+        value(y, ind[code], school, *a)
+        value(y, ind[code], other_school, *b)
+        value(y, ind[code], None, *d)
+    value(y, ind["SCHOOLS_NO_IOM"], None, 1, None, RED)
+    value(y, ind["SCHOOLS_VACANCY"], None, 1, None, RED)
+    return y
+
+
+@pytest.fixture
+def staff(school):
+    """Two teachers of S-A: one diagnosed in the year, one not."""
+    diagnosed = factories.EmploymentFactory(
+        school=school, person__last_name="Алексеева", person__first_name="Мария"
+    ).person
+    factories.DiagnosticFactory(person=diagnosed, date=dt.date(2024, 10, 1))
+    factories.EmploymentFactory(
+        school=school,
+        person__last_name="Сидорова",
+        person__first_name="Анна",
+        person__middle_name="Павловна",
+    )
+
+
+@pytest.fixture
+def kindergarten(district):
+    return factories.SchoolFactory(
+        district=district,
+        code="D-1",
+        kind=School.Kind.PRESCHOOL,
+        short_name="МБДОУ «Детский сад № 5»",
+        head_name="Петрова Анна Ивановна",
+    )
+
+
+@pytest.fixture
+def signer(head):
+    head.first_name, head.last_name = "Ольга", "Олейникова"
+    head.save()
+    call_command("make_dev_certificate", user=head.username, name="Олейникова Ольга Владимировна")
+    return head

@@ -1,0 +1,100 @@
+import io
+import re
+
+import pytest
+from django.test import override_settings
+from pypdf import PdfReader
+
+from recommendations.drafting import letters_draft
+from recommendations.pdf import STATIC_DIR, StaticOnlyFetcher, render_letter_pdf
+from recommendations.services import letter_edit
+
+pytestmark = pytest.mark.django_db
+
+A4 = (595.28, 841.89)  # points
+
+
+@pytest.fixture
+def letter(year, school, staff):
+    return next(x for x in letters_draft(year=year).letters if x.school_id == school.pk)
+
+
+def read(pdf: bytes) -> tuple[PdfReader, str]:
+    reader = PdfReader(io.BytesIO(pdf))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    return reader, re.sub(r"\s+", " ", text)
+
+
+def fonts(reader: PdfReader) -> dict[str, bool]:
+    """Each font used on the pages → whether its file is embedded."""
+    found = {}
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            descriptor = (descendants[0].get_object() if descendants else font)["/FontDescriptor"]
+            found[str(font["/BaseFont"])] = any(
+                k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")
+            )
+    return found
+
+
+def test_draft_reads_as_an_official_letter(letter, school):
+    reader, text = read(render_letter_pdf(letter))
+    assert "Адресные рекомендации по итогам мониторинга" in text
+    assert "Директору" in text and school.short_name in text and "П. С. Иванову" in text
+    assert "45,0 % при целевом значении 80,0 % (по муниципалитету — 67,5 %)" in text
+    assert "Начальник отдела образования" in text and "О. В. Олейникова" in text
+    assert "ОКПО 80200184, ОГРН 1073453000796, ИНН/КПП 3407011107/340701001" in text
+    assert "ПРОЕКТ" in text
+    assert "от ____________ № ____________" in text  # no number before signing
+    assert "Тел. (84454) 5-43-26" in text  # the executor's mark
+    for page in reader.pages:
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(
+            A4, abs=0.5
+        )
+    used = fonts(reader)
+    assert used and all(used.values())
+    assert all("Liberation-Serif" in name for name in used)
+
+
+def test_pdf_is_pdf_a_3b(letter):
+    reader, _ = read(render_letter_pdf(letter))
+    metadata = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert 'pdfaid:part="3" pdfaid:conformance="B"' in metadata
+
+
+def test_page_numbers_start_on_page_two(letter):
+    reader, _ = read(render_letter_pdf(letter))
+    assert len(reader.pages) >= 2
+    first, second = ([x.strip() for x in p.extract_text().split("\n")] for p in reader.pages[:2])
+    assert "1" not in first
+    assert "2" in second
+
+
+def test_edited_text_cannot_fetch_anything(letter, methodologist):
+    letter_edit(
+        letter=letter,
+        body='<p>Текст</p><img src="http://127.0.0.1:9/x.png"><img src="file:///etc/hostname">',
+        user=methodologist,
+    )
+    letter.refresh_from_db()
+    assert "img" not in letter.body
+    _, text = read(render_letter_pdf(letter))
+    assert "Текст" in text
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:9/x.css", "file:///etc/passwd", f"{STATIC_DIR.as_uri()}/../manage.py"]
+)
+def test_the_renderer_serves_only_static_files(url):
+    with pytest.raises(ValueError, match="Запрещённый ресурс"):
+        StaticOnlyFetcher().fetch(url)
+    assert StaticOnlyFetcher().fetch(f"{STATIC_DIR.as_uri()}/letters/letter.css").status == 200
+
+
+@override_settings(PORTAL_URL="https://portal.example.ru")
+def test_qr_links_to_the_verification_page(letter):
+    from recommendations.pdf import verification_url
+
+    assert verification_url(letter) == f"https://portal.example.ru/letters/verify/{letter.token}/"
