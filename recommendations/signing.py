@@ -7,6 +7,7 @@ a qualified provider (КЭП) replaces `PadesSigner` by another `Signer` without
 import base64
 import datetime as dt
 import hashlib
+import secrets
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Protocol
@@ -140,6 +141,18 @@ def make_self_signed_pkcs12(*, owner: str, passphrase: str, days: int = 3 * 365)
         cert,
         None,
         serialization.BestAvailableEncryption(passphrase.encode()),
+    )
+
+
+def certificate_make_dev(*, user, owner: str, position: str) -> SigningCertificate:
+    """A self-signed certificate for a user, with a random passphrase (development, demo)."""
+    passphrase = secrets.token_urlsafe(16)
+    return certificate_set(
+        user=user,
+        pkcs12_data=make_self_signed_pkcs12(owner=owner, passphrase=passphrase),
+        passphrase=passphrase,
+        signer_name=owner,
+        signer_position=position,
     )
 
 

@@ -18,6 +18,7 @@ from profdev.demo.generator import district_info, write_region
 from profdev.models import District, Organisation, RoleGrant, School
 from profdev.roles import grant_role
 from profdev.workbook.importer import import_workbook
+from recommendations.demo import load_signing_certificate
 
 DEMO_DISTRICT = "ZR"
 # One password for every demo user, printed by `load_demo`.
@@ -128,6 +129,10 @@ DEMO_STEPS: list[DemoStep] = [
     DemoStep("Книга ОО и педагогов", load_workbook),
     DemoStep("Пользователи", load_users),
     DemoStep("Мониторинг", load_monitoring),
+    DemoStep(
+        "Сертификат подписи",
+        lambda: load_signing_certificate(username="nachalnik", district_code=DEMO_DISTRICT),
+    ),
 ]
 
 

@@ -1,11 +1,9 @@
-import secrets
-
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
 from profdev.models import Organisation
-from recommendations.signing import certificate_set, make_self_signed_pkcs12
+from recommendations.signing import certificate_make_dev
 
 
 class Command(BaseCommand):
@@ -20,30 +18,18 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"Пользователь «{options['user']}» не найден.")
         organisation = (
-            Organisation.objects.filter(
-                Q(district__rolegrant__user=user) | Q(district__schools__rolegrant__user=user)
-            )
-            .distinct()
-            .first()
+            Organisation.objects.filter(Q(district__rolegrant__user=user)).distinct().first()
         )
-        owner = (
-            options["name"] or _full_name(user) or (organisation.head_name if organisation else "")
-        )
+        profile_name = f"{user.last_name} {user.first_name}".strip()
+        owner = options["name"] or profile_name or (organisation.head_name if organisation else "")
         if not owner:
             raise CommandError("Укажите ФИО владельца сертификата: --name «Фамилия Имя Отчество».")
-        passphrase = secrets.token_urlsafe(16)
-        certificate = certificate_set(
+        certificate = certificate_make_dev(
             user=user,
-            pkcs12_data=make_self_signed_pkcs12(owner=owner, passphrase=passphrase),
-            passphrase=passphrase,
-            signer_name=owner,
-            signer_position=organisation.head_position if organisation else "Начальник отдела",
+            owner=owner,
+            position=organisation.head_position if organisation else "Начальник отдела образования",
         )
         self.stdout.write(
             f"Сертификат {certificate.serial_number} для «{owner}» создан "
             f"(действителен по {certificate.valid_until:%d.%m.%Y})."
         )
-
-
-def _full_name(user) -> str:
-    return f"{user.last_name} {user.first_name}".strip()
