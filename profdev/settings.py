@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "profdev",
     "monitoring",
     "recommendations",
+    "effectiveness",
 ]
 
 MIDDLEWARE = [

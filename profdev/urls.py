@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("profdev.records_urls")),
     path("monitoring/", include("monitoring.urls")),
     path("letters/", include("recommendations.urls")),
+    path("effectiveness/", include("effectiveness.urls")),
 ]

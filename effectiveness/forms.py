@@ -1,0 +1,111 @@
+"""The measure form and the list's filters; choices limited to the user's district."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from effectiveness.models import Measure
+from monitoring.models import Indicator
+from profdev.models import District, School
+from recommendations.models import Letter, RecommendationRule
+
+DATE_INPUT = forms.DateInput(format="%d.%m.%Y", attrs={"placeholder": "ДД.ММ.ГГГГ"})
+
+
+class SchoolsField(forms.ModelMultipleChoiceField):
+    default_error_messages = {
+        "invalid_choice": _(
+            "ОО «%(value)s» нет среди ОО вашего муниципалитета: выбрать её нельзя."
+        ),
+        "invalid_pk_value": _("«%(pk)s» — не номер ОО."),
+    }
+
+
+class MeasureForm(forms.ModelForm):
+    date = forms.DateField(
+        label=_("Дата"),
+        input_formats=["%d.%m.%Y", "%Y-%m-%d"],
+        widget=DATE_INPUT,
+        error_messages={
+            "required": _("Укажите дату мероприятия."),
+            "invalid": _("Дата не распознана: нужна дата в виде ДД.ММ.ГГГГ."),
+        },
+    )
+    participants = forms.IntegerField(
+        label=_("Число участников"),
+        initial=0,
+        error_messages={
+            "required": _("Укажите число участников (0, если не считали)."),
+            "invalid": _("Число участников — целое число."),
+        },
+    )
+    schools = SchoolsField(
+        label=_("ОО"),
+        queryset=School.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Пусто — мероприятие для всех ОО муниципалитета."),
+    )
+
+    class Meta:
+        model = Measure
+        fields = [
+            "title",
+            "date",
+            "kind",
+            "responsible",
+            "indicators",
+            "schools",
+            "participants",
+            "note",
+            "letter",
+            "rule",
+        ]
+        error_messages = {
+            "title": {"required": _("Укажите название мероприятия.")},
+            "kind": {"required": _("Выберите вид мероприятия.")},
+        }
+        widgets = {
+            "indicators": forms.SelectMultiple(attrs={"size": 8}),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, district: District, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["schools"].queryset = School.objects.filter(district=district).order_by("code")
+        self.fields["indicators"].queryset = Indicator.objects.all()
+        self.fields["letter"].queryset = Letter.objects.filter(
+            monitoring_year__district=district, status=Letter.State.SIGNED
+        ).select_related("school", "monitoring_year")
+        self.fields["rule"].queryset = RecommendationRule.objects.filter(active=True)
+
+    def clean_participants(self) -> int:
+        value = self.cleaned_data["participants"]
+        if value < 0:
+            raise forms.ValidationError(
+                _("Число участников не может быть отрицательным: указано %(value)s."),
+                params={"value": value},
+            )
+        return value
+
+
+class MeasureFilterForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("Учебный год"), coerce=int, required=False)
+    kind = forms.ChoiceField(
+        label=_("Вид"), choices=[("", _("все виды")), *Measure.Kind.choices], required=False
+    )
+    indicator = forms.ModelChoiceField(
+        label=_("Показатель"),
+        queryset=Indicator.objects.all(),
+        required=False,
+        empty_label=_("все показатели"),
+    )
+    school = forms.ModelChoiceField(
+        label=_("ОО"), queryset=School.objects.none(), required=False, empty_label=_("все ОО")
+    )
+
+    def __init__(self, *args, district: District, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", _("все годы"))] + [(y, f"{y}/{y + 1}") for y in years]
+        self.fields["school"].queryset = School.objects.filter(district=district).order_by("code")
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select form-select-sm"

@@ -1,0 +1,502 @@
+"""The effectiveness report of a year `Y`: did last year's letters and this year's measures work?
+
+Everything here reads stored values only: a letter's figures of year `Y-1` as the letter cites
+them (copied when it was drafted), and year `Y`'s stored official values. Recomputing an old
+year never changes what a letter said.
+"""
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery
+from django.utils.translation import gettext_lazy as _
+
+from effectiveness.models import Measure
+from effectiveness.selectors import academic_years
+from monitoring.models import BREACH_STATUSES, Indicator, IndicatorValue, MonitoringYear, Status
+from monitoring.tables import Stored, delta_class, format_delta, format_number, year_values
+from profdev.models import (
+    DIAGNOSTIC_COMPONENTS,
+    CourseCompletion,
+    DeficitDiagnostic,
+    DevelopmentRoute,
+    District,
+    Employment,
+)
+from recommendations.models import Letter, LetterEvent
+
+# A share that moved by at most this many percentage points has not changed.
+UNCHANGED_PP = Decimal("1.0")
+TENTH = Decimal("0.1")
+
+
+class Verdict:
+    IMPROVED = "improved"
+    UNCHANGED = "unchanged"
+    WORSE = "worse"
+    NO_DATA = "no_data"
+
+    LABELS = {
+        IMPROVED: _("улучшение"),
+        UNCHANGED: _("без изменений"),
+        WORSE: _("ухудшение"),
+        NO_DATA: _("нет данных"),
+    }
+    # The status colour a verdict is shown in (screen and .xlsx).
+    FILLS = {IMPROVED: "green", UNCHANGED: "yellow", WORSE: "red", NO_DATA: "no_data"}
+
+
+def verdict(indicator: Indicator, then: Decimal | None, now: Decimal | None) -> str:
+    """Improved, unchanged (±1 п.п. for shares, equal for counts) or worse, by direction."""
+    if then is None or now is None:
+        return Verdict.NO_DATA
+    delta = now - then
+    tolerance = UNCHANGED_PP if indicator.kind == Indicator.Kind.SHARE else 0
+    if abs(delta) <= tolerance:
+        return Verdict.UNCHANGED
+    better = (delta > 0) == (indicator.direction == Indicator.Direction.UP)
+    return Verdict.IMPROVED if better else Verdict.WORSE
+
+
+def cited_value(text: str | None) -> Decimal | None:
+    """A value as a letter cites it («12,5 %», «3», «—») back as a number."""
+    if not text:
+        return None
+    number = text.replace("%", "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    try:
+        return Decimal(number)
+    except InvalidOperation:
+        return None
+
+
+def rounded(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def _difference(after: Decimal | None, before: Decimal | None) -> Decimal | None:
+    return None if after is None or before is None else after - before
+
+
+# --- Letters of year Y-1 against year Y ----------------------------------------------------
+
+
+@dataclass
+class Finding:
+    indicator: Indicator
+    status_then: str
+    then_text: str  # as the letter cites it
+    then: Decimal | None
+    now: Stored | None
+
+    @property
+    def now_value(self) -> Decimal | None:
+        return self.now.value if self.now else None
+
+    @property
+    def now_text(self) -> str:
+        return format_number(self.now_value, self.indicator.kind)
+
+    @property
+    def delta(self) -> Decimal | None:
+        return _difference(self.now_value, self.then)
+
+    @property
+    def delta_text(self) -> str:
+        return format_delta(self.delta, self.indicator.kind)
+
+    @property
+    def verdict(self) -> str:
+        return verdict(self.indicator, self.then, self.now_value)
+
+    @property
+    def verdict_label(self) -> str:
+        return str(Verdict.LABELS[self.verdict])
+
+    @property
+    def verdict_fill(self) -> str:
+        return Verdict.FILLS[self.verdict]
+
+
+@dataclass
+class LetterOutcome:
+    letter: Letter
+    findings: list[Finding]
+
+    @property
+    def addressee(self) -> str:
+        return self.letter.addressee_short
+
+    @property
+    def confirmed(self) -> bool:
+        return self.letter.confirmations > 0
+
+
+def letter_outcomes(
+    district: District, year: int, indicators: dict[str, Indicator], now: dict
+) -> list[LetterOutcome]:
+    """Every signed letter of year `year - 1`: each breach it cites, then and now."""
+    confirmed = Q(events__kind=LetterEvent.Kind.CONFIRMED)
+    letters = (
+        Letter.objects.filter(
+            monitoring_year__district=district,
+            monitoring_year__year=year - 1,
+            status=Letter.State.SIGNED,
+        )
+        .select_related("school")
+        .annotate(
+            confirmations=Count("events", filter=confirmed),
+            confirmed_at=Min("events__at", filter=confirmed),
+        )
+        .order_by(F("school__code").asc(nulls_first=True))
+    )
+    outcomes = []
+    for letter in letters:
+        findings = []
+        for figure in letter.figures.get("findings", []):
+            indicator = indicators.get(figure["code"])
+            if indicator is None or figure.get("status") not in BREACH_STATUSES:
+                continue
+            findings.append(
+                Finding(
+                    indicator=indicator,
+                    status_then=figure["status"],
+                    then_text=figure.get("value", "—"),
+                    then=cited_value(figure.get("value")),
+                    now=now.get((letter.school_id, indicator.code)),
+                )
+            )
+        outcomes.append(LetterOutcome(letter, findings))
+    return outcomes
+
+
+def verdict_counts(outcomes: list[LetterOutcome]) -> dict[str, int]:
+    counts = dict.fromkeys(Verdict.LABELS, 0)
+    for outcome in outcomes:
+        for finding in outcome.findings:
+            counts[finding.verdict] += 1
+    return counts
+
+
+# --- Measures: targeted schools against the others (difference-in-differences) ------------
+
+
+@dataclass
+class Pooled:
+    """A group of schools' pooled value before and after (shares: Σ numerators / Σ
+    denominators; counts: Σ values)."""
+
+    indicator: Indicator
+    before: Decimal | None
+    after: Decimal | None
+    schools: int
+
+    @property
+    def change(self) -> Decimal | None:
+        return _difference(self.after, self.before)
+
+    @property
+    def before_text(self) -> str:
+        return format_number(rounded(self.before), self.indicator.kind)
+
+    @property
+    def after_text(self) -> str:
+        return format_number(rounded(self.after), self.indicator.kind)
+
+    @property
+    def change_text(self) -> str:
+        return format_delta(rounded(self.change), self.indicator.kind) or "—"
+
+
+@dataclass
+class Effect:
+    indicator: Indicator
+    targeted: Pooled
+    others: Pooled
+
+    @property
+    def did(self) -> Decimal | None:
+        return _difference(self.targeted.change, self.others.change)
+
+    @property
+    def did_text(self) -> str:
+        return format_delta(rounded(self.did), self.indicator.kind) or "—"
+
+    @property
+    def did_class(self) -> str:
+        return delta_class(rounded(self.did), self.indicator)
+
+
+@dataclass
+class MeasureEffect:
+    measure: Measure
+    effects: list[Effect]
+
+
+def _pool(rows: list[tuple[int | None, int | None]], kind: str) -> Decimal | None:
+    """Pooled value of (numerator, denominator) rows of a group of schools."""
+    rows = [(n, d) for n, d in rows if n is not None]
+    if kind == Indicator.Kind.COUNT:
+        return Decimal(sum(n for n, _ in rows)) if rows else None
+    numerator = sum(n for n, d in rows if d)
+    denominator = sum(d for _, d in rows if d)
+    return Decimal(100 * numerator) / Decimal(denominator) if denominator else None
+
+
+def measure_effects(district: District, year: int, school_ids: list[int]) -> list[MeasureEffect]:
+    """Every measure dated in academic years `year - 1` or `year`, each targeted indicator
+    before (year - 1) and after (year) in the targeted schools against the other schools."""
+    measures = list(
+        Measure.objects.filter(district=district, date__range=academic_years(year - 1, year))
+        .prefetch_related("indicators", "schools")
+        .order_by("date", "id")
+    )
+    codes = {i.code for m in measures for i in m.indicators.all()}
+    stored: dict[tuple[int, str, int], tuple[int | None, int | None]] = {}
+    rows = IndicatorValue.objects.filter(
+        monitoring_year__district=district,
+        monitoring_year__year__in=(year - 1, year),
+        school__isnull=False,
+        indicator__in=codes,
+    ).values_list("monitoring_year__year", "indicator_id", "school_id", "numerator", "denominator")
+    for value_year, code, school_id, numerator, denominator in rows:
+        stored[(value_year, code, school_id)] = (numerator, denominator)
+
+    def pooled(indicator: Indicator, schools: list[int]) -> Pooled:
+        def value(y: int) -> Decimal | None:
+            return _pool(
+                [
+                    stored[(y, indicator.code, s)]
+                    for s in schools
+                    if (y, indicator.code, s) in stored
+                ],
+                indicator.kind,
+            )
+
+        return Pooled(indicator, value(year - 1), value(year), len(schools))
+
+    result = []
+    for measure in measures:
+        targeted = [s.pk for s in measure.schools.all()] or list(school_ids)
+        others = [s for s in school_ids if s not in set(targeted)]
+        effects = [
+            Effect(indicator, pooled(indicator, targeted), pooled(indicator, others))
+            for indicator in measure.indicators.all()
+            if not indicator.district_only
+        ]
+        result.append(MeasureEffect(measure, effects))
+    return result
+
+
+# --- District summary: last year's breaches resolved this year ----------------------------
+
+
+@dataclass
+class Resolution:
+    indicator: Indicator
+    breached: int
+    resolved: int
+    still: int
+
+    @property
+    def unknown(self) -> int:
+        return self.breached - self.resolved - self.still
+
+
+def breach_resolutions(
+    district: District, year: int, indicators: dict[str, Indicator]
+) -> list[Resolution]:
+    """Per indicator: schools in breach in `year - 1`, of them green in `year`, still in
+    breach, and without a value; one grouped query."""
+    status_now = IndicatorValue.objects.filter(
+        monitoring_year__district=district,
+        monitoring_year__year=year,
+        school=OuterRef("school"),
+        indicator=OuterRef("indicator"),
+    ).values("status")[:1]
+    rows = (
+        IndicatorValue.objects.filter(
+            monitoring_year__district=district,
+            monitoring_year__year=year - 1,
+            school__isnull=False,
+            status__in=BREACH_STATUSES,
+        )
+        .annotate(now=Subquery(status_now))
+        .values("indicator")
+        .annotate(
+            breached=Count("id"),
+            resolved=Count("id", filter=Q(now=Status.GREEN)),
+            still=Count("id", filter=Q(now__in=BREACH_STATUSES)),
+        )
+        .order_by()
+    )
+    resolutions = [
+        Resolution(indicators[r["indicator"]], r["breached"], r["resolved"], r["still"])
+        for r in rows
+    ]
+    return sorted(resolutions, key=lambda r: r.indicator.order)
+
+
+# --- Quality of further education: deficits closed after a course or an ИОМ ---------------
+
+
+@dataclass
+class Closure:
+    component: str
+    label: str
+    found: int  # deficient findings (a diagnostic × a component below DEFICIT_SCORE)
+    retested: int  # of them, diagnosed again after a course or an ИОМ
+    closed: int  # of them, the later diagnostic at or above DEFICIT_SCORE
+
+    @property
+    def share(self) -> Decimal | None:
+        """Closed after study, of every deficit found."""
+        return _percent(self.closed, self.found)
+
+    @property
+    def retested_share(self) -> Decimal | None:
+        """Closed, of the deficits re-diagnosed after study (the courses' effect)."""
+        return _percent(self.closed, self.retested)
+
+    @property
+    def share_text(self) -> str:
+        return format_number(self.share, Indicator.Kind.SHARE)
+
+    @property
+    def retested_share_text(self) -> str:
+        return format_number(self.retested_share, Indicator.Kind.SHARE)
+
+
+def _percent(part: int, whole: int) -> Decimal | None:
+    return rounded(Decimal(100 * part) / Decimal(whole)) if whole else None
+
+
+def _later_after_study(component: str, closed: bool) -> Exists:
+    """A later diagnostic of the same person scoring the component (at or above the
+    threshold when `closed`), with a ПК/ПП finished or an ИОМ active between the two."""
+    earlier = OuterRef(OuterRef("date"))
+    course = CourseCompletion.objects.filter(
+        person=OuterRef("person"), finished_on__gt=earlier, finished_on__lte=OuterRef("date")
+    )
+    route = DevelopmentRoute.objects.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=earlier),
+        person=OuterRef("person"),
+        started_on__lte=OuterRef("date"),
+    )
+    score = {f"{component}__gte": settings.DEFICIT_SCORE} if closed else {}
+    later = DeficitDiagnostic.objects.filter(
+        Exists(course) | Exists(route),
+        person=OuterRef("person"),
+        date__gt=OuterRef("date"),
+        **{f"{component}__isnull": False},
+        **score,
+    )
+    return Exists(later)
+
+
+def education_quality(district: District, year: int) -> list[Closure]:
+    """Deficits found in diagnostics of academic years `year - 1` and `year` of the
+    district's teachers, per component: one grouped query."""
+    teachers = Employment.objects.filter(
+        person=OuterRef("person"),
+        school__district=district,
+        category=Employment.Category.PEDAGOGICAL,
+    )
+    start, end = academic_years(year - 1, year)
+    aggregates = {}
+    for c in DIAGNOSTIC_COMPONENTS:
+        deficient = Q(**{f"{c}__lt": settings.DEFICIT_SCORE})
+        aggregates[f"{c}_found"] = Count("id", filter=deficient)
+        aggregates[f"{c}_retested"] = Count(
+            "id", filter=deficient & Q(_later_after_study(c, closed=False))
+        )
+        aggregates[f"{c}_closed"] = Count(
+            "id", filter=deficient & Q(_later_after_study(c, closed=True))
+        )
+    totals = DeficitDiagnostic.objects.filter(Exists(teachers), date__range=(start, end)).aggregate(
+        **aggregates
+    )
+    labels = {f.name: f.verbose_name for f in DeficitDiagnostic._meta.fields}
+    return [
+        Closure(
+            c,
+            str(labels[c]),
+            totals[f"{c}_found"],
+            totals[f"{c}_retested"],
+            totals[f"{c}_closed"],
+        )
+        for c in DIAGNOSTIC_COMPONENTS
+    ]
+
+
+def overall(closures: list[Closure]) -> Closure:
+    return Closure(
+        "",
+        str(_("Все компоненты")),
+        sum(c.found for c in closures),
+        sum(c.retested for c in closures),
+        sum(c.closed for c in closures),
+    )
+
+
+# --- The report -------------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    district: District
+    year: int
+    monitoring_year: MonitoringYear | None
+    previous_year: MonitoringYear | None
+    letters: list[LetterOutcome]
+    measures: list[MeasureEffect]
+    resolutions: list[Resolution]
+    quality: list[Closure]
+    verdicts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}/{self.year + 1}"
+
+    @property
+    def previous_label(self) -> str:
+        return f"{self.year - 1}/{self.year}"
+
+    @property
+    def quality_total(self) -> Closure:
+        return overall(self.quality)
+
+    @property
+    def resolved_total(self) -> tuple[int, int]:
+        return (
+            sum(r.resolved for r in self.resolutions),
+            sum(r.breached for r in self.resolutions),
+        )
+
+    def verdict_summary(self) -> list[tuple[str, str, int]]:
+        return [(key, str(Verdict.LABELS[key]), n) for key, n in self.verdicts.items()]
+
+
+def effectiveness_report(district: District, year: int) -> Report:
+    """The report of academic year `year` from stored values; a fixed number of queries."""
+    years = {
+        m.year: m
+        for m in MonitoringYear.objects.filter(
+            district=district, year__in=(year - 1, year), computed_at__isnull=False
+        )
+    }
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    now = year_values(years.get(year))
+    school_ids = list(district.schools.order_by("code").values_list("pk", flat=True))
+    letters = letter_outcomes(district, year, indicators, now)
+    return Report(
+        district=district,
+        year=year,
+        monitoring_year=years.get(year),
+        previous_year=years.get(year - 1),
+        letters=letters,
+        measures=measure_effects(district, year, school_ids),
+        resolutions=breach_resolutions(district, year, indicators),
+        quality=education_quality(district, year),
+        verdicts=verdict_counts(letters),
+    )

@@ -1,0 +1,43 @@
+"""Reads of measures within a district, shaped for the list (a fixed number of queries)."""
+
+import datetime as dt
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from effectiveness.models import Measure
+from monitoring.indicators import Period
+from monitoring.models import Indicator
+from profdev.models import District, School
+
+
+def measures(
+    district: District,
+    *,
+    year: int | None = None,
+    kind: str = "",
+    indicator: Indicator | None = None,
+    school: School | None = None,
+) -> QuerySet[Measure]:
+    """The district's measures, latest first, each with its indicators and schools."""
+    queryset = Measure.objects.filter(district=district)
+    if year is not None:
+        queryset = queryset.filter(date__range=academic_years(year, year))
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if indicator is not None:
+        queryset = queryset.filter(indicators=indicator)
+    if school is not None:
+        queryset = queryset.filter(schools=school)
+    return queryset.select_related(
+        "letter__school", "letter__monitoring_year", "rule"
+    ).prefetch_related("indicators", "schools")
+
+
+def academic_years(first: int, last: int) -> tuple[dt.date, dt.date]:
+    """From 1 September of `first` to 31 August after `last`."""
+    return Period.of(first).start, Period.of(last).end
+
+
+def measure_or_404(district: District, pk: int) -> Measure:
+    return get_object_or_404(Measure, district=district, pk=pk)

@@ -1,0 +1,196 @@
+"""Measures and the effectiveness reports: district staff of the district only (a regional
+methodologist picks one with `?district=CODE`); everyone else gets 404."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from effectiveness import exports, selectors, services
+from effectiveness.analytical import analytical_context
+from effectiveness.forms import MeasureFilterForm, MeasureForm
+from effectiveness.models import Measure
+from effectiveness.pdf import render_document_pdf
+from effectiveness.report import Verdict, effectiveness_report
+from monitoring.selectors import years_on_record
+from monitoring.views import XLSX, _current_academic_year, _district, _district_query
+from profdev.audit import log_export
+from profdev.models import Organisation
+
+MEASURES_PAGE_SIZE = 25
+
+
+def _measure_years(district) -> list[int]:
+    months = Measure.objects.filter(district=district).dates("date", "month", order="DESC")
+    return list(dict.fromkeys(d.year if d.month >= 9 else d.year - 1 for d in months))
+
+
+@login_required
+def measure_list(request: HttpRequest) -> HttpResponse:
+    district = _district(request)
+    form = MeasureFilterForm(request.GET or None, district=district, years=_measure_years(district))
+    filters = (
+        {k: v for k, v in form.cleaned_data.items() if v not in ("", None)}
+        if form.is_valid()
+        else {}
+    )
+    page = Paginator(selectors.measures(district, **filters), MEASURES_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "effectiveness/measure_list.html",
+        {
+            "district": district,
+            "form": form,
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number),
+            "dq": _district_query(request, district),
+        },
+    )
+
+
+def _measure_form(request: HttpRequest, measure: Measure | None) -> HttpResponse:
+    district = measure.district if measure else _district(request)
+    form = MeasureForm(request.POST or None, instance=measure, district=district)
+    dq = _district_query(request, district)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {name: data[name] for name in services.SCALAR_FIELDS}
+        related = {"indicators": list(data["indicators"]), "schools": list(data["schools"])}
+        try:
+            if measure is None:
+                measure = services.measure_create(
+                    district=district, user=request.user, **related, **fields
+                )
+            else:
+                measure = services.measure_update(measure=measure, **related, **fields)
+        except ValidationError as error:
+            for name, errors in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            messages.success(request, f"Мероприятие «{measure.title}» сохранено.")
+            return redirect(reverse("effectiveness:measures") + dq)
+    title = "новое мероприятие" if measure is None else f"мероприятие «{measure.title}»"
+    return render(
+        request,
+        "effectiveness/measure_form.html",
+        {"form": form, "title": title, "measure": measure, "dq": dq},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
+def measure_create(request: HttpRequest) -> HttpResponse:
+    return _measure_form(request, None)
+
+
+@login_required
+def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _measure_form(request, selectors.measure_or_404(_district(request), pk))
+
+
+@login_required
+def measure_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    district = _district(request)
+    measure = selectors.measure_or_404(district, pk)
+    dq = _district_query(request, district)
+    if request.method == "POST":
+        services.measure_delete(measure=measure)
+        messages.success(request, f"Мероприятие «{measure.title}» удалено.")
+        return redirect(reverse("effectiveness:measures") + dq)
+    return render(
+        request, "effectiveness/measure_confirm_delete.html", {"measure": measure, "dq": dq}
+    )
+
+
+def _report(request: HttpRequest, year: int | None):
+    district = _district(request)
+    years = list(years_on_record(district))
+    if year is None:
+        year = years[0].year if years else _current_academic_year()
+    return effectiveness_report(district, year), years
+
+
+@login_required
+def report(request: HttpRequest, year: int | None = None) -> HttpResponse:
+    result, years = _report(request, year)
+    dq = _district_query(request, result.district)
+    return render(
+        request,
+        "effectiveness/report.html",
+        {
+            "report": result,
+            "fills": Verdict.FILLS,
+            "dq": dq,
+            "year_links": [
+                {
+                    "label": m.label,
+                    "url": reverse("effectiveness:report", args=[m.year]) + dq,
+                    "active": m.year == result.year,
+                }
+                for m in years
+            ],
+        },
+    )
+
+
+@login_required
+def report_export(request: HttpRequest, year: int) -> HttpResponse:
+    result, _ = _report(request, year)
+    log_export(request.user, f"эффективность мер {result.label}: {result.district}")
+    response = HttpResponse(exports.report_workbook(result), content_type=XLSX)
+    response["Content-Disposition"] = (
+        f'attachment; filename="effectiveness-{result.district.code}-{year}.xlsx"'
+    )
+    return response
+
+
+def _pdf(request: HttpRequest, year: int, template: str, context, what: str, name: str):
+    result, _ = _report(request, year)
+    try:
+        data = render_document_pdf(
+            template, context(result), district=result.district, user=request.user
+        )
+    except Organisation.DoesNotExist:
+        messages.error(
+            request,
+            f"Не заполнены реквизиты организации «{result.district}»: без бланка документ "
+            "не формируется. Их заполняет администратор.",
+        )
+        return redirect(
+            reverse("effectiveness:report", args=[year]) + _district_query(request, result.district)
+        )
+    log_export(request.user, f"{what} {result.label}: {result.district}")
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{name}-{result.district.code}-{year}.pdf"'
+    )
+    return response
+
+
+@login_required
+def report_pdf(request: HttpRequest, year: int) -> HttpResponse:
+    return _pdf(
+        request,
+        year,
+        "effectiveness/report_pdf.html",
+        lambda result: {"report": result},
+        "отчёт об эффективности мер",
+        "effectiveness",
+    )
+
+
+@login_required
+def analytical_pdf(request: HttpRequest, year: int) -> HttpResponse:
+    return _pdf(
+        request,
+        year,
+        "effectiveness/analytical_pdf.html",
+        analytical_context,
+        "аналитическая справка",
+        "analytical",
+    )
