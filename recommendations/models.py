@@ -22,12 +22,9 @@ class RecommendationRule(models.Model):
         RED = "red", _("красный")
         RED_YELLOW = "red_yellow", _("красный и жёлтый")
 
-    # The catalogue is monitoring's shipped data; the default rules (a migration of this app)
-    # name indicators by code, so the rows must not depend on the catalogue's load order.
     indicator = models.ForeignKey(
         Indicator,
         on_delete=models.CASCADE,
-        db_constraint=False,
         related_name="recommendation_rules",
         verbose_name=_("показатель"),
     )

@@ -125,3 +125,15 @@ def test_a_year_without_stored_values_is_refused(district):
     empty = MonitoringYearFactory(district=district, year=2023, computed_at=None)
     with pytest.raises(ValidationError, match="нет рассчитанных официальных значений"):
         letters_draft(year=empty)
+
+
+def test_default_rules_cover_red_for_every_indicator_with_a_target():
+    from monitoring.models import Indicator
+
+    with_target = set(
+        Indicator.objects.filter(default_target__isnull=False).values_list("code", flat=True)
+    )
+    assert len(with_target) == 27
+    covered = set(RecommendationRule.objects.values_list("indicator_id", flat=True))
+    assert covered == with_target
+    assert not RecommendationRule.objects.filter(indicator__default_target__isnull=True).exists()
