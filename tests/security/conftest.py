@@ -8,9 +8,14 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from monitoring.models import MonitoringYear
 from monitoring.services import compute_year
 from profdev.models import District, RoleGrant, School
 from profdev.roles import grant_role
+from recommendations.drafting import letters_draft
+from recommendations.models import Letter
+from recommendations.services import letter_sign
+from tests.recommendations.factories import OrganisationFactory
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "shared" / "examples" / "district-small.xlsx"
 YEAR = 2024
@@ -44,3 +49,14 @@ def world(district) -> World:
     }
     users = {name: grant_role(username=name, **grant).user for name, grant in grants.items()}
     return World(district, school, other_school, users)
+
+
+@pytest.fixture
+def signed_letter(world) -> Letter:
+    """The letter to `world.school` for 2024, signed by the head with a development
+    certificate."""
+    OrganisationFactory(district=world.district)
+    head = world.users["head"]
+    call_command("make_dev_certificate", user=head.username, name="Олейникова Ольга Владимировна")
+    letters_draft(year=MonitoringYear.objects.get(district=world.district, year=YEAR))
+    return letter_sign(letter=Letter.objects.get(school=world.school), user=head)
