@@ -27,6 +27,8 @@ def _state(job) -> dict:
 def job(request: HttpRequest, pk: int) -> HttpResponse:
     job = jobs.job_or_404(request.user, pk)
     result = job.result or {}
+    if job.status == job.Status.DONE and result.get("forward"):
+        return redirect(result["url"])  # e.g. an upload: its page shows the result
     return render(
         request,
         "jobs/job.html",

@@ -732,3 +732,62 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class Upload(models.Model):
+    """A workbook uploaded from the web (profdev.uploads), kept between its preview and the
+    confirmation: the file, what the preview showed and the plan the confirmation writes.
+
+    Only its uploader opens it; a confirmed upload keeps its summary and drops the file.
+    """
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("проверяется")
+        CHECKED = "checked", _("проверен")
+        APPLYING = "applying", _("записывается")
+        APPLIED = "applied", _("загружен")
+        STALE = "stale", _("данные изменились после проверки")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, verbose_name=_("кто загрузил")
+    )
+    school = models.ForeignKey(
+        School,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("ОО"),
+        help_text=_("Пусто — книга муниципалитета."),
+    )
+    filename = models.CharField(_("имя файла"), max_length=255)
+    content = models.BinaryField(_("файл"), editable=False)
+    size = models.PositiveIntegerField(_("размер файла, байт"))
+    status = models.CharField(
+        _("состояние"), max_length=10, choices=Status.choices, default=Status.CHECKING
+    )
+    summary = models.JSONField(_("итог проверки"), default=dict)  # what the preview shows
+    plan = models.BinaryField(_("план записи"), null=True, editable=False)  # pickled analysis
+    job = models.ForeignKey(
+        Job,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="workbook_uploads",
+        verbose_name=_("фоновая задача"),
+    )
+    created_at = models.DateTimeField(_("загружен"), auto_now_add=True)
+    checked_at = models.DateTimeField(_("проверен"), null=True, blank=True)
+    applied_at = models.DateTimeField(_("записан"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("загрузка книги")
+        verbose_name_plural = _("загрузки книг")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def can_confirm(self) -> bool:
+        """Checked without errors (only then has it a plan)."""
+        return self.status == self.Status.CHECKED and not self.summary.get("error_count")

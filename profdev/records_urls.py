@@ -1,11 +1,18 @@
 from django.urls import path
 
-from profdev import views
+from profdev import upload_views, views
 
 urlpatterns = [
     path("schools/<str:code>/", views.school_workspace, name="school_workspace"),
     path("schools/<str:code>/staff/", views.staff_list, name="staff_list"),
     path("schools/<str:code>/staff/add/", views.teacher_add, name="teacher_add"),
+    path("schools/<str:code>/upload/", upload_views.school_upload, name="school_upload"),
+    path("schools/<str:code>/workbook.xlsx", upload_views.school_workbook, name="school_workbook"),
+    path("upload/", upload_views.district_upload, name="district_upload"),
+    path("workbook.xlsx", upload_views.district_workbook, name="district_workbook"),
+    path("uploads/<int:pk>/", upload_views.upload, name="upload"),
+    path("uploads/<int:pk>/confirm/", upload_views.upload_confirm, name="upload_confirm"),
+    path("uploads/<int:pk>/recheck/", upload_views.upload_recheck, name="upload_recheck"),
     path("persons/<int:pk>/", views.person_card, name="person_card"),
     path("persons/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("persons/<int:pk>/<str:kind>/add/", views.record_edit, name="record_add"),
