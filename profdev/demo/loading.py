@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 
+from effectiveness.demo import load_letters, load_measures
 from monitoring.models import MonitoringYear
 from monitoring.services import compute_year
 from profdev.demo.generator import district_info, write_region
@@ -132,6 +133,16 @@ DEMO_STEPS: list[DemoStep] = [
     DemoStep(
         "Сертификат подписи",
         lambda: load_signing_certificate(username="nachalnik", district_code=DEMO_DISTRICT),
+    ),
+    DemoStep(
+        "Подписанные письма",
+        lambda: load_letters(
+            district_code=DEMO_DISTRICT, years=DEMO_MONITORING_YEARS, signer="nachalnik"
+        ),
+    ),
+    DemoStep(
+        "Мероприятия",
+        lambda: load_measures(district_code=DEMO_DISTRICT, first_year=DEMO_MONITORING_YEARS[0]),
     ),
 ]
 

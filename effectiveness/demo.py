@@ -1,0 +1,126 @@
+"""The demo district's closed cycle (`load_demo`): two years of signed letters and a dozen
+measures from seeds 003 and 004, through the apps' own services; a second run changes nothing."""
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+
+from effectiveness.models import Measure
+from effectiveness.services import measure_create
+from monitoring.models import BREACH_STATUSES, Indicator, IndicatorValue, MonitoringYear
+from profdev.models import District
+from recommendations.drafting import letters_draft
+from recommendations.models import Letter
+from recommendations.services import letter_confirm_receipt, letter_send, letter_sign
+
+METHODIST = "Смирнова О. И., методист ИМК"
+
+# title, date, kind, responsible, indicators, participants, schools: "breach" (the schools in
+# breach of the first indicator in the year before) or "all"
+MEASURES = [
+    ("Методический день «Диагностика профессиональных дефицитов: единый инструментарий»",
+     "2023-11-15", "method_day", METHODIST, ("DIAG", "DIAG_MGR"), 52, "breach"),
+    ("Круглый стол «Аттестация педагогов: новые квалификационные категории»",
+     "2024-01-25", "round_table", "Кузнецова Е. В., методист ИМК", ("ATTEST",), 29, "breach"),
+    ("Курсы повышения квалификации «Наставничество в образовательной организации» (72 ч)",
+     "2024-03-20", "courses", "ГАУ ДПО «Институт развития образования»",
+     ("MENTOR_YOUNG", "PD_3Y"), 15, "breach"),
+    ("Семинар «Работа педагогов в школах с низкими образовательными результатами»",
+     "2024-04-10", "seminar", METHODIST, ("PD_LOWRES",), 21, "breach"),
+    ("Совещание заместителей директоров «Итоги мониторинга 2023/2024 и адресные рекомендации»",
+     "2024-09-12", "meeting", "Олейникова О. В., начальник отдела образования",
+     ("DIAG", "PD_3Y", "ATTEST"), 24, "all"),
+    ("Школа молодого педагога: цикл занятий с наставниками",
+     "2024-09-25", "mentorship", "Петрова А. С., руководитель школы молодого педагога",
+     ("MENTOR_YOUNG", "YOUNG"), 23, "breach"),
+    ("Семинар «Индивидуальный образовательный маршрут педагога: от диагностики к результату»",
+     "2024-10-17", "seminar", METHODIST, ("IOM", "IOM_TUTOR", "DIAG"), 46, "breach"),
+    ("Стажировка в ЦНППМ «Формирование функциональной грамотности обучающихся»",
+     "2024-11-20", "internship", "ЦНППМ", ("PD_REGION", "PD_3Y"), 18, "breach"),
+    ("Вебинар «Профилактика профессионального выгорания педагогов»",
+     "2024-12-05", "webinar", "Морозова И. А., педагог-психолог", ("BURNOUT_HIGH", "BURNOUT_DIAG"),
+     64, "breach"),
+    ("Заседание районных методических объединений «Сетевое взаимодействие педагогов»",
+     "2025-01-22", "seminar", METHODIST, ("NETWORK", "METHOD_ASSET"), 57, "breach"),
+    ("Муниципальный конкурс профессионального мастерства «Педагог года — 2025»",
+     "2025-02-12", "contest", "Кузнецова Е. В., методист ИМК", ("CONTEST",), 31, "all"),
+    ("Мастер-класс победителей конкурса «Педагог года»",
+     "2025-03-27", "master_class", METHODIST, ("CONTEST", "NETWORK"), 40, "breach"),
+    ("Ярмарка вакансий для выпускников педагогического колледжа",
+     "2025-04-15", "other", "Отдел образования", ("VACANCY", "YOUNG"), 12, "breach"),
+]  # fmt: skip
+TARGETED_SCHOOLS = 4
+
+
+def load_letters(*, district_code: str, years: tuple[int, ...], signer: str) -> str:
+    """Each year's letters drafted, sent and signed by `signer`; every other school
+    confirms receipt. Signed letters are never redrafted, so a second run signs nothing."""
+    district = District.objects.get(code=district_code)
+    users = {u.username: u for u in get_user_model().objects.all()}
+    head = users[signer]
+    done = []
+    for year in years:
+        monitoring_year = MonitoringYear.objects.get(district=district, year=year)
+        signed = 0
+        for letter in letters_draft(year=monitoring_year, user=head).letters:
+            if letter.is_signed:
+                continue
+            letter = letter_send(letter=letter, user=head)
+            letter = letter_sign(letter=letter, user=head)
+            signed += 1
+            school_admin = users.get(f"ou-{letter.school.code}") if letter.school else None
+            if school_admin is not None and letter.school.code[-1] in "13579":
+                letter_confirm_receipt(letter=letter, user=school_admin)
+        total = Letter.objects.filter(monitoring_year=monitoring_year).count()
+        done.append(f"{monitoring_year.label}: писем {total}, подписано сейчас {signed}")
+    return "; ".join(done)
+
+
+def _breaching_schools(district: District, year: int, code: str) -> list:
+    values = (
+        IndicatorValue.objects.filter(
+            monitoring_year__district=district,
+            monitoring_year__year=year,
+            indicator=code,
+            school__isnull=False,
+            status__in=BREACH_STATUSES,
+        )
+        .select_related("school")
+        .order_by("school__code")
+    )
+    return [v.school for v in values[:TARGETED_SCHOOLS]]
+
+
+def load_measures(*, district_code: str, first_year: int) -> str:
+    """The measures of seeds 003/004 aimed at the schools in breach the year before (or in
+    `first_year`, the first on record); existing ones are kept."""
+    district = District.objects.get(code=district_code)
+    indicators = Indicator.objects.in_bulk()
+    existing = set(Measure.objects.filter(district=district).values_list("title", "date"))
+    created = 0
+    for title, date, kind, responsible, codes, participants, aim in MEASURES:
+        date = dt.date.fromisoformat(date)
+        if (title, date) in existing:
+            continue
+        year = date.year if date.month >= 9 else date.year - 1
+        basis = max(year - 1, first_year)
+        schools = [] if aim == "all" else _breaching_schools(district, basis, codes[0])
+        letter = Letter.objects.filter(
+            monitoring_year__district=district,
+            monitoring_year__year=year - 1,
+            school__isnull=True,
+            status=Letter.State.SIGNED,
+        ).first()
+        measure_create(
+            district=district,
+            title=title,
+            date=date,
+            kind=kind,
+            responsible=responsible,
+            participants=participants,
+            letter=letter,
+            indicators=[indicators[c] for c in codes],
+            schools=schools,
+        )
+        created += 1
+    return f"мероприятий {len(MEASURES)}: создано {created}, уже были {len(MEASURES) - created}"

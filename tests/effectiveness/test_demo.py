@@ -1,0 +1,46 @@
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+
+from effectiveness.demo import MEASURES, load_letters, load_measures
+from effectiveness.models import Measure
+from recommendations.models import Letter, LetterEvent
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_letters_and_measures_load_once(district, school, other_school, head, two_years):
+    head.username = "nachalnik"
+    head.save()
+    call_command("make_dev_certificate", user="nachalnik", name="Олейникова Ольга Владимировна")
+    factories.RoleGrantFactory(
+        user=factories.UserFactory(username="ou-S-1"), role="school_admin", school=school
+    )
+    school.code = "S-1"  # an odd last digit: this school confirms receipt
+    school.save()
+
+    first = load_letters(district_code=district.code, years=(2023,), signer="nachalnik")
+    assert first == "2023/2024: писем 3, подписано сейчас 3"
+    letters = Letter.objects.filter(monitoring_year__year=2023)
+    assert all(letter.is_signed for letter in letters)
+    confirmed = LetterEvent.objects.filter(kind=LetterEvent.Kind.CONFIRMED)
+    assert [e.letter.school for e in confirmed] == [school]
+
+    assert load_measures(district_code=district.code, first_year=2023) == (
+        f"мероприятий {len(MEASURES)}: создано {len(MEASURES)}, уже были 0"
+    )
+    seminar = Measure.objects.get(title__startswith="Семинар «Индивидуальный")
+    assert seminar.date == dt.date(2024, 10, 17)
+    assert list(seminar.schools.all()) == [school]  # IOM yellow in 2023/2024
+    assert seminar.letter == letters.get(school__isnull=True)
+    method_day = Measure.objects.get(title__startswith="Методический день")
+    assert list(method_day.schools.order_by("code")) == [school, other_school]  # DIAG red
+    assert method_day.letter is None  # dated 2023/2024: no letters of the year before
+
+    again = load_letters(district_code=district.code, years=(2023,), signer="nachalnik")
+    assert again == "2023/2024: писем 3, подписано сейчас 0"
+    assert "создано 0" in load_measures(district_code=district.code, first_year=2023)
+    assert Measure.objects.count() == len(MEASURES)
+    assert confirmed.count() == 1
