@@ -278,7 +278,8 @@ def measure_effects(district: District, year: int, school_ids: list[int]) -> lis
     result = []
     for measure in measures:
         targeted = [s.pk for s in measure.schools.all()] or list(school_ids)
-        others = [s for s in school_ids if s not in set(targeted)]
+        chosen = set(targeted)
+        others = [s for s in school_ids if s not in chosen]
         effects = [
             Effect(indicator, pooled(indicator, targeted), pooled(indicator, others))
             for indicator in measure.indicators.all()
