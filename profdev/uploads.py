@@ -34,6 +34,8 @@ Status = Upload.Status
 BACKGROUND_BYTES = 2 * 1024 * 1024  # larger files are checked and written by a job
 ERRORS_SHOWN = 1000  # a page listing more helps nobody: fix these and upload again
 KEEP_UNCONFIRMED = dt.timedelta(days=1)
+WRITTEN = (Status.APPLYING, Status.APPLIED)
+ALREADY_WRITTEN = _("Книга уже записана.")
 
 
 class NotConfirmable(Exception):
@@ -54,8 +56,8 @@ def upload_create(*, user, school: School | None, filename: str, content: bytes)
 
 def upload_check(upload: Upload) -> Upload:
     """Analyse the stored file against the database as it is now (nothing is written)."""
-    if upload.status in (Status.APPLYING, Status.APPLIED):
-        raise NotConfirmable(_("Эта книга уже записана."))
+    if upload.status in WRITTEN:
+        raise NotConfirmable(ALREADY_WRITTEN)
     if _in_background(upload):
         return _start(upload, Status.CHECKING, check_upload)
     _check(upload)
@@ -66,8 +68,8 @@ def upload_confirm(upload: Upload) -> Upload:
     """Write exactly the checked plan; a database changed since the check marks it stale."""
     if not upload.can_confirm:
         raise NotConfirmable(
-            _("Книга уже записана.")
-            if upload.status in (Status.APPLYING, Status.APPLIED)
+            ALREADY_WRITTEN
+            if upload.status in WRITTEN
             else _("Записать нельзя: в файле есть ошибки или он ещё не проверен.")
         )
     if _in_background(upload):

@@ -112,12 +112,14 @@ def test_a_school_admin_gets_404_for_the_district_pages(client_for, school_admin
     assert client.get(reverse("district_workbook")).status_code == 404
 
 
-def test_an_upload_is_its_uploaders_alone(client_for, school_admin, school, good_book):
+def test_an_upload_is_its_uploaders_alone(
+    client_for, school_admin, other_school_admin, methodologist, school, good_book
+):
     upload = upload_of(school_admin, school, good_book)
     colleague = factories.UserFactory()
     factories.RoleGrantFactory(user=colleague, role="school_admin", school=school)
     before = record_counts()
-    for user in (colleague, factories.UserFactory()):
+    for user in (other_school_admin, colleague, methodologist, factories.UserFactory()):
         client = client_for(user)
         assert client.get(reverse("upload", args=[upload.pk])).status_code == 404
         for name in ("upload_confirm", "upload_recheck"):
