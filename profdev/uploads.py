@@ -19,6 +19,7 @@ import zlib
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from profdev.jobs import JobError, JobRun, job
@@ -109,14 +110,29 @@ def _start(upload: Upload, status: str, function) -> Upload:
     return upload
 
 
+_PLAN_SALT = "profdev.uploads.plan"
+_MAC_BYTES = 32
+
+
+def _seal(analysis) -> bytes:
+    """The analysis pickled, compressed and signed with the secret key: a row edited in the
+    database can never make the application unpickle bytes it did not write itself."""
+    data = zlib.compress(pickle.dumps(analysis, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    return salted_hmac(_PLAN_SALT, data, algorithm="sha256").digest() + data
+
+
+def _unseal(blob: bytes):
+    mac, data = bytes(blob[:_MAC_BYTES]), bytes(blob[_MAC_BYTES:])
+    expected = salted_hmac(_PLAN_SALT, data, algorithm="sha256").digest()
+    if not constant_time_compare(mac, expected):
+        raise NotConfirmable("Сохранённая проверка файла повреждена: проверьте файл заново.")
+    return pickle.loads(zlib.decompress(data))
+
+
 def _check(upload: Upload) -> None:
     analysis = analyse_workbook(io.BytesIO(upload.content), user=upload.user)
     upload.summary = summary_of(analysis)
-    upload.plan = (
-        zlib.compress(pickle.dumps(analysis, protocol=pickle.HIGHEST_PROTOCOL), 1)
-        if analysis.ok
-        else None
-    )
+    upload.plan = _seal(analysis) if analysis.ok else None
     upload.status = Status.CHECKED
     upload.checked_at = timezone.now()
     upload.save(update_fields=["summary", "plan", "status", "checked_at"])
@@ -127,8 +143,7 @@ def _apply(upload_id: int) -> Upload:
     upload = Upload.objects.select_for_update().select_related("user").get(pk=upload_id)
     if upload.plan is None or upload.status not in (Status.CHECKED, Status.APPLYING):
         return upload  # written (or found stale) by a confirmation just before this one
-    # The plan is the importer's own pickle, stored by `_check` in our database.
-    analysis = pickle.loads(zlib.decompress(upload.plan))
+    analysis = _unseal(upload.plan)
     try:
         apply_workbook(analysis, user=upload.user)
     except StaleWorkbook:

@@ -285,6 +285,23 @@ def test_a_confirmation_after_the_database_changed_is_refused_and_checked_again(
     assert record_counts()["Employment"] == before["Employment"] + 2
 
 
+def test_a_stored_plan_altered_in_the_database_is_never_unpickled(
+    client_for, school_admin, school, good_book
+):
+    client = client_for(school_admin)
+    send(client, reverse("school_upload", args=[school.code]), good_book)
+    upload = Upload.objects.get()
+    plan = bytearray(upload.plan)
+    plan[-1] ^= 0xFF
+    Upload.objects.filter(pk=upload.pk).update(plan=bytes(plan))
+    before = record_counts()
+
+    response = client.post(reverse("upload_confirm", args=[upload.pk]), follow=True)
+
+    assert "Сохранённая проверка файла повреждена" in response.content.decode()
+    assert record_counts() == before
+
+
 def test_a_school_admins_file_touching_another_school_is_refused(
     client_for, school_admin, school, other_school
 ):
