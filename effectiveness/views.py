@@ -8,17 +8,19 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from effectiveness import exports, selectors, services
 from effectiveness.analytical import analytical_context
 from effectiveness.forms import MeasureFilterForm, MeasureForm
 from effectiveness.models import Measure
-from effectiveness.pdf import render_document_pdf
 from effectiveness.report import Verdict, effectiveness_report
 from monitoring.selectors import years_on_record
 from monitoring.views import XLSX, _current_academic_year, _district, _district_query
 from profdev.audit import log_export
 from profdev.models import Organisation
+from recommendations.pdf import render_pdf
+from recommendations.text import initials_surname
 
 MEASURES_PAGE_SIZE = 25
 
@@ -150,11 +152,11 @@ def report_export(request: HttpRequest, year: int) -> HttpResponse:
 
 
 def _pdf(request: HttpRequest, year: int, template: str, context, what: str, name: str):
+    """A report as an A4 document of the district's office: letterhead, date, text, the head's
+    signature block and the user as the executor."""
     result, _ = _report(request, year)
     try:
-        data = render_document_pdf(
-            template, context(result), district=result.district, user=request.user
-        )
+        organisation = result.district.organisation
     except Organisation.DoesNotExist:
         messages.error(
             request,
@@ -164,6 +166,17 @@ def _pdf(request: HttpRequest, year: int, template: str, context, what: str, nam
         return redirect(
             reverse("effectiveness:report", args=[year]) + _district_query(request, result.district)
         )
+    data = render_pdf(
+        template,
+        {
+            **context(result),
+            "organisation": organisation,
+            "date": timezone.localdate(),
+            "signer_position": organisation.head_position,
+            "signer": initials_surname(organisation.head_name),
+            "executor_name": request.user.get_full_name() or request.user.get_username(),
+        },
+    )
     log_export(request.user, f"{what} {result.label}: {result.district}")
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = (

@@ -1,4 +1,6 @@
-"""The letter as an official document (ГОСТ Р 7.0.97-2025), rendered by WeasyPrint.
+"""Official documents of the office (ГОСТ Р 7.0.97-2025) — the letters and the effectiveness
+reports — rendered by WeasyPrint as PDF/A-3b with the letterhead and signature block partials
+(`recommendations/letterhead_pdf.html`, `signature_pdf.html`).
 
 The renderer reads only the project's own static files from disk: every other URL (http,
 other files) is refused, so edited text cannot make the server fetch anything.
@@ -34,7 +36,16 @@ class StaticOnlyFetcher(URLFetcher):
             if path.is_relative_to(STATIC_DIR) and path.is_file():
                 mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                 return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
-        raise ValueError(f"Запрещённый ресурс в письме: {url}")
+        raise ValueError(f"Запрещённый ресурс в документе: {url}")
+
+
+def render_pdf(template_name: str, context: dict) -> bytes:
+    """The template as a PDF/A-3b document with the embedded fonts of `static/letters`."""
+    html = render_to_string(template_name, context)
+    document = HTML(
+        string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=StaticOnlyFetcher()
+    )
+    return document.write_pdf(pdf_variant="pdf/a-3b")
 
 
 def verification_url(letter: Letter) -> str:
@@ -65,8 +76,4 @@ def render_letter_pdf(letter: Letter, stamp: CertificateInfo | None = None) -> b
         "executor_name": (executor.get_full_name() or executor.username) if executor else "",
         "qr": qr_data_uri(verification_url(letter)),
     }
-    html = render_to_string("recommendations/letter_pdf.html", context)
-    document = HTML(
-        string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=StaticOnlyFetcher()
-    )
-    return document.write_pdf(pdf_variant="pdf/a-3b")
+    return render_pdf("recommendations/letter_pdf.html", context)
