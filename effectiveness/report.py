@@ -1,12 +1,12 @@
 """The effectiveness report of a year `Y`: did last year's letters and this year's measures work?
 
 Everything here reads stored values only: a letter's figures of year `Y-1` as the letter cites
-them (copied when it was drafted), and year `Y`'s stored official values. Recomputing an old
-year never changes what a letter said.
+them (the numbers and their text, copied when it was drafted), and year `Y`'s stored official
+values. Recomputing an old year never changes what a letter said.
 """
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery
@@ -57,17 +57,6 @@ def verdict(indicator: Indicator, then: Decimal | None, now: Decimal | None) -> 
         return Verdict.UNCHANGED
     better = (delta > 0) == (indicator.direction == Indicator.Direction.UP)
     return Verdict.IMPROVED if better else Verdict.WORSE
-
-
-def cited_value(text: str | None) -> Decimal | None:
-    """A value as a letter cites it («12,5 %», «3», «—») back as a number."""
-    if not text:
-        return None
-    number = text.replace("%", "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    try:
-        return Decimal(number)
-    except InvalidOperation:
-        return None
 
 
 def rounded(value: Decimal | None) -> Decimal | None:
@@ -161,8 +150,8 @@ def letter_outcomes(
                 Finding(
                     indicator=indicator,
                     status_then=figure["status"],
-                    then_text=figure.get("value", "—"),
-                    then=cited_value(figure.get("value")),
+                    then_text=figure["value_text"],
+                    then=None if figure["value"] is None else Decimal(figure["value"]),
                     now=now.get((letter.school_id, indicator.code)),
                 )
             )

@@ -70,6 +70,8 @@ class DraftReport:
 
 
 def _figure(v: IndicatorValue, district: IndicatorValue | None) -> dict:
+    """The stored value as the letter cites it: the numbers (decimals as strings, exact in
+    JSON) and, beside each, its text with a decimal comma."""
     unit = " %" if v.indicator.kind == "share" else ""
 
     def fmt(x: Decimal | None) -> str:
@@ -77,15 +79,22 @@ def _figure(v: IndicatorValue, district: IndicatorValue | None) -> dict:
             return "—"
         return ru_number(x if unit else int(x), unit)
 
+    def number(x: Decimal | None) -> str | None:
+        return None if x is None else str(x)
+
+    district_value = district.value if district else None
     return {
         "code": v.indicator_id,
         "name": v.indicator.name,
         "status": v.status,
         "numerator": v.numerator,
         "denominator": v.denominator,
-        "value": fmt(v.value),
-        "target": fmt(v.target),
-        "district": fmt(district.value) if district else "—",
+        "value": number(v.value),
+        "value_text": fmt(v.value),
+        "target": number(v.target),
+        "target_text": fmt(v.target),
+        "district": number(district_value),
+        "district_text": fmt(district_value),
     }
 
 

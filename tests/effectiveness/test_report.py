@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from effectiveness.report import Verdict, cited_value, effectiveness_report, verdict
+from effectiveness.report import Verdict, effectiveness_report, verdict
 from monitoring.models import Indicator, IndicatorValue
 from monitoring.services import compute_year
 from tests import factories
@@ -38,14 +38,6 @@ def test_verdict(direction, kind, then, now, expected):
     then = None if then is None else Decimal(then)
     now = None if now is None else Decimal(now)
     assert verdict(ind, then, now) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "number"),
-    [("45,0 %", Decimal("45.0")), ("3", Decimal("3")), ("—", None), ("", None)],
-)
-def test_cited_value_reads_the_letters_russian_number(text, number):
-    assert cited_value(text) == number
 
 
 def _findings(report, code):
@@ -90,8 +82,9 @@ def test_unsigned_letters_are_not_in_the_report(district, two_years):
 def test_recomputing_the_old_year_does_not_change_what_the_letter_cited(
     district, school, signed_letters
 ):
-    """The letter said 50,0 %; the year is recomputed from records (one teacher, diagnosed:
-    100,0 %); the report still compares the letter's 50,0 % with this year's value."""
+    """The letter said 50,0 % (10 of 20); the year is recomputed from records (one teacher,
+    diagnosed: 100,0 %); the report still compares the letter's copy with this year's 51,0 %:
+    +1,0 п.п., unchanged (against 100,0 % it would be −49,0 п.п., worse)."""
     teacher = factories.EmploymentFactory(school=school).person
     factories.DiagnosticFactory(person=teacher, date=dt.date(2023, 10, 1))
     compute_year(district, 2023)
@@ -102,6 +95,8 @@ def test_recomputing_the_old_year_does_not_change_what_the_letter_cited(
     a, _ = _findings(effectiveness_report(district, 2024), "S-A")
     assert a["DIAG"].then == Decimal("50.0")
     assert a["DIAG"].then_text == "50,0 %"
+    assert a["DIAG"].delta_text == "+1,0\u00a0п.п."
+    assert a["DIAG"].verdict == Verdict.UNCHANGED
 
 
 def test_breaches_resolved_by_indicator(district, two_years):

@@ -25,12 +25,43 @@ def test_findings_cite_school_target_and_district_with_decimal_comma(year, schoo
     codes = [f["code"] for f in letter.figures["findings"]]
     assert codes == ["DIAG", "PD_3Y", "BURNOUT_HIGH", "VACANCY"]  # breaches only, catalogue order
     diag = letter.figures["findings"][0]
-    assert (diag["value"], diag["target"], diag["district"]) == ("45,0 %", "80,0 %", "67,5 %")
+    assert (diag["value_text"], diag["target_text"], diag["district_text"]) == (
+        "45,0 %",
+        "80,0 %",
+        "67,5 %",
+    )
     vacancy = letter.figures["findings"][3]
-    assert (vacancy["value"], vacancy["target"], vacancy["district"]) == ("2", "0", "2")
+    assert (vacancy["value_text"], vacancy["target_text"], vacancy["district_text"]) == (
+        "2",
+        "0",
+        "2",
+    )
     assert "45,0 % при целевом значении 80,0 % (по муниципалитету — 67,5 %)" in letter.body
     assert letter.title.endswith("за 2024/2025 учебный год")
     assert "от 05.09.2024 № 164/1" in letter.body
+
+
+def test_findings_keep_the_numbers_beside_the_text(year, school):
+    """9 of 20 (45,0 %), target 80,0 %, district 27 of 40 (67,5 %); a count has no denominator."""
+    letter = school_letter(letters_draft(year=year), school)
+    diag, *_, vacancy = letter.figures["findings"]
+    numbers = ("status", "numerator", "denominator", "value", "target", "district")
+    assert {k: diag[k] for k in numbers} == {
+        "status": "red",
+        "numerator": 9,
+        "denominator": 20,
+        "value": "45.0",
+        "target": "80.0",
+        "district": "67.5",
+    }
+    assert {k: vacancy[k] for k in numbers} == {
+        "status": "red",
+        "numerator": 2,
+        "denominator": None,
+        "value": "2.0",
+        "target": "0.0",
+        "district": "2.0",
+    }
 
 
 def test_named_people_for_listed_indicators_only(year, school, staff):
