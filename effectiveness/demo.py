@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 
 from effectiveness.models import Measure
 from effectiveness.services import measure_create
+from monitoring.context import academic_year
 from monitoring.models import BREACH_STATUSES, Indicator, IndicatorValue, MonitoringYear
 from profdev.models import District
 from recommendations.drafting import letters_draft
@@ -102,7 +103,7 @@ def load_measures(*, district_code: str, first_year: int) -> str:
         date = dt.date.fromisoformat(date)
         if (title, date) in existing:
             continue
-        year = date.year if date.month >= 9 else date.year - 1
+        year = academic_year(date)
         basis = max(year - 1, first_year)
         schools = [] if aim == "all" else _breaching_schools(district, basis, codes[0])
         letter = Letter.objects.filter(

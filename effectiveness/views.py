@@ -15,8 +15,9 @@ from effectiveness.analytical import analytical_context
 from effectiveness.forms import MeasureFilterForm, MeasureForm
 from effectiveness.models import Measure
 from effectiveness.report import Verdict, effectiveness_report
+from monitoring.context import academic_year, district_for, district_query
 from monitoring.selectors import years_on_record
-from monitoring.views import XLSX, _current_academic_year, _district, _district_query
+from monitoring.views import XLSX
 from profdev.audit import log_export
 from profdev.models import Organisation
 from recommendations.pdf import render_pdf
@@ -27,12 +28,12 @@ MEASURES_PAGE_SIZE = 25
 
 def _measure_years(district) -> list[int]:
     months = Measure.objects.filter(district=district).dates("date", "month", order="DESC")
-    return list(dict.fromkeys(d.year if d.month >= 9 else d.year - 1 for d in months))
+    return list(dict.fromkeys(academic_year(d) for d in months))
 
 
 @login_required
 def measure_list(request: HttpRequest) -> HttpResponse:
-    district = _district(request)
+    district = district_for(request)
     form = MeasureFilterForm(request.GET or None, district=district, years=_measure_years(district))
     filters = (
         {k: v for k, v in form.cleaned_data.items() if v not in ("", None)}
@@ -50,15 +51,15 @@ def measure_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "page_range": page.paginator.get_elided_page_range(page.number),
-            "dq": _district_query(request, district),
+            "dq": district_query(request, district),
         },
     )
 
 
 def _measure_form(request: HttpRequest, measure: Measure | None) -> HttpResponse:
-    district = measure.district if measure else _district(request)
+    district = measure.district if measure else district_for(request)
     form = MeasureForm(request.POST or None, instance=measure, district=district)
-    dq = _district_query(request, district)
+    dq = district_query(request, district)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         fields = {name: data[name] for name in services.SCALAR_FIELDS}
@@ -92,14 +93,14 @@ def measure_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _measure_form(request, selectors.measure_or_404(_district(request), pk))
+    return _measure_form(request, selectors.measure_or_404(district_for(request), pk))
 
 
 @login_required
 def measure_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    district = _district(request)
+    district = district_for(request)
     measure = selectors.measure_or_404(district, pk)
-    dq = _district_query(request, district)
+    dq = district_query(request, district)
     if request.method == "POST":
         services.measure_delete(measure=measure)
         messages.success(request, f"Мероприятие «{measure.title}» удалено.")
@@ -110,17 +111,17 @@ def measure_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _report(request: HttpRequest, year: int | None):
-    district = _district(request)
+    district = district_for(request)
     years = list(years_on_record(district))
     if year is None:
-        year = years[0].year if years else _current_academic_year()
+        year = years[0].year if years else academic_year(timezone.localdate())
     return effectiveness_report(district, year), years
 
 
 @login_required
 def report(request: HttpRequest, year: int | None = None) -> HttpResponse:
     result, years = _report(request, year)
-    dq = _district_query(request, result.district)
+    dq = district_query(request, result.district)
     return render(
         request,
         "effectiveness/report.html",
@@ -164,7 +165,7 @@ def _pdf(request: HttpRequest, year: int, template: str, context, what: str, nam
             "не формируется. Их заполняет администратор.",
         )
         return redirect(
-            reverse("effectiveness:report", args=[year]) + _district_query(request, result.district)
+            reverse("effectiveness:report", args=[year]) + district_query(request, result.district)
         )
     data = render_pdf(
         template,

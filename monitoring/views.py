@@ -5,7 +5,6 @@ with `?district=CODE`); a school page is also open to the school's administrator
 Everything else answers 404.
 """
 
-import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -14,9 +13,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from monitoring import exports, region, selectors, services, tables
+from monitoring.context import academic_year, district_for, district_query
 from monitoring.forms import BasisForm, ComputeForm, TargetForm
 from monitoring.indicators import Period
 from monitoring.jobs import compute_all_districts, compute_district
@@ -30,31 +31,13 @@ from profdev.scoping import scope_for
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _district(request: HttpRequest) -> District:
-    scope = scope_for(request.user)
-    scope.require_district_staff()
-    districts = scope.districts().order_by("name")
-    code = request.GET.get("district")
-    if code:
-        districts = districts.filter(code=code)
-    district = districts.first()
-    if district is None:
-        raise Http404
-    return district
-
-
-def _current_academic_year() -> int:
-    today = dt.date.today()
-    return today.year if today.month >= 9 else today.year - 1
-
-
 def _years(district: District) -> list[MonitoringYear]:
     return list(selectors.years_on_record(district))
 
 
 def _pick_year(years: list[MonitoringYear], year: int | None) -> tuple[int, MonitoringYear | None]:
     if year is None:
-        year = years[0].year if years else _current_academic_year()
+        year = years[0].year if years else academic_year(timezone.localdate())
     return year, next((m for m in years if m.year == year), None)
 
 
@@ -77,11 +60,6 @@ def _query(request: HttpRequest, **changes) -> str:
         if value is not None:
             params[key] = value
     return f"?{params.urlencode()}" if params else ""
-
-
-def _district_query(request: HttpRequest, district: District) -> str:
-    """What a link to another district page carries: the district, when one was picked."""
-    return f"?{urlencode({'district': district.code})}" if "district" in request.GET else ""
 
 
 def _attachment(content: bytes, filename: str) -> HttpResponse:
@@ -131,7 +109,7 @@ def _overview_table(request: HttpRequest, district: District, year: int | None):
 
 @login_required
 def overview(request: HttpRequest, year: int | None = None) -> HttpResponse:
-    district = _district(request)
+    district = district_for(request)
     context = _overview_table(request, district, year)
     year = context["year"]
     sort, descending = context["sort"], context["descending"]
@@ -140,7 +118,7 @@ def overview(request: HttpRequest, year: int | None = None) -> HttpResponse:
         flip = "asc" if sort == column and descending else "desc"
         return _query(request, sort=column, order=flip if sort == column else "asc")
 
-    dq = _district_query(request, district)
+    dq = district_query(request, district)
     school_url = reverse("monitoring:school", args=[year, "CODE"]).replace("CODE/", "")
     indicator_url = reverse("monitoring:indicator", args=[year, "CODE"]).replace("CODE/", "")
     for row in context["rows"][1:]:
@@ -176,7 +154,7 @@ def _aria_sort(sorted_here: bool, descending: bool) -> str:
 
 @login_required
 def overview_export(request: HttpRequest, year: int) -> HttpResponse:
-    context = _overview_table(request, _district(request), year)
+    context = _overview_table(request, district_for(request), year)
     log_export(request.user, f"мониторинг {context['label']}: {context['district']}, все ОО")
     return _attachment(
         exports.overview_workbook(context), f"monitoring-{context['district'].code}-{year}.xlsx"
@@ -257,8 +235,8 @@ def school_export(request: HttpRequest, year: int, code: str) -> HttpResponse:
 
 @login_required
 def indicator(request: HttpRequest, year: int, code: str) -> HttpResponse:
-    district = _district(request)
-    dq = _district_query(request, district)
+    district = district_for(request)
+    dq = district_query(request, district)
     indicator = get_object_or_404(Indicator, code=code)
     years = _years(district)
     year, monitoring_year = _pick_year(years, year)
@@ -309,7 +287,7 @@ def indicator(request: HttpRequest, year: int, code: str) -> HttpResponse:
 
 
 def _providers_context(request: HttpRequest, year: int) -> dict:
-    district = _district(request)
+    district = district_for(request)
     monitoring_year = MonitoringYear.objects.filter(district=district, year=year).first()
     period = Period.of(year, monitoring_year.reference_date if monitoring_year else None)
     three_years = request.GET.get("window") == "3y"
@@ -330,7 +308,7 @@ def _providers_context(request: HttpRequest, year: int) -> dict:
 @login_required
 def providers(request: HttpRequest, year: int) -> HttpResponse:
     context = _providers_context(request, year)
-    dq = _district_query(request, context["district"])
+    dq = district_query(request, context["district"])
     context |= {
         "dq": dq,
         "period_url": _query(request, window=None),
@@ -361,7 +339,7 @@ def _form_errors(request: HttpRequest, form) -> None:
 
 @login_required
 def targets(request: HttpRequest, year: int) -> HttpResponse:
-    district = _district(request)
+    district = district_for(request)
     form = TargetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         indicator = form.cleaned_data["indicator"]
@@ -419,7 +397,7 @@ def targets(request: HttpRequest, year: int) -> HttpResponse:
             ),
             "basis_form": BasisForm(initial=basis_initial),
             "compute_form": ComputeForm(year=year, initial={"reference_date": reference_date}),
-            "dq": _district_query(request, district),
+            "dq": district_query(request, district),
             "page": "targets",
         },
         status=400 if form.is_bound else 200,
@@ -429,7 +407,7 @@ def targets(request: HttpRequest, year: int) -> HttpResponse:
 @login_required
 @require_POST
 def basis(request: HttpRequest, year: int) -> HttpResponse:
-    district = _district(request)
+    district = district_for(request)
     monitoring_year = get_object_or_404(MonitoringYear, district=district, year=year)
     form = BasisForm(request.POST)
     if form.is_valid():
@@ -443,7 +421,7 @@ def basis(request: HttpRequest, year: int) -> HttpResponse:
 @login_required
 @require_POST
 def compute(request: HttpRequest, year: int) -> HttpResponse:
-    district = _district(request)
+    district = district_for(request)
     form = ComputeForm(request.POST, year=year)
     if not form.is_valid():
         _form_errors(request, form)
@@ -471,7 +449,7 @@ def region_overview(request: HttpRequest, year: int | None = None) -> HttpRespon
     _require_regional(request)
     years = region.region_years()
     if year is None:
-        year = years[0] if years else _current_academic_year()
+        year = years[0] if years else academic_year(timezone.localdate())
     indicators = list(Indicator.objects.all())
     districts = list(District.objects.order_by("name"))
     values = region.region_values(year, districts, indicators)
