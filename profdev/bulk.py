@@ -1,12 +1,14 @@
 """Fast bulk inserts for large loads (the workbook importer, the history of its changes).
 
 `bulk_create` compiles every value through the ORM, which dominates the time of a
-region-sized import; `insert_rows` sends plain `executemany` batches instead. Values must
-already be clean (the importer has validated them): dates, datetimes, dicts (JSON) and
+region-sized import; `insert_rows` streams plain batches instead: COPY on PostgreSQL (one
+round trip per batch rather than one statement per row), `executemany` elsewhere. Values
+must already be clean (the importer has validated them): dates, datetimes, dicts (JSON) and
 plain scalars are adapted for the database here; no signals, no `save()`.
 """
 
 import datetime
+import io
 import json
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -24,21 +26,48 @@ def insert_rows(
     columns = ", ".join(
         connection.ops.quote_name(model._meta.get_field(_name(f)).column) for f in fields
     )
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
+    if connection.vendor == "postgresql":
+        send = _copier(f"COPY {table} ({columns}) FROM STDIN")
+    else:
+        placeholders = ", ".join(["%s"] * len(fields))
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
+
+        def send(cursor, batch):
+            cursor.executemany(sql, batch)
+
     count = 0
     batch: list[list[Any]] = []
     with connection.cursor() as cursor:
         for row in rows:
             batch.append([_adapt(v) for v in row])
             if len(batch) == BATCH:
-                cursor.executemany(sql, batch)
+                send(cursor, batch)
                 count += len(batch)
                 batch = []
         if batch:
-            cursor.executemany(sql, batch)
+            send(cursor, batch)
             count += len(batch)
     return count
+
+
+def _copier(sql: str):
+    def send(cursor, batch):
+        lines = ("\t".join(map(_copy_text, row)) for row in batch)
+        cursor.cursor.copy_expert(sql, io.StringIO("\n".join(lines) + "\n"))
+
+    return send
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value: Any) -> str:
+    """A value in COPY's text format: \\N for NULL, backslash escapes for the separators."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    return str(value).translate(_COPY_ESCAPES)
 
 
 def _name(attname: str) -> str:
