@@ -308,13 +308,15 @@ def _providers_context(request: HttpRequest, year: int) -> dict:
 @login_required
 def providers(request: HttpRequest, year: int) -> HttpResponse:
     context = _providers_context(request, year)
-    dq = district_query(request, context["district"])
+    district = context["district"]
+    dq = district_query(request, district)
     context |= {
         "dq": dq,
         "period_url": _query(request, window=None),
         "window_url": _query(request, window="3y"),
         "export_url": reverse("monitoring:providers_export", args=[year]) + _query(request),
         "page": "providers",
+        "year_links": _year_links(_years(district), year, "monitoring:providers", query=dq),
     }
     return render(request, "monitoring/providers.html", context)
 
@@ -382,6 +384,7 @@ def targets(request: HttpRequest, year: int) -> HttpResponse:
         if monitoring_year
         else {}
     )
+    dq = district_query(request, district)
     return render(
         request,
         "monitoring/targets.html",
@@ -397,8 +400,9 @@ def targets(request: HttpRequest, year: int) -> HttpResponse:
             ),
             "basis_form": BasisForm(initial=basis_initial),
             "compute_form": ComputeForm(year=year, initial={"reference_date": reference_date}),
-            "dq": district_query(request, district),
+            "dq": dq,
             "page": "targets",
+            "year_links": _year_links(_years(district), year, "monitoring:targets", query=dq),
         },
         status=400 if form.is_bound else 200,
     )

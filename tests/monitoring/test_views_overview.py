@@ -56,6 +56,36 @@ def test_bare_address_shows_the_latest_year_on_record(client_for, methodologist,
     assert "за 2024/2025 учебный год" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("monitoring:overview", []),
+        ("monitoring:indicator", ["DIAG"]),
+        ("monitoring:providers", []),
+        ("monitoring:targets", []),
+    ],
+)
+def test_every_district_page_switches_the_year_on_the_same_page(client_for, year_2024, name, args):
+    """The regional methodologist on another district's page: the years on record, the shown
+    one current, each link to the same page of that year and district."""
+    other = factories.DistrictFactory(code="OT", name="Другой район")
+    MonitoringYearFactory(district=other, year=2023)
+    MonitoringYearFactory(district=other, year=2024)
+    regional = factories.UserFactory()
+    factories.RoleGrantFactory(user=regional, role="regional_methodologist")
+
+    response = client_for(regional).get(reverse(name, args=[2024, *args]) + "?district=OT")
+
+    content = response.content.decode()
+    switcher = content[content.index('<nav aria-label="Учебный год"') :]
+    switcher = switcher[: switcher.index("</nav>")]
+    current = reverse(name, args=[2024, *args]) + "?district=OT"
+    earlier = reverse(name, args=[2023, *args]) + "?district=OT"
+    assert f'active" aria-current="page" href="{current}">2024/2025</a>' in switcher
+    assert f'href="{earlier}">2023/2024</a>' in switcher
+    assert switcher.index("2024/2025") < switcher.index("2023/2024")
+
+
 def test_sorting_by_a_column_orders_schools_and_keeps_the_district_first(
     client_for, methodologist, year_2024
 ):

@@ -85,11 +85,11 @@ def test_query_count_is_fixed(
 ):
     client = client_for(methodologist)
     client.get(_url())
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         client.get(_url())
     newcomer = teacher(factories.SchoolFactory(district=school.district))
     factories.CourseFactory(person=newcomer, provider=factories.ProviderFactory())
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         client.get(_url())
 
 

@@ -153,8 +153,8 @@ def test_targets_page_query_count(
     client = client_for(methodologist)
     client.post(URL, {"indicator": "DIAG", "value": "60"})
     client.get(URL)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         client.get(URL)
     client.post(URL, {"indicator": "DIAG", "value": "65"})
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         client.get(URL)
