@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from monitoring.models import MonitoringYear
-from monitoring.services import compute_year
+from monitoring.services import compute_districts, compute_year
 from profdev.jobs import JobRun, job
 from profdev.models import District
 
@@ -41,9 +41,8 @@ def compute_all_districts(run: JobRun, *, year: int) -> dict:
     reference_dates = dict(
         MonitoringYear.objects.filter(year=year).values_list("district_id", "reference_date")
     )
-    for done, district in enumerate(districts):
-        run.progress(done, len(districts), str(district))
-        compute_year(district, year, as_of=reference_dates.get(district.pk), store=True)
+    run.progress(0, len(districts), "Расчёт")
+    compute_districts(districts, year, reference_dates, store=True)
     run.progress(len(districts), len(districts), "Готово")
     return {
         "message": (

@@ -1,6 +1,7 @@
 """Writes of the monitoring app: computing (and storing) a year, targets, a year's basis."""
 
 import datetime as dt
+from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -33,24 +34,69 @@ def targets_for(
         overrides = dict(
             Target.objects.filter(district=district, year=year).values_list("indicator", "value")
         )
+    return _targets(indicators, overrides)
+
+
+def _targets(indicators: list[Indicator], overrides: dict[str, Decimal]) -> dict:
     return {
         i.code: None if i.informational else overrides.get(i.code, i.default_target)
         for i in indicators
     }
 
 
-def _compute(year: int, as_of: dt.date | None, district: District | None) -> YearResult:
-    period = Period.of(year, as_of)
-    schools_filter = None if district is None else Q(district=district)
-    indicators = list(Indicator.objects.all())
+def _evaluate(
+    period: Period,
+    schools: list[School],
+    tallies,
+    indicators: list[Indicator],
+    overrides: dict[str, Decimal],
+) -> YearResult:
     return evaluate(
-        year=year,
+        year=period.year,
         reference_date=period.reference_date,
         indicators=indicators,
-        targets=targets_for(district, year, indicators),
-        schools=list(School.objects.filter(schools_filter or Q()).order_by("code")),
-        tallies=tally(period, schools_filter),
+        targets=_targets(indicators, overrides),
+        schools=schools,
+        tallies=tallies,
     )
+
+
+def compute_districts(
+    districts: list[District],
+    year: int,
+    as_of: dict[int, dt.date | None] | None = None,
+    store: bool = True,
+) -> dict[District, YearResult]:
+    """Every indicator for every school of each district and for each district (pooled).
+
+    `as_of` maps a district's id to its reference date (default: 31 August of Y+1). The
+    districts sharing a reference date are tallied together, so a region of many districts
+    costs the queries of one. With `store`, each district's result replaces its official
+    values of the year.
+    """
+    as_of = as_of or {}
+    periods = {d.pk: Period.of(year, as_of.get(d.pk)) for d in districts}
+    indicators = list(Indicator.objects.all())
+    overrides: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for district_id, code, value in Target.objects.filter(
+        district__in=districts, year=year
+    ).values_list("district", "indicator", "value"):
+        overrides[district_id][code] = value
+    schools: dict[int, list[School]] = defaultdict(list)
+    for school in School.objects.filter(district__in=districts).order_by("code"):
+        schools[school.district_id].append(school)
+    results = {}
+    for period in set(periods.values()):
+        members = [d for d in districts if periods[d.pk] == period]
+        tallies = tally(period, Q(district__in=members))
+        for district in members:
+            results[district] = _evaluate(
+                period, schools[district.pk], tallies, indicators, overrides[district.pk]
+            )
+    if store:
+        for district in districts:
+            _store(district, results[district])
+    return results
 
 
 def compute_year(
@@ -60,15 +106,19 @@ def compute_year(
 
     With `store`, the result replaces the year's official values in one transaction.
     """
-    result = _compute(year, as_of, district)
-    if store:
-        _store(district, result)
-    return result
+    return compute_districts([district], year, {district.pk: as_of}, store)[district]
 
 
 def compute_region(year: int, as_of: dt.date | None = None) -> YearResult:
     """Every school of every district, pooled over all of them, against the default targets."""
-    return _compute(year, as_of, None)
+    period = Period.of(year, as_of)
+    return _evaluate(
+        period,
+        list(School.objects.order_by("code")),
+        tally(period),
+        list(Indicator.objects.all()),
+        {},
+    )
 
 
 @transaction.atomic

@@ -10,7 +10,13 @@ from monitoring import selectors
 from monitoring.engine import missing_people, population_people
 from monitoring.indicators import BY_CODE, REGISTRY, Period
 from monitoring.models import Indicator, IndicatorValue, MonitoringYear, Status, TargetChange
-from monitoring.services import compute_region, compute_year, monitoring_year_update, set_target
+from monitoring.services import (
+    compute_districts,
+    compute_region,
+    compute_year,
+    monitoring_year_update,
+    set_target,
+)
 from profdev.models import School
 from tests import factories as f
 from tests.monitoring.conftest import R, manager, teacher
@@ -62,6 +68,30 @@ def test_query_count_does_not_depend_on_schools_or_people(
         result = compute_year(district, 2024, store=False)
     assert len(result.schools) == schools
     assert result.district["DIAG"].denominator == 2 * schools
+
+
+def test_several_districts_are_tallied_together_and_kept_apart(district, django_assert_num_queries):
+    other = f.DistrictFactory(code="OTHER", name="Соседний округ")
+    populate(district, 2)
+    populate(other, 3)
+    alone = {d: compute_year(d, 2024, store=False) for d in (district, other)}
+    # The same six queries for a region as for one district (one shared reference date).
+    with django_assert_num_queries(6):
+        together = compute_districts([district, other], 2024, store=False)
+    for d, result in alone.items():
+        assert together[d].as_json() == result.as_json()
+    assert together[other].district["DIAG"].denominator == 6
+
+
+def test_districts_with_their_own_reference_dates(district):
+    other = f.DistrictFactory(code="OTHER", name="Соседний округ")
+    populate(district, 1)
+    populate(other, 1)
+    early = dt.date(2025, 5, 20)
+    results = compute_districts([district, other], 2024, {other.pk: early}, store=True)
+    assert results[district].reference_date == R
+    assert results[other].reference_date == early
+    assert MonitoringYear.objects.get(district=other, year=2024).reference_date == early
 
 
 def test_store_writes_the_official_values(district, school, other_school):
