@@ -1,14 +1,14 @@
 """Background jobs: work too long for a request, run by the task worker (`make worker`).
 
 A job function is declared with `@job(title)` and takes a `JobRun` (progress reports, the
-user, the uploaded file) and JSON-able keyword arguments; it returns a JSON-able result
+user) and JSON-able keyword arguments; it returns a JSON-able result
 (`{"message": ..., "url": ...}` is shown on the job page) or raises `JobError` with a Russian
 message. Starting one:
 
     job = compute_district.enqueue(user=request.user, district=district, year=2024)
     return redirect(job_url(job))
 
-- Idempotent: the same function with the same arguments (and file) already queued or running
+- Idempotent: the same function with the same arguments already queued or running
   gives back that job instead of a second one; a task delivered twice runs once; job
   functions themselves are safe to run again (they replace what they wrote).
 - Crash-safe: while a job runs, its worker touches `heartbeat_at` every
@@ -18,7 +18,6 @@ message. Starting one:
 
 import datetime as dt
 import hashlib
-import io
 import json
 import logging
 import threading
@@ -40,7 +39,6 @@ from django_tasks.backends.immediate import ImmediateBackend
 
 from profdev.models import District, Job
 from profdev.scoping import scope_for
-from profdev.workbook.importer import import_workbook
 
 logger = logging.getLogger(__name__)
 
@@ -65,17 +63,13 @@ class JobError(Exception):
 
 @dataclass
 class JobRun:
-    """What a job function receives: its job, progress reports and the uploaded file."""
+    """What a job function receives: its job and progress reports."""
 
     job: Job
 
     @property
     def user(self):
         return self.job.user
-
-    @property
-    def upload(self) -> bytes:
-        return bytes(self.job.upload or b"")
 
     def progress(self, done: int, total: int, message: str = "") -> None:
         """Report progress (visible at once on the job page: outside any transaction)."""
@@ -101,14 +95,13 @@ class JobFunction:
         user,
         district: District | None = None,
         label: str = "",
-        upload: bytes | None = None,
         **arguments,
     ) -> Job:
         """Queue the job (or give back the same one already queued or running).
 
         `district` decides who else may watch it (the district's staff; None: regional
-        staff); `label` is added to the title; `upload` is a file kept with the job."""
-        key = _key(self.path, user, district, arguments, upload)
+        staff); `label` is added to the title."""
+        key = _key(self.path, district, arguments)
         title = f"{self.title}: {label}" if label else self.title
         with transaction.atomic():
             active = Job.objects.select_for_update().filter(key=key, status__in=Job.ACTIVE).first()
@@ -123,7 +116,6 @@ class JobFunction:
                         title=title[:255],
                         arguments=arguments,
                         key=key,
-                        upload=upload,
                         user=user,
                         district=district,
                     )
@@ -140,14 +132,11 @@ def job(title: str) -> Callable[[Callable[..., Any]], JobFunction]:
     return lambda func: JobFunction(func, str(title))
 
 
-def _key(path: str, user, district: District | None, arguments: dict, upload: bytes | None) -> str:
+def _key(path: str, district: District | None, arguments: dict) -> str:
     identity = {
         "function": path,
-        # An uploaded file is its uploader's (their rights apply); other jobs are shared.
-        "user": user.pk if upload is not None else None,
         "district": district.pk if district else None,
         "arguments": arguments,
-        "upload": hashlib.sha256(upload).hexdigest() if upload is not None else None,
     }
     encoded = json.dumps(identity, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(encoded.encode()).hexdigest()
@@ -170,12 +159,7 @@ def retry_job(job: Job, *, user) -> Job:
     if not can_retry(job):
         raise ValidationError("Задача ещё выполняется или уже завершена успешно.")
     function = import_string(job.function)
-    return function.enqueue(
-        user=user,
-        district=job.district,
-        upload=None if job.upload is None else bytes(job.upload),
-        **job.arguments,
-    )
+    return function.enqueue(user=user, district=job.district, **job.arguments)
 
 
 def _mark_crashed(job: Job) -> None:
@@ -184,8 +168,6 @@ def _mark_crashed(job: Job) -> None:
 
 def _finish(job_id: int, status: str, *, result=None, error: str = "") -> None:
     fields = {"status": status, "result": result, "error": error, "finished_at": timezone.now()}
-    if status == Status.DONE:
-        fields["upload"] = None  # the file is only kept for a retry
     Job.objects.filter(pk=job_id).update(**fields)
 
 
@@ -270,35 +252,3 @@ def job_or_404(user, pk: int) -> Job:
         return Job.objects.select_related("user", "district").get(visible, pk=pk)
     except Job.DoesNotExist:
         raise Http404 from None
-
-
-# The workbook import, for the upload page: the file is kept with the job until it is done.
-
-ERRORS_SHOWN = 200
-
-
-@job("Загрузка книги")
-def run_import_job(run: JobRun, *, filename: str = "") -> dict:
-    """Imports the uploaded workbook with the job owner's rights (all or nothing)."""
-    run.progress(0, 1, "Проверка файла")
-    analysis = import_workbook(io.BytesIO(run.upload), user=run.user)
-    if analysis.errors:
-        issues = [str(issue) for issue in analysis.errors]
-        shown = issues[:ERRORS_SHOWN]
-        if len(issues) > len(shown):
-            shown.append(f"… и ещё ошибок: {len(issues) - len(shown)}")
-        raise JobError(f"Ошибок в файле: {len(issues)}; ничего не записано.", details=shown)
-    run.progress(1, 1, "Записано")
-    counts = {sheet: vars(c) for sheet, c in analysis.counts.items()}
-    return {
-        "message": f"Книга «{filename}» загружена." if filename else "Книга загружена.",
-        "counts": counts,
-        "warnings": analysis.warnings,
-    }
-
-
-def start_import(*, user, content: bytes, filename: str, district: District | None = None) -> Job:
-    """Queue the import of an uploaded workbook (the upload page redirects to `job_url`)."""
-    return run_import_job.enqueue(
-        user=user, district=district, label=filename, upload=content, filename=filename
-    )

@@ -686,7 +686,6 @@ class Job(models.Model):
     title = models.CharField(_("название"), max_length=255)
     arguments = models.JSONField(_("аргументы"), default=dict)
     key = models.CharField(_("ключ идемпотентности"), max_length=64)
-    upload = models.BinaryField(_("загруженный файл"), null=True, blank=True, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, verbose_name=_("кто запустил")
     )

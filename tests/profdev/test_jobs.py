@@ -13,7 +13,7 @@ from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from profdev import jobs
-from profdev.models import District, Job, School
+from profdev.models import District, Job
 from tests import factories
 from tests.profdev.sample_jobs import crash, refuse, rename_districts
 
@@ -158,32 +158,6 @@ def test_a_stale_running_job_is_given_up_when_started_again(db, queue, settings)
     assert again.pk != job.pk and again.status == Job.Status.QUEUED
     assert job.status == Job.Status.FAILED
     assert "остановился" in job.error and "60 с" in job.error
-
-
-EXAMPLE = ROOT.parent / "shared" / "examples" / "district-small.xlsx"
-
-
-def test_an_import_job_writes_the_workbook_with_the_owners_rights(district):
-    admin = factories.UserFactory()
-    factories.RoleGrantFactory(user=admin, role="regional_methodologist")
-
-    job = jobs.start_import(user=admin, content=EXAMPLE.read_bytes(), filename="район.xlsx")
-
-    assert job.status == Job.Status.DONE, job.error
-    assert job.title == "Загрузка книги: район.xlsx"
-    assert job.result["message"] == "Книга «район.xlsx» загружена."
-    assert job.result["counts"]["Педагоги"]["created"] == 116
-    assert School.objects.filter(district=district).count() == 7
-    assert job.upload is None  # a done job keeps no copy of the file
-
-
-def test_an_import_job_lists_the_file_errors_and_keeps_the_file_for_a_retry(methodologist):
-    job = jobs.start_import(user=methodologist, content=b"not a workbook", filename="район.xlsx")
-
-    assert job.status == Job.Status.FAILED
-    assert job.error == "Ошибок в файле: 1; ничего не записано."
-    assert job.result["details"][0].startswith("Файл: ")
-    assert bytes(job.upload) == b"not a workbook"
 
 
 def _test_database_url() -> str:
