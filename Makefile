@@ -6,7 +6,8 @@ PY := $(VENV)/bin/python
 DEV_ENV := DJANGO_DEBUG=1
 HOST ?= 127.0.0.1:8000
 
-.PHONY: venv run migrate demo test test-browser lint format bench serve-prod worker load clean
+.PHONY: venv run migrate demo test test-browser lint format bench serve-prod worker load clean \
+	backup restore
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +56,18 @@ worker: venv
 # 50 simulated users for 60 s against gunicorn + PostgreSQL (LOAD_USERS, LOAD_SECONDS).
 load: venv
 	$(PY) bench/load.py
+
+# Backups of DATABASE_URL's database (docs/security.md): PostgreSQL pg_dump -Fc, SQLite a
+# consistent copy. `make restore BACKUP=file` replaces the database: stop the portal first.
+BACKUP ?= backups/profdev-$(shell date +%Y%m%d-%H%M%S).backup
+
+backup: venv
+	@mkdir -p $(dir $(BACKUP))
+	$(PY) manage.py backup_database $(BACKUP)
+
+restore: venv
+	@test -f "$(BACKUP)" || { echo "Укажите копию: make restore BACKUP=backups/….backup" >&2; exit 1; }
+	$(PY) manage.py restore_database --confirm $(BACKUP)
 
 format: venv
 	$(VENV)/bin/ruff check --fix .
