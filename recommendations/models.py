@@ -148,6 +148,9 @@ class Letter(models.Model):
     signer_certificate = models.BinaryField(_("сертификат подписанта"), null=True, blank=True)
     pdf = models.BinaryField(_("подписанный PDF"), null=True, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    # HMAC of the PDF under the secret key (kept outside the database): a PDF replaced in the
+    # database together with its SHA-256 still fails this check.
+    seal = models.CharField(_("печать целостности"), max_length=64, blank=True, editable=False)
     return_comment = models.TextField(_("комментарий при возврате"), blank=True)
     token = models.CharField(
         _("код проверки"),

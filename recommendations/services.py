@@ -21,6 +21,8 @@ from recommendations.signing import (
     CertificateInfo,
     Signer,
     default_signer,
+    seal_matches,
+    seal_of,
     sha256_hex,
     validate_signature,
 )
@@ -161,6 +163,7 @@ def letter_sign(*, letter: Letter, user, signer: Signer | None = None) -> Letter
     pdf = signer.sign(render_letter_pdf(letter, stamp=stamp), certificate)
     letter.pdf = pdf
     letter.sha256 = sha256_hex(pdf)
+    letter.seal = seal_of(pdf)
     letter.signer_certificate = signer.public_certificate(certificate)
     letter.status = Letter.State.SIGNED
     letter.signed_at = timezone.now()
@@ -178,12 +181,17 @@ def letter_pdf(letter: Letter) -> bytes:
     if not letter.is_signed:
         return render_letter_pdf(letter)
     data = bytes(letter.pdf)
-    if sha256_hex(data) != letter.sha256:
+    if not _untouched(letter, data):
         raise TamperedLetter(
             "Файл подписанного письма повреждён или изменён: его контрольная сумма не совпадает "
             "с сохранённой при подписании. Скачивание запрещено; сообщите администратору."
         )
     return data
+
+
+def _untouched(letter: Letter, data: bytes) -> bool:
+    """The stored bytes are those signed: their hash and the portal's keyed seal both match."""
+    return sha256_hex(data) == letter.sha256 and seal_matches(data, letter.seal)
 
 
 def letter_download(*, letter: Letter, user) -> bytes:
@@ -202,7 +210,7 @@ def letter_confirm_receipt(*, letter: Letter, user) -> LetterEvent:
 def letter_verification(letter: Letter) -> dict:
     """What the public verification page may say: no personal data, never the PDF."""
     data = bytes(letter.pdf)
-    hash_ok = sha256_hex(data) == letter.sha256
+    hash_ok = _untouched(letter, data)
     check = validate_signature(data, bytes(letter.signer_certificate))
     return {
         "hash_ok": hash_ok,

@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.crypto import constant_time_compare, salted_hmac
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
@@ -231,6 +232,20 @@ def validate_signature(pdf: bytes, trusted_certificate: bytes) -> SignatureCheck
         valid=bool(status.valid and status.trusted),
         signer=status.signing_cert.subject.human_friendly,
     )
+
+
+_SEAL_SALT = "recommendations.letter.pdf"
+
+
+def seal_of(pdf: bytes, secret: str | None = None) -> str:
+    """The PDF's HMAC-SHA256 under the secret key: only the portal itself can produce it."""
+    return salted_hmac(_SEAL_SALT, pdf, secret=secret, algorithm="sha256").hexdigest()
+
+
+def seal_matches(pdf: bytes, seal: str) -> bool:
+    """Checked against the current secret key and the rotated-out ones (SECRET_KEY_FALLBACKS)."""
+    keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    return any(constant_time_compare(seal_of(pdf, key), seal) for key in keys)
 
 
 def sha256_hex(data: bytes) -> str:

@@ -80,13 +80,19 @@ def test_changed_bytes_with_a_recomputed_hash_fail_the_signature_check(
     assert 'Целостность подписи</dt><dd class="col-sm-9">нет' in page
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding for the letters app: the download checks the stored hash only, so a PDF "
-    "replaced together with its hash is served; the verification page catches it",
-)
 def test_a_forged_pdf_with_a_recomputed_hash_is_not_served(client, world, signed_letter):
     forged = flip_a_byte(bytes(signed_letter.pdf))
     write_past_the_freeze(signed_letter, pdf=forged, sha256=sha256_hex(forged))
 
+    assert download(client, world, signed_letter).status_code == 409
+
+
+def test_a_rotated_secret_key_kept_as_a_fallback_still_serves_the_letter(
+    client, world, signed_letter, settings
+):
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-secret-key-after-rotation-" + "x" * 30
+    assert download(client, world, signed_letter).status_code == 200
+
+    settings.SECRET_KEY_FALLBACKS = []
     assert download(client, world, signed_letter).status_code == 409
