@@ -8,8 +8,10 @@ plain scalars are adapted for the database here; no signals, no `save()`.
 """
 
 import datetime
+import decimal
 import io
 import json
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -28,7 +30,9 @@ def insert_rows(
     )
     if connection.vendor == "postgresql":
         send = _copier(f"COPY {table} ({columns}) FROM STDIN")
+        adapt = list  # COPY's text is made from the values themselves (`_copy_text`)
     else:
+        adapt = _adapt_row
         placeholders = ", ".join(["%s"] * len(fields))
         sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
 
@@ -39,7 +43,7 @@ def insert_rows(
     batch: list[list[Any]] = []
     with connection.cursor() as cursor:
         for row in rows:
-            batch.append([_adapt(v) for v in row])
+            batch.append(adapt(row))
             if len(batch) == BATCH:
                 send(cursor, batch)
                 count += len(batch)
@@ -59,19 +63,31 @@ def _copier(sql: str):
 
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]")
+# Types whose str() is already COPY's text (dates and datetimes: ISO, as PostgreSQL reads them).
+_PLAIN = frozenset({int, float, decimal.Decimal, datetime.date, datetime.datetime})
 
 
 def _copy_text(value: Any) -> str:
     """A value in COPY's text format: \\N for NULL, backslash escapes for the separators."""
     if value is None:
         return "\\N"
-    if isinstance(value, bool):
+    kind = type(value)
+    if kind in _PLAIN:
+        return str(value)
+    if kind is bool:
         return "t" if value else "f"
-    return str(value).translate(_COPY_ESCAPES)
+    text = json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else str(value)
+    # str.translate is slow on non-ASCII text: most values need no escape at all.
+    return text.translate(_COPY_ESCAPES) if _NEEDS_ESCAPE.search(text) else text
 
 
 def _name(attname: str) -> str:
     return attname[:-3] if attname.endswith("_id") else attname
+
+
+def _adapt_row(row: Sequence[Any]) -> list[Any]:
+    return [_adapt(v) for v in row]
 
 
 def _adapt(value: Any) -> Any:
