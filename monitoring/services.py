@@ -20,6 +20,7 @@ from monitoring.models import (
     TargetChange,
 )
 from monitoring.results import YearResult, evaluate, status_of
+from profdev.bulk import insert_rows
 from profdev.models import District, School
 
 MAX_SHARE_TARGET = Decimal(100)
@@ -131,19 +132,32 @@ def _store(district: District, result: YearResult) -> MonitoringYear:
     monitoring_year.save(update_fields=["reference_date", "computed_at"])
     monitoring_year.values.all().delete()
     rows = [(None, result.district)] + [(s.school, s.results) for s in result.schools]
-    IndicatorValue.objects.bulk_create(
-        IndicatorValue(
-            monitoring_year=monitoring_year,
-            school=school,
-            indicator=r.indicator,
-            numerator=r.numerator,
-            denominator=r.denominator,
-            value=r.value,
-            status=r.status,
-            target=r.target,
-        )
-        for school, results in rows
-        for r in results.values()
+    insert_rows(
+        IndicatorValue,
+        [
+            "monitoring_year_id",
+            "school_id",
+            "indicator_id",
+            "numerator",
+            "denominator",
+            "value",
+            "status",
+            "target",
+        ],
+        (
+            [
+                monitoring_year.pk,
+                school.pk if school else None,
+                r.indicator.code,
+                r.numerator,
+                r.denominator,
+                r.value,
+                r.status,
+                r.target,
+            ]
+            for school, results in rows
+            for r in results.values()
+        ),
     )
     return monitoring_year
 
