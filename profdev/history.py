@@ -42,7 +42,13 @@ def json_value(value: Any) -> Any:
 
 def field_changes(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> dict:
     """`{field: [old, new]}` for the fields whose values differ (a missing side is None)."""
-    old, new = old or {}, new or {}
+    if not old:  # a created record: every field given
+        return {
+            name: [None, json_value(value)]
+            for name, value in (new or {}).items()
+            if value is not None
+        }
+    new = new or {}
     result = {}
     for name in (*old, *(f for f in new if f not in old)):
         before, after = old.get(name), new.get(name)

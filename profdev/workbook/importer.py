@@ -24,7 +24,7 @@ to what the user may change («Who may change what» in workbook.md).
 import hashlib
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -725,35 +725,55 @@ def _person_change(step: Step, ids) -> history.Change:
 def _record_changes(plan: SheetPlan, ids) -> Iterator[history.Change]:
     sheet = plan.sheet
     record_type = str(sheet.model._meta.verbose_name)
+    present = frozenset(plan.fields)
+    label = _labeller(sheet)
     for step in plan.steps:
         if step.action == UNCHANGED:
             continue
         if step.action == UPDATE:
             old, new = step.old, {f: step.values[f] for f in step.old}
         elif step.action == CREATE:
-            old, new = {}, {f: v for f, v in step.values.items() if f in plan.fields}
+            old, new = {}, {f: v for f, v in step.values.items() if f in present}
         else:
-            old, new = {f: v for f, v in step.old.items() if f in plan.fields}, {}
-        label = record_label(sheet, step.key)
-        persons = {step.values[f] for f in sheet.person_fields}
-        for snils in sorted(persons):
+            old, new = {f: v for f, v in step.old.items() if f in present}, {}
+        changes = history.field_changes(old, new)
+        record = label(step.key)
+        for snils in sorted({step.values[f] for f in sheet.person_fields}):
             yield history.Change(
                 person_id=ids["person"][snils],
                 record_type=record_type,
-                record_label=label,
+                record_label=record,
                 action=step.action,
-                changes=history.field_changes(old, new),
+                changes=changes,
             )
 
 
 def record_label(sheet: Sheet, key: tuple) -> str:
     """A record named by its key, as a person reads it (СНИЛС left out: it is the card's)."""
+    return _labeller(sheet)(key)
+
+
+def _labeller(sheet: Sheet) -> Callable[[tuple], str]:
+    """`record_label` for many keys of a sheet: each choice or date is shown once."""
     parts = []
-    for name, value in zip(sheet.key, key, strict=True):
+    for index, name in enumerate(sheet.key):
         column = sheet.columns_by_field.get(name)
-        if column is None or column.ref == "person":
-            continue
-        if column.choices is not None:
-            value = column.choices(value).label
-        parts.append(rules.shown(value))
-    return ", ".join(parts)
+        if column is not None and column.ref != "person":
+            parts.append((index, column.choices))
+    shown: dict[tuple[int, Any], str] = {}
+
+    def label(key: tuple) -> str:
+        texts = []
+        for index, choices in parts:
+            value = key[index]
+            if choices is None and type(value) is str:
+                texts.append(rules.shown(value))
+                continue
+            text = shown.get((index, value))
+            if text is None:
+                text = rules.shown(choices(value).label if choices is not None else value)
+                shown[index, value] = text
+            texts.append(text)
+        return ", ".join(texts)
+
+    return label
