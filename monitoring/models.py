@@ -148,10 +148,16 @@ class IndicatorValue(models.Model):
         verbose_name = _("значение показателя")
         verbose_name_plural = _("значения показателей")
         constraints = [
+            # One value per school and indicator, and one district row (school is null).
             models.UniqueConstraint(
                 fields=["monitoring_year", "school", "indicator"],
+                condition=Q(school__isnull=False),
                 name="indicator_value_unique",
-                nulls_distinct=False,
+            ),
+            models.UniqueConstraint(
+                fields=["monitoring_year", "indicator"],
+                condition=Q(school__isnull=True),
+                name="indicator_value_district_unique",
             ),
             models.CheckConstraint(
                 condition=Q(denominator__isnull=True) | Q(denominator__gte=0),

@@ -575,10 +575,21 @@ class RoleGrant(models.Model):
         verbose_name = _("роль пользователя")
         verbose_name_plural = _("роли пользователей")
         constraints = [
+            # A grant is given once: per school, per district, or (regional, admin) as such.
             models.UniqueConstraint(
-                fields=["user", "role", "school", "district"],
+                fields=["user", "role", "school"],
+                condition=Q(school__isnull=False),
                 name="role_grant_unique",
-                nulls_distinct=False,
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "district"],
+                condition=Q(school__isnull=True, district__isnull=False),
+                name="role_grant_district_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=Q(school__isnull=True, district__isnull=True),
+                name="role_grant_plain_unique",
             ),
             models.CheckConstraint(
                 condition=~Q(role="school_admin") | Q(school__isnull=False),

@@ -168,10 +168,16 @@ class Letter(models.Model):
         verbose_name_plural = _("адресные письма")
         ordering = ["monitoring_year", "school__code", "id"]
         constraints = [
+            # One letter per school and year, and one district letter (school is null).
             models.UniqueConstraint(
                 fields=["monitoring_year", "school"],
+                condition=Q(school__isnull=False),
                 name="letter_one_per_school_and_year",
-                nulls_distinct=False,
+            ),
+            models.UniqueConstraint(
+                fields=["monitoring_year"],
+                condition=Q(school__isnull=True),
+                name="letter_one_district_letter_per_year",
             ),
             models.CheckConstraint(
                 condition=~Q(status="signed")
