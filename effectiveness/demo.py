@@ -53,20 +53,20 @@ MEASURES = [
 TARGETED_SCHOOLS = 4
 
 
-def load_letters(*, district_code: str, years: tuple[int, ...], signer: str) -> str:
-    """Each year's letters drafted, sent and signed by `signer`; every other school
+def load_letters(*, district_code: str, years: tuple[int, ...], drafter: str, signer: str) -> str:
+    """Each year's letters drafted and sent by `drafter`, signed by `signer`; every other school
     confirms receipt. Signed letters are never redrafted, so a second run signs nothing."""
     district = District.objects.get(code=district_code)
     users = {u.username: u for u in get_user_model().objects.all()}
-    head = users[signer]
+    methodologist, head = users[drafter], users[signer]
     done = []
     for year in years:
         monitoring_year = MonitoringYear.objects.get(district=district, year=year)
         signed = 0
-        for letter in letters_draft(year=monitoring_year, user=head).letters:
+        for letter in letters_draft(year=monitoring_year, user=methodologist).letters:
             if letter.is_signed:
                 continue
-            letter = letter_send(letter=letter, user=head)
+            letter = letter_send(letter=letter, user=methodologist)
             letter = letter_sign(letter=letter, user=head)
             signed += 1
             school_admin = users.get(f"ou-{letter.school.code}") if letter.school else None

@@ -57,6 +57,11 @@ def qr_data_uri(url: str) -> str:
     return segno.make(url, error="m").svg_data_uri(scale=4, border=0)
 
 
+def executor_name(user) -> str:
+    """The executor's mark names the person surname first («Смирнова Ольга Викторовна»)."""
+    return " ".join(p for p in (user.last_name, user.first_name) if p) or user.username
+
+
 def render_letter_pdf(letter: Letter, stamp: CertificateInfo | None = None) -> bytes:
     """A signed-to-be letter when `stamp` is given (number, date, stamp); else a «ПРОЕКТ»."""
     organisation = letter.monitoring_year.district.organisation
@@ -73,7 +78,7 @@ def render_letter_pdf(letter: Letter, stamp: CertificateInfo | None = None) -> b
         "stamp": stamp,
         "signer_position": position,
         "signer": signer,
-        "executor_name": (executor.get_full_name() or executor.username) if executor else "",
+        "executor_name": executor_name(executor) if executor else "",
         "qr": qr_data_uri(verification_url(letter)),
     }
     return render_pdf("recommendations/letter_pdf.html", context)

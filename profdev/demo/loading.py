@@ -75,6 +75,12 @@ def load_workbook() -> str:
     return "записей " + ", ".join(f"{label} {n}" for label, n in totals.items())
 
 
+DEMO_NAMES = {
+    "metodist": ("Смирнова", "Ольга Викторовна"),
+    "nachalnik": ("Белова", "Ирина Николаевна"),
+}
+
+
 def load_users() -> str:
     """Demo users with the demo password; a user who already exists keeps their password."""
     district = demo_district()
@@ -94,6 +100,11 @@ def load_users() -> str:
     for account in accounts:
         new = account["username"] not in existing
         grant_role(**account, password=DEMO_PASSWORD if new else None)
+    for username, (last_name, first_name) in DEMO_NAMES.items():
+        # Names appear on letters (executor's mark); a name set by hand is kept.
+        get_user_model().objects.filter(username=username, last_name="").update(
+            last_name=last_name, first_name=first_name
+        )
     return (
         f"metodist, nachalnik, admin и {len(accounts) - 3} администраторов ОО (ou-<код ОО>): "
         f"создано {len(accounts) - len(existing)}, уже были {len(existing)}"
@@ -137,7 +148,10 @@ DEMO_STEPS: list[DemoStep] = [
     DemoStep(
         "Подписанные письма",
         lambda: load_letters(
-            district_code=DEMO_DISTRICT, years=DEMO_MONITORING_YEARS, signer="nachalnik"
+            district_code=DEMO_DISTRICT,
+            years=DEMO_MONITORING_YEARS,
+            drafter="metodist",
+            signer="nachalnik",
         ),
     ),
     DemoStep(

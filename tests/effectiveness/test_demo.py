@@ -6,14 +6,22 @@ from django.core.management import call_command
 from effectiveness.demo import MEASURES, load_letters, load_measures
 from effectiveness.models import Measure
 from recommendations.models import Letter, LetterEvent
+from recommendations.pdf import executor_name
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
+DEMO_PEOPLE = {"drafter": "metodist", "signer": "nachalnik"}
 
-def test_demo_letters_and_measures_load_once(district, school, other_school, head, two_years):
+
+def test_demo_letters_and_measures_load_once(
+    district, school, other_school, head, methodologist, two_years
+):
     head.username = "nachalnik"
     head.save()
+    methodologist.username, methodologist.last_name = "metodist", "Смирнова"
+    methodologist.first_name = "Ольга Викторовна"
+    methodologist.save()
     call_command("make_dev_certificate", user="nachalnik", name="Олейникова Ольга Владимировна")
     factories.RoleGrantFactory(
         user=factories.UserFactory(username="ou-S-1"), role="school_admin", school=school
@@ -21,10 +29,13 @@ def test_demo_letters_and_measures_load_once(district, school, other_school, hea
     school.code = "S-1"  # an odd last digit: this school confirms receipt
     school.save()
 
-    first = load_letters(district_code=district.code, years=(2023,), signer="nachalnik")
+    first = load_letters(**DEMO_PEOPLE, district_code=district.code, years=(2023,))
     assert first == "2023/2024: писем 3, подписано сейчас 3"
     letters = Letter.objects.filter(monitoring_year__year=2023)
     assert all(letter.is_signed for letter in letters)
+    # Drafted by the methodologist (the executor's mark), signed by the head.
+    assert {(letter.executor, letter.signed_by) for letter in letters} == {(methodologist, head)}
+    assert executor_name(methodologist) == "Смирнова Ольга Викторовна"
     confirmed = LetterEvent.objects.filter(kind=LetterEvent.Kind.CONFIRMED)
     assert [e.letter.school for e in confirmed] == [school]
 
@@ -39,7 +50,7 @@ def test_demo_letters_and_measures_load_once(district, school, other_school, hea
     assert list(method_day.schools.order_by("code")) == [school, other_school]  # DIAG red
     assert method_day.letter is None  # dated 2023/2024: no letters of the year before
 
-    again = load_letters(district_code=district.code, years=(2023,), signer="nachalnik")
+    again = load_letters(**DEMO_PEOPLE, district_code=district.code, years=(2023,))
     assert again == "2023/2024: писем 3, подписано сейчас 0"
     assert "создано 0" in load_measures(district_code=district.code, first_year=2023)
     assert Measure.objects.count() == len(MEASURES)
