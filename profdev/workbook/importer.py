@@ -21,6 +21,7 @@ Public API (the command and the web upload use only these):
 to what the user may change («Who may change what» in workbook.md).
 """
 
+import functools
 import hashlib
 import itertools
 from collections import defaultdict
@@ -62,6 +63,7 @@ from profdev.workbook.sheets import (
     SCHOOLS,
     SHEETS,
     STAFF,
+    Column,
     Record,
     Sheet,
 )
@@ -244,28 +246,34 @@ class _Analyser:
 
     def parse(self, data: SheetData) -> list[_Row]:
         sheet = data.sheet
-        columns = {c.field: c for c in sheet.columns}
+        data_rows = data.read_rows()
+        # (field, cell index, validate, required, default) of each column found in the file
+        fields = [
+            (name, index, _validator(column), column.required, column.default)
+            for name, index in data.columns.items()
+            for column in (sheet.column(name),)
+        ]
         rows, seen = [], {}
-        for number, cells in data.read_rows():
+        for number, cells in data_rows:
+            width = len(cells)
             delete = False
-            if data.delete_at is not None:
-                raw = _cell(cells, data.delete_at)
-                if not rules.is_blank(raw):
+            if data.delete_at is not None and data.delete_at < width:
+                raw = cells[data.delete_at]
+                if raw is not None:
                     delete, message = rules.validate(rules.yes_no, raw)
                     if message:
                         self.errors.append(data.issue(number, "Удалить", message))
                         continue
             values, issues = {}, []
-            for name, index in data.columns.items():
-                column = columns[name]
-                raw = _cell(cells, index)
-                if rules.is_blank(raw):
-                    if column.required:
+            for name, index, validate, required, default in fields:
+                raw = cells[index] if index < width else None
+                if raw is None:
+                    if required:
                         issues.append((name, rules.REQUIRED))
                     else:
-                        values[name] = column.default
+                        values[name] = default
                     continue
-                value, message = rules.validate(column.parse, raw)
+                value, message = validate(raw)
                 if message:
                     issues.append((name, message))
                 else:
@@ -570,8 +578,21 @@ class _Analyser:
         return used
 
 
-def _cell(cells: list, index: int) -> Any:
-    return cells[index] if index < len(cells) else None
+def _validator(column: Column) -> Callable[[Any], tuple[Any, str | None]]:
+    """`rules.validate` with the column's parser; a column whose values repeat parses each
+    distinct raw value once (keyed with its type: 1, 1.0 and True are parsed apart)."""
+    if not column.repeats:
+        return functools.partial(rules.validate, column.parse)
+    parsed: dict[tuple[type, Any], tuple[Any, str | None]] = {}
+
+    def validate(raw: Any) -> tuple[Any, str | None]:
+        key = (type(raw), raw)
+        result = parsed.get(key)
+        if result is None:
+            result = parsed[key] = rules.validate(column.parse, raw)
+        return result
+
+    return validate
 
 
 def _missing(ref: str, value: str) -> str:

@@ -77,7 +77,8 @@ class SheetData:
         return Issue(self.order, row, self.sheet.name, column, message)
 
     def read_rows(self) -> Iterator[tuple[int, list[Any]]]:
-        """Match the header row, then yield (Excel row number, cells) of non-blank rows."""
+        """Match the header row (`columns` and `delete_at` are set on return), then yield
+        (Excel row number, cells) of non-blank rows; blank cells are None."""
         try:
             cells = self.book.get_sheet_by_name(self.title).to_python(skip_empty_area=False)
         except Exception:
@@ -88,10 +89,7 @@ class SheetData:
                 f"в книге больше {settings.WORKBOOK_MAX_ROWS} строк: разделите её на части"
             )
         self._match_header(cells[0] if cells else [])
-        for number, row in enumerate(cells[1:], start=2):
-            values = [_clean(v) for v in row]
-            if any(v is not None for v in values):
-                yield number, values
+        return _data_rows(cells)
 
     def _match_header(self, header: list[Any]) -> None:
         sheet = self.sheet
@@ -182,8 +180,8 @@ def _megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:.0f} МБ"
 
 
-def _clean(value: Any) -> Any:
-    if isinstance(value, str):
-        value = value.strip()
-        return value or None
-    return value
+def _data_rows(cells: list[list[Any]]) -> Iterator[tuple[int, list[Any]]]:
+    for number, row in enumerate(cells[1:], start=2):
+        values = [(v.strip() or None) if isinstance(v, str) else v for v in row]
+        if any(v is not None for v in values):
+            yield number, values

@@ -48,6 +48,8 @@ class Column:
     ref: str | None = None  # "person" | "school" | "provider" | "district"
     person: bool = False  # a person's own field (sheet «Педагоги»)
     choices: type[models.TextChoices] | None = None
+    # Values repeat across rows (dates, choices, СНИЛС): the importer parses each one once.
+    repeats: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,17 +96,25 @@ def text(model, header: str, name: str, required: bool = False, person: bool = F
 
 
 def date(header: str, name: str, required: bool = False, person: bool = False) -> Column:
-    return Column(header, name, rules.date_value, required, None, person=person)
+    return Column(header, name, rules.date_value, required, None, person=person, repeats=True)
 
 
 def yes_no(model, header: str, name: str) -> Column:
-    return Column(header, name, rules.yes_no, False, model._meta.get_field(name).default)
+    return Column(
+        header, name, rules.yes_no, False, model._meta.get_field(name).default, repeats=True
+    )
 
 
 def choice(model, header: str, name: str, aliases=None, person: bool = False) -> Column:
     choices = _choices_of(model, name)
     return Column(
-        header, name, rules.choice(choices, aliases), True, person=person, choices=choices
+        header,
+        name,
+        rules.choice(choices, aliases),
+        True,
+        person=person,
+        choices=choices,
+        repeats=True,
     )
 
 
@@ -121,11 +131,18 @@ def _choices_of(model, name: str) -> type[models.TextChoices]:
 
 
 def person(header: str = "СНИЛС", name: str = "person") -> Column:
-    return Column(header, name, rules.snils, True, ref="person")
+    return Column(header, name, rules.snils, True, ref="person", repeats=True)
 
 
 def school() -> Column:
-    return Column("Код ОО", "school", rules.text(_max_length(School, "code")), True, ref="school")
+    return Column(
+        "Код ОО",
+        "school",
+        rules.text(_max_length(School, "code")),
+        True,
+        ref="school",
+        repeats=True,
+    )
 
 
 _provider_name = rules.text(_max_length(Provider, "name"))
@@ -234,7 +251,7 @@ COURSES = Sheet(
             },
         ),
         text(CourseCompletion, "Программа", "programme", required=True),
-        Column("Организация", "provider", _provider_key, True, ref="provider"),
+        Column("Организация", "provider", _provider_key, True, ref="provider", repeats=True),
         Column("Часы", "hours", rules.integer(1), True),
         choice(CourseCompletion, "Форма", "form", aliases={"дистанционная": DISTANCE}),
         yes_no(CourseCompletion, "ДОТ", "distance"),
