@@ -1,65 +1,70 @@
 """Fast bulk inserts for large loads (the workbook importer, the history of its changes).
 
 `bulk_create` compiles every value through the ORM, which dominates the time of a
-region-sized import; `insert_rows` streams plain batches instead: COPY on PostgreSQL (one
-round trip per batch rather than one statement per row), `executemany` elsewhere. Values
+region-sized import; `insert_rows` streams plain rows instead: one COPY on PostgreSQL
+(rather than one statement per row), `executemany` batches elsewhere. Values
 must already be clean (the importer has validated them): dates, datetimes, dicts (JSON) and
 plain scalars are adapted for the database here; no signals, no `save()`.
 """
 
 import datetime
 import decimal
-import io
+import itertools
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db import connection, models
 
-BATCH = 2000
+BATCH = 2000  # rows per executemany (SQLite)
+CHUNK = 1000  # rows per piece of COPY's stream
 
 
 def insert_rows(
     model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> int:
-    """INSERT `rows` (values in the order of `fields`, attnames such as `person_id`)."""
+    """INSERT `rows` (values in the order of `fields`, attnames such as `person_id`).
+
+    On PostgreSQL the rows go through one COPY, made as the server reads them (it checks
+    and indexes what it has while the next rows are made): `rows` must not query the
+    database themselves.
+    """
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(
         connection.ops.quote_name(model._meta.get_field(_name(f)).column) for f in fields
     )
-    if connection.vendor == "postgresql":
-        send = _copier(f"COPY {table} ({columns}) FROM STDIN")
-        adapt = list  # COPY's text is made from the values themselves (`_copy_text`)
-    else:
-        adapt = _adapt_row
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            source = _CopySource(rows)
+            cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", source)
+            return source.count
         placeholders = ", ".join(["%s"] * len(fields))
         sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
-
-        def send(cursor, batch):
-            cursor.executemany(sql, batch)
-
-    count = 0
-    batch: list[list[Any]] = []
-    with connection.cursor() as cursor:
-        for row in rows:
-            batch.append(adapt(row))
-            if len(batch) == BATCH:
-                send(cursor, batch)
-                count += len(batch)
-                batch = []
-        if batch:
-            send(cursor, batch)
+        count = 0
+        for batch in _batches(rows, BATCH):
+            cursor.executemany(sql, [[_adapt(v) for v in row] for row in batch])
             count += len(batch)
-    return count
+        return count
 
 
-def _copier(sql: str):
-    def send(cursor, batch):
-        lines = ("\t".join(map(_copy_text, row)) for row in batch)
-        cursor.cursor.copy_expert(sql, io.StringIO("\n".join(lines) + "\n"))
+class _CopySource:
+    """The rows as COPY's text, a chunk of rows per `read` (what copy_expert calls)."""
 
-    return send
+    def __init__(self, rows: Iterable[Sequence[Any]]):
+        self.chunks = _batches(rows, CHUNK)
+        self.count = 0
+
+    def read(self, size: int = -1) -> str:
+        chunk = next(self.chunks, [])
+        self.count += len(chunk)
+        return "".join(["\t".join(map(_copy_text, row)) + "\n" for row in chunk])
+
+
+def _batches(rows: Iterable[Sequence[Any]], size: int) -> Iterator[list[Sequence[Any]]]:
+    rows = iter(rows)
+    while batch := list(itertools.islice(rows, size)):
+        yield batch
 
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -84,10 +89,6 @@ def _copy_text(value: Any) -> str:
 
 def _name(attname: str) -> str:
     return attname[:-3] if attname.endswith("_id") else attname
-
-
-def _adapt_row(row: Sequence[Any]) -> list[Any]:
-    return [_adapt(v) for v in row]
 
 
 def _adapt(value: Any) -> Any:
