@@ -1,3 +1,10 @@
+"""Shared fixtures.
+
+Tests that commit (`django_db(transaction=True)`) also set `serialized_rollback=True`: the
+database is emptied after each of them, shipped data included (the indicator catalogue, the
+default recommendation rules), and serialized rollback puts that data back before the next.
+"""
+
 import pytest
 
 from profdev.models import RoleGrant

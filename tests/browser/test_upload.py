@@ -14,7 +14,10 @@ from tests.factories import next_snils
 from tests.profdev.workbook.builders import course, staff, xlsx
 from tests.profdev.workbook.builders import school as school_row
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 BAD_SNILS = "123-456-789 00"
 

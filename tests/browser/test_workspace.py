@@ -10,7 +10,10 @@ from playwright.sync_api import Page, expect
 from profdev.models import RoleGrant
 from tests import factories
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 PASSWORD = "Проверка-входа-2025"
 AXE = "/static/vendor/axe-core/axe.min.js"

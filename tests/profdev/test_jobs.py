@@ -192,7 +192,7 @@ def _wait(condition, seconds: float) -> None:
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the worker subprocess needs a database server"
 )
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_job_whose_worker_was_killed_is_detected_and_completes_when_run_again(queue, settings):
     settings.JOB_STALE_SECONDS = 3
     user = factories.UserFactory()

@@ -167,7 +167,7 @@ def test_generate_letters_refuses_an_unknown_year(district):
         call_command("generate_letters", year=1999)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor == "sqlite", reason="row locks need PostgreSQL")
 def test_concurrent_signing_gives_unique_consecutive_numbers(year, school, signer, district):
     letters_draft(year=year)

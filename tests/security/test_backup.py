@@ -17,7 +17,7 @@ from recommendations.services import letter_pdf, letter_verification
 IS_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 # A backup reads committed data (pg_dump runs in another process; SQLite's backup waits for
 # the writer's transaction to end), so these tests commit.
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 RESTORED = "restored"
 FREEZE = importlib.import_module("recommendations.migrations.0003_signed_letter_frozen")
 
