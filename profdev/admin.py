@@ -126,13 +126,40 @@ class RoleGrantAdmin(admin.ModelAdmin):
     autocomplete_fields = ["school"]
 
 
-@admin.register(models.ChangeRecord)
-class ChangeRecordAdmin(admin.ModelAdmin):
-    list_display = ["at", "user", "person", "record_type", "action", "source"]
-    readonly_fields = [f.name for f in models.ChangeRecord._meta.fields]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Journals kept by the portal itself: read, never written by hand."""
 
     def has_add_permission(self, request) -> bool:
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(models.ChangeRecord)
+class ChangeRecordAdmin(ReadOnlyAdmin):
+    list_display = ["at", "user", "person", "record_type", "action", "source"]
+    list_select_related = ["user", "person"]
+
+
+@admin.register(models.AccessLog)
+class AccessLogAdmin(ReadOnlyAdmin):
+    list_display = ["at", "user", "action", "person", "school"]
+    list_filter = ["action"]
+    list_select_related = ["user", "person", "school"]
+
+
+@admin.register(models.Job)
+class JobAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "title", "user", "status", "done", "total", "finished_at"]
+    list_filter = ["status"]
+    list_select_related = ["user"]
+    exclude = ["key"]
+
+
+@admin.register(models.Upload)
+class UploadAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "filename", "user", "school", "status", "size"]
+    list_filter = ["status"]
+    list_select_related = ["user", "school"]
+    exclude = ["content", "plan"]
