@@ -8,7 +8,6 @@ plain scalars are adapted for the database here; no signals, no `save()`.
 """
 
 import datetime
-import decimal
 import itertools
 import json
 import re
@@ -58,7 +57,7 @@ class _CopySource:
     def read(self, size: int = -1) -> str:
         chunk = next(self.chunks, [])
         self.count += len(chunk)
-        return "".join(["\t".join(map(_copy_text, row)) + "\n" for row in chunk])
+        return "".join([_copy_line(row) for row in chunk])
 
 
 def _batches(rows: Iterable[Sequence[Any]], size: int) -> Iterator[list[Sequence[Any]]]:
@@ -69,22 +68,43 @@ def _batches(rows: Iterable[Sequence[Any]], size: int) -> Iterator[list[Sequence
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]")
-# Types whose str() is already COPY's text (dates and datetimes: ISO, as PostgreSQL reads them).
-_PLAIN = frozenset({int, float, decimal.Decimal, datetime.date, datetime.datetime})
+_LINE_BREAK = re.compile(r"[\n\r]")
+_json = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _copy_line(row: Sequence[Any]) -> str:
+    """A row in COPY's text format, ending with a newline.
+
+    Values are joined as they are (None as \\N) when the line shows that none of them holds
+    a tab, a line break or a backslash; otherwise each value is escaped (`_copy_text`).
+    """
+    texts = ["\\N" if v is None else v if type(v) is str else _text(v) for v in row]
+    line = "\t".join(texts)
+    if (
+        line.count("\t") != len(texts) - 1
+        or line.count("\\") != row.count(None)
+        or _LINE_BREAK.search(line)
+    ):
+        line = "\t".join(map(_copy_text, row))
+    return line + "\n"
 
 
 def _copy_text(value: Any) -> str:
     """A value in COPY's text format: \\N for NULL, backslash escapes for the separators."""
     if value is None:
         return "\\N"
-    kind = type(value)
-    if kind in _PLAIN:
-        return str(value)
-    if kind is bool:
-        return "t" if value else "f"
-    text = json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else str(value)
+    text = _text(value)
     # str.translate is slow on non-ASCII text: most values need no escape at all.
     return text.translate(_COPY_ESCAPES) if _NEEDS_ESCAPE.search(text) else text
+
+
+def _text(value: Any) -> str:
+    """A value's text for COPY before escaping (dates and datetimes: ISO, as PostgreSQL reads)."""
+    if type(value) is bool:
+        return "t" if value else "f"
+    if isinstance(value, dict):
+        return _json(value)
+    return str(value)
 
 
 def _name(attname: str) -> str:

@@ -49,3 +49,16 @@ def test_dates_nulls_and_json(db, school):
     record = ChangeRecord.objects.get()
     assert record.user is None and record.at == at
     assert record.changes == {"поле": [None, "a\tb"]}
+
+
+def test_null_beside_text_with_backslashes(db):
+    person = factories.PersonFactory()
+    fields = ["person_id", "user_id", "at", "source", "record_type", "record_label", "action"]
+    insert_rows(
+        ChangeRecord,
+        [*fields, "changes"],
+        [[person.pk, None, timezone.now(), "workbook", "\\N", "a\\b", "create", {"п": "\\"}]],
+    )
+    record = ChangeRecord.objects.get()
+    assert record.user is None
+    assert (record.record_type, record.record_label, record.changes) == ("\\N", "a\\b", {"п": "\\"})
