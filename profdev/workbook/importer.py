@@ -241,6 +241,8 @@ class _Analyser:
         self.districts = dict(District.objects.values_list("code", "pk"))
         self.counts = {d.sheet.name: SheetCounts() for d in sheets}
         self.person_steps: list[Step] = []
+        # parser → raw value (with its type) → (value, message): shared by the sheets
+        self.parsed: defaultdict[rules.Parser, dict] = defaultdict(dict)
 
     # Parsing
 
@@ -249,7 +251,7 @@ class _Analyser:
         data_rows = data.read_rows()
         # (field, cell index, validate, required, default) of each column found in the file
         fields = [
-            (name, index, _validator(column), column.required, column.default)
+            (name, index, self._validator(column), column.required, column.default)
             for name, index in data.columns.items()
             for column in (sheet.column(name),)
         ]
@@ -299,6 +301,23 @@ class _Analyser:
             rows.append(_Row(number, delete, values, key))
         return rows
 
+    def _validator(self, column: Column) -> Callable[[Any], tuple[Any, str | None]]:
+        """`rules.validate` with the column's parser; a column whose values repeat parses
+        each distinct raw value once in the whole book (keyed with its type: 1, 1.0 and
+        True are parsed apart)."""
+        if not column.repeats:
+            return functools.partial(rules.validate, column.parse)
+        parsed = self.parsed[column.parse]
+
+        def validate(raw: Any) -> tuple[Any, str | None]:
+            key = (type(raw), raw)
+            result = parsed.get(key)
+            if result is None:
+                result = parsed[key] = rules.validate(column.parse, raw)
+            return result
+
+        return validate
+
     # Planning
 
     def analyse(self) -> tuple[list[SheetPlan], dict]:
@@ -347,7 +366,7 @@ class _Analyser:
         steps = []
         for row in rows:
             pk, old_record = stored.get(row.key, (None, None))
-            issue = self._issuer(data, row.number)
+            issue = functools.partial(self._issue, data, row.number)
             if row.delete:
                 if pk is None:
                     issue(sheet.key_inputs[0], "нет такой записи: удалять нечего")
@@ -371,11 +390,8 @@ class _Analyser:
                     self.counts[sheet.name].add(step.action)
         return SheetPlan(sheet.name, tuple(present), steps)
 
-    def _issuer(self, data: SheetData, row: int):
-        def issue(field_name: str, message: str) -> None:
-            self.errors.append(data.issue(row, data.sheet.header_of(field_name), message))
-
-        return issue
+    def _issue(self, data: SheetData, row: int, field_name: str, message: str) -> None:
+        self.errors.append(data.issue(row, data.sheet.header_of(field_name), message))
 
     def default_district(self, data: SheetData, row: _Row, old_record: Record | None) -> None:
         if row.values.get("district") is not None:
@@ -576,23 +592,6 @@ class _Analyser:
             else:
                 used |= set(stored_use[other.name].values_list(lookup, flat=True))
         return used
-
-
-def _validator(column: Column) -> Callable[[Any], tuple[Any, str | None]]:
-    """`rules.validate` with the column's parser; a column whose values repeat parses each
-    distinct raw value once (keyed with its type: 1, 1.0 and True are parsed apart)."""
-    if not column.repeats:
-        return functools.partial(rules.validate, column.parse)
-    parsed: dict[tuple[type, Any], tuple[Any, str | None]] = {}
-
-    def validate(raw: Any) -> tuple[Any, str | None]:
-        key = (type(raw), raw)
-        result = parsed.get(key)
-        if result is None:
-            result = parsed[key] = rules.validate(column.parse, raw)
-        return result
-
-    return validate
 
 
 def _missing(ref: str, value: str) -> str:
