@@ -144,7 +144,7 @@ class ChangeRecordAdmin(ReadOnlyAdmin):
 
 @admin.register(models.AccessLog)
 class AccessLogAdmin(ReadOnlyAdmin):
-    list_display = ["at", "user", "action", "person", "school"]
+    list_display = ["at", "user", "action", "subject", "person", "school"]
     list_filter = ["action"]
     list_select_related = ["user", "person", "school"]
 

@@ -2,7 +2,7 @@
 goes through `log_export`, one call per export.
 
 The entry lands in the access log beside the card views (`profdev.access_log`: who, when,
-which school or person) and, with what exactly was exported, in the `profdev.audit` logger;
+what, which school or person) and in the `profdev.audit` logger;
 a command (no user) is named by the operating-system account that ran it.
 """
 
@@ -19,7 +19,9 @@ def log_export(
     user, what: str, *, school: School | None = None, person: Person | None = None
 ) -> AccessLog:
     """Record that `user` (None: a management command) exported `what`."""
-    entry = log_access(user=user, action=AccessLog.Action.EXPORT, person=person, school=school)
+    entry = log_access(
+        user=user, action=AccessLog.Action.EXPORT, person=person, school=school, subject=what
+    )
     logger.info(
         "Выгрузка: %s; кто: %s; ОО: %s; работник: %s; запись журнала %s",
         what,

@@ -656,6 +656,7 @@ class AccessLog(models.Model):
     )
     at = models.DateTimeField(_("когда"), auto_now_add=True)
     action = models.CharField(_("действие"), max_length=10, choices=Action.choices)
+    subject = models.CharField(_("что выгружено"), max_length=255, blank=True)
     # The log outlives the records it mentions: deleting a person or school keeps the entry.
     person = models.ForeignKey(
         Person,

@@ -31,6 +31,7 @@ def test_each_export_is_logged_with_who_when_and_what(
     entry = AccessLog.objects.get()
     assert (entry.user, entry.action, entry.at) == (user, AccessLog.Action.EXPORT, moment)
     assert entry.school == (world.school if per_school else None)
+    assert entry.subject.startswith(what)
     (record,) = [r for r in caplog.records if r.name == "profdev.audit"]
     assert f"Выгрузка: {what}" in record.getMessage()
     assert f"кто: {user.username}" in record.getMessage()
