@@ -86,25 +86,15 @@ def tally(
     return tallies
 
 
-def _people(definition: Definition, school: School, period: Period, missing: bool) -> QuerySet:
+def missing_people(definition: Definition, school: School, period: Period) -> QuerySet:
+    """The persons in the population who are not counted (what the school can act on);
+    one query."""
     measure = _measured(definition)
     if isinstance(measure, Total) or measure.population.source.person is None:
         raise ValueError(f"У показателя {definition.code} нет списка работников.")
     if measure.scope and not measure.scope(school):
         return Person.objects.none()
     source = measure.population.source
-    condition = measure.population.condition(period)
-    if missing:
-        condition &= ~measure.counted(period)
+    condition = measure.population.condition(period) & ~measure.counted(period)
     rows = _rows(source, period, Q(pk=school.pk)).filter(condition)
     return Person.objects.filter(pk__in=rows.values(source.person))
-
-
-def population_people(definition: Definition, school: School, period: Period) -> QuerySet:
-    """The persons in the indicator's population at `school` (its denominator), one query."""
-    return _people(definition, school, period, missing=False)
-
-
-def missing_people(definition: Definition, school: School, period: Period) -> QuerySet:
-    """The persons in the population who are not counted (what the school can act on)."""
-    return _people(definition, school, period, missing=True)

@@ -1,8 +1,7 @@
-import datetime as dt
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from monitoring.indicators import Period, PeriodError
 from monitoring.models import Indicator
 
 
@@ -51,12 +50,8 @@ class ComputeForm(forms.Form):
 
     def clean_reference_date(self):
         reference_date = self.cleaned_data["reference_date"]
-        if not dt.date(self.year, 9, 1) <= reference_date <= dt.date(self.year + 1, 8, 31):
-            raise forms.ValidationError(
-                _("Дата среза %(date)s не входит в %(label)s учебный год (01.09–31.08).")
-                % {
-                    "date": reference_date.strftime("%d.%m.%Y"),
-                    "label": f"{self.year}/{self.year + 1}",
-                }
-            )
+        try:
+            Period.of(self.year, reference_date)
+        except PeriodError as exc:
+            raise forms.ValidationError(str(exc)) from None
         return reference_date

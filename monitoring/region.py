@@ -2,7 +2,7 @@
 
 Nothing is recomputed: a district's row is its stored district value (school is null), and
 the region's value of an indicator pools the districts' stored numerators and denominators
-against the default target, as `services.compute_region` would from the records.
+against the default target.
 """
 
 from monitoring.engine import Tally

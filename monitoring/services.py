@@ -95,8 +95,9 @@ def compute_districts(
                 period, schools[district.pk], tallies, indicators, overrides[district.pk]
             )
     if store:
-        for district in districts:
-            _store(district, results[district])
+        with transaction.atomic():  # a region is stored whole or not at all
+            for district in districts:
+                _store(district, results[district])
     return results
 
 
@@ -108,18 +109,6 @@ def compute_year(
     With `store`, the result replaces the year's official values in one transaction.
     """
     return compute_districts([district], year, {district.pk: as_of}, store)[district]
-
-
-def compute_region(year: int, as_of: dt.date | None = None) -> YearResult:
-    """Every school of every district, pooled over all of them, against the default targets."""
-    period = Period.of(year, as_of)
-    return _evaluate(
-        period,
-        list(School.objects.order_by("code")),
-        tally(period),
-        list(Indicator.objects.all()),
-        {},
-    )
 
 
 @transaction.atomic

@@ -12,9 +12,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from monitoring.engine import missing_people
-from monitoring.indicators import BY_CODE, Period
 from monitoring.models import Indicator, IndicatorValue, Status
+from monitoring.selectors import missing_by_indicator
 
 INFORMATIONAL = "info"
 NBSP = "\u00a0"
@@ -182,53 +181,18 @@ def history_values(district, schools: list, indicator: Indicator | None = None) 
     return {(row[0], row[1], row[2]): Stored(*row[3:]) for row in rows}
 
 
-# Where a school can act on a person (portal.md): the names behind these numbers are shown.
-# Never for sensitive results (DEFICIT, BURNOUT_HIGH) nor for staffing facts (YOUNG, PENSION…).
-NAMED_INDICATORS = (
-    "DIAG",
-    "DIAG_MGR",
-    "IOM",
-    "PD_3Y",
-    "PD_REGION",
-    "RETRAIN_NONPED",
-    "DPO_NOPROF",
-    "PD_T_ASSESS",
-    "PD_T_TALENT",
-    "PD_T_CAREER",
-    "PD_T_UPBRING",
-    "PD_T_PRESCHOOL",
-    "PD_T_FEDERAL",
-    "PD_LOWRES",
-    "ATTEST",
-    "MENTOR_YOUNG",
-    "BURNOUT_DIAG",
-)
-
-
-def named_people(school, monitoring_year, indicators: list[Indicator]) -> list[dict]:
-    """Who is missing from each named indicator's numerator at the stored reference date;
-    one query per indicator, whatever the school's size."""
-    period = Period.of(monitoring_year.year, monitoring_year.reference_date)
-    result = []
-    for indicator in indicators:
-        if indicator.code not in NAMED_INDICATORS:
-            continue
-        people = list(
-            missing_people(BY_CODE[indicator.code], school, period).order_by(
-                "last_name", "first_name", "middle_name"
-            )
-        )
-        if people:
-            result.append(
-                {
-                    "indicator": indicator,
-                    "people": [
-                        {"name": p.full_name, "url": reverse("person_card", args=[p.pk])}
-                        for p in people
-                    ],
-                }
-            )
-    return result
+def named_people(school, monitoring_year, codes: list[str]) -> list[dict]:
+    """Who is missing from each listed indicator's numerator, linked to their cards."""
+    return [
+        {
+            "code": code,
+            "people": [
+                {"name": p.full_name, "url": reverse("person_card", args=[p.pk])} for p in people
+            ],
+        }
+        for code, people in missing_by_indicator(monitoring_year, school, codes).items()
+        if people
+    ]
 
 
 def year_values(monitoring_year, schools=None) -> dict:

@@ -201,6 +201,7 @@ def _school_page(request: HttpRequest, year: int | None, code: str) -> dict:
         "label": f"{year}/{year + 1}",
         "monitoring_year": monitoring_year,
         "rows": rows,
+        "dq": district_query(request, district),
     }
 
 
@@ -212,16 +213,23 @@ def school(request: HttpRequest, code: str, year: int | None = None) -> HttpResp
         context["years"], context["year"], "monitoring:school", context["school"].code
     )
     if monitoring_year:
-        cells = {r["indicator"].code: r["school"] for r in context["rows"]}
+        rows = {r["indicator"].code: r for r in context["rows"]}
+        # Names only where the stored number says someone is missing.
+        codes = [
+            code
+            for code, r in rows.items()
+            if r["stored"]
+            and r["stored"].denominator
+            and r["stored"].numerator < r["stored"].denominator
+        ]
         context["people"] = [
             {
                 **item,
-                "cls": cells[item["indicator"].code]["cls"],
-                "open": cells[item["indicator"].code]["status"] in BREACH_STATUSES,
+                "indicator": rows[item["code"]]["indicator"],
+                "cls": rows[item["code"]]["school"]["cls"],
+                "open": rows[item["code"]]["school"]["status"] in BREACH_STATUSES,
             }
-            for item in tables.named_people(
-                context["school"], monitoring_year, [r["indicator"] for r in context["rows"]]
-            )
+            for item in tables.named_people(context["school"], monitoring_year, codes)
         ]
     return render(request, "monitoring/school.html", context)
 

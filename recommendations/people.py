@@ -1,12 +1,11 @@
 """The named people behind a school's numbers, for the indicators where a person can act.
 
 Only these indicators name people in a letter; results that are sensitive in themselves
-(deficits, burnout levels) never do. The list comes from monitoring's public function.
+(deficits, burnout levels) never do. The people come from monitoring's selectors.
 """
 
-from monitoring.engine import missing_people
-from monitoring.indicators import BY_CODE, Period
 from monitoring.models import MonitoringYear
+from monitoring.selectors import missing_by_indicator
 from profdev.models import School
 
 # Indicator code → how the letter introduces the people missing from its numerator.
@@ -38,14 +37,8 @@ def short_name(person) -> str:
 def people_missing(year: MonitoringYear, school: School, codes: list[str]) -> dict[str, list[str]]:
     """For each listed indicator code, the people of the school missing from its numerator
     at the year's stored reference date (one query per indicator)."""
-    period = Period.of(year.year, year.reference_date)
+    listed = [code for code in codes if code in PEOPLE_PHRASES]
     return {
-        code: [
-            short_name(p)
-            for p in missing_people(BY_CODE[code], school, period).order_by(
-                "last_name", "first_name", "middle_name"
-            )
-        ]
-        for code in codes
-        if code in PEOPLE_PHRASES
+        code: [short_name(p) for p in people]
+        for code, people in missing_by_indicator(year, school, listed).items()
     }

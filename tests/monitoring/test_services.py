@@ -7,12 +7,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from monitoring import selectors
-from monitoring.engine import missing_people, population_people
+from monitoring.engine import missing_people
 from monitoring.indicators import BY_CODE, REGISTRY, Period
 from monitoring.models import Indicator, IndicatorValue, MonitoringYear, Status, TargetChange
 from monitoring.services import (
     compute_districts,
-    compute_region,
     compute_year,
     monitoring_year_update,
     set_target,
@@ -183,8 +182,6 @@ def test_people_behind_a_share(school, other_school, django_assert_num_queries):
     missing = teacher(school)
     teacher(other_school)
     with django_assert_num_queries(1):
-        assert set(population_people(BY_CODE["DIAG"], school, PERIOD)) == {done, missing}
-    with django_assert_num_queries(1):
         assert list(missing_people(BY_CODE["DIAG"], school, PERIOD)) == [missing]
 
 
@@ -193,50 +190,6 @@ def test_people_behind_iom_tutor_and_out_of_scope(school):
     f.RouteFactory(person=person, curator="")
     assert list(missing_people(BY_CODE["IOM_TUTOR"], school, PERIOD)) == [person]
     f.CourseFactory(person=person, topics=",preschool,")
-    assert not population_people(BY_CODE["PD_T_PRESCHOOL"], school, PERIOD).exists()
+    assert not missing_people(BY_CODE["PD_T_PRESCHOOL"], school, PERIOD).exists()
     with pytest.raises(ValueError, match="нет списка"):
-        population_people(BY_CODE["VACANCY"], school, PERIOD)
-
-
-def test_year_table_reads_stored_values_in_two_queries(district, django_assert_num_queries):
-    populate(district, 3)
-    compute_year(district, 2024)
-    year = MonitoringYear.objects.get()
-    codes = sorted(School.objects.values_list("code", flat=True))
-    with django_assert_num_queries(2):
-        table = selectors.year_table(year)
-        assert [row.school.code for row in table.schools] == codes
-        assert table.district["SCHOOLS_VACANCY"].value == 3
-        assert table.schools[2].values["VACANCY"].value == 3
-        assert "SCHOOLS_VACANCY" not in table.schools[0].values
-        assert len(table.school_indicators) == 29
-
-
-def test_indicator_trend_and_school_values(district, school, django_assert_num_queries):
-    person = teacher(school)
-    compute_year(district, 2023)
-    f.DiagnosticFactory(person=person)
-    compute_year(district, 2024)
-    with django_assert_num_queries(1):
-        trend = selectors.indicator_trend(district, "DIAG")
-        assert [(v.monitoring_year.year, v.numerator) for v in trend] == [(2023, 0), (2024, 1)]
-    school_trend = selectors.indicator_trend(district, "DIAG", school)
-    assert [v.value for v in school_trend] == [Decimal(0), Decimal(100)]
-    year = MonitoringYear.objects.get(year=2024)
-    with django_assert_num_queries(1):
-        values = selectors.school_values(year, school)
-        assert values["DIAG"].indicator.short_name == "Диагностика педагогов"
-
-
-def test_region_pools_every_district(district, school):
-    f.DiagnosticFactory(person=teacher(school))
-    other = f.DistrictFactory(code="OT", name="Другой район")
-    teacher(f.SchoolFactory(district=other))
-    f.VacancyFactory(school=f.SchoolFactory(district=other))
-    region = compute_region(2024)
-    assert (region.district["DIAG"].numerator, region.district["DIAG"].denominator) == (1, 2)
-    assert region.district["SCHOOLS_VACANCY"].value == 1
-    assert len(region.schools) == 3
-    district_only = compute_year(district, 2024, store=False)
-    assert district_only.district["DIAG"].denominator == 1
-    assert district_only.reference_date == R
+        missing_people(BY_CODE["VACANCY"], school, PERIOD)

@@ -126,7 +126,7 @@ def test_compute_rejects_a_date_outside_the_year(client_for, methodologist, dist
         reverse("monitoring:compute", args=[2024]), {"reference_date": "01.09.2025"}, follow=True
     )
 
-    assert "не входит в 2024/2025 учебный год" in response.content.decode()
+    assert "Дата среза 01.09.2025 вне учебного года 2024/2025" in response.content.decode()
     assert not MonitoringYear.objects.exists()
 
 
