@@ -163,7 +163,7 @@ def letter_sign(*, letter: Letter, user, signer: Signer | None = None) -> Letter
     pdf = signer.sign(render_letter_pdf(letter, stamp=stamp), certificate)
     letter.pdf = pdf
     letter.sha256 = sha256_hex(pdf)
-    letter.seal = seal_of(pdf)
+    letter.seal = seal_of(_identity(letter), pdf)
     letter.signer_certificate = signer.public_certificate(certificate)
     letter.status = Letter.State.SIGNED
     letter.signed_at = timezone.now()
@@ -191,7 +191,12 @@ def letter_pdf(letter: Letter) -> bytes:
 
 def _untouched(letter: Letter, data: bytes) -> bool:
     """The stored bytes are those signed: their hash and the portal's keyed seal both match."""
-    return sha256_hex(data) == letter.sha256 and seal_matches(data, letter.seal)
+    return sha256_hex(data) == letter.sha256 and seal_matches(_identity(letter), data, letter.seal)
+
+
+def _identity(letter: Letter) -> str:
+    """What the seal binds the PDF to: this letter, its number, date and addressee."""
+    return f"{letter.pk}|{letter.token}|{letter.number}|{letter.date:%Y-%m-%d}|{letter.school_id}"
 
 
 def letter_download(*, letter: Letter, user) -> bytes:

@@ -237,15 +237,17 @@ def validate_signature(pdf: bytes, trusted_certificate: bytes) -> SignatureCheck
 _SEAL_SALT = "recommendations.letter.pdf"
 
 
-def seal_of(pdf: bytes, secret: str | None = None) -> str:
-    """The PDF's HMAC-SHA256 under the secret key: only the portal itself can produce it."""
-    return salted_hmac(_SEAL_SALT, pdf, secret=secret, algorithm="sha256").hexdigest()
+def seal_of(identity: str, pdf: bytes, secret: str | None = None) -> str:
+    """HMAC-SHA256 of a document's identity and bytes under the secret key: only the portal
+    itself can produce it, and a PDF copied onto another document's row fails it."""
+    message = identity.encode() + b"\0" + pdf
+    return salted_hmac(_SEAL_SALT, message, secret=secret, algorithm="sha256").hexdigest()
 
 
-def seal_matches(pdf: bytes, seal: str) -> bool:
+def seal_matches(identity: str, pdf: bytes, seal: str) -> bool:
     """Checked against the current secret key and the rotated-out ones (SECRET_KEY_FALLBACKS)."""
     keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
-    return any(constant_time_compare(seal_of(pdf, key), seal) for key in keys)
+    return any(constant_time_compare(seal_of(identity, pdf, key), seal) for key in keys)
 
 
 def sha256_hex(data: bytes) -> str:

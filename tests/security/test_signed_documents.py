@@ -7,6 +7,7 @@ from django.db import connection
 from django.urls import reverse
 
 from recommendations.models import Letter
+from recommendations.services import letter_sign
 from recommendations.signing import sha256_hex
 
 TAMPERED = "контрольная сумма не совпадает с сохранённой при подписании"
@@ -96,3 +97,17 @@ def test_a_rotated_secret_key_kept_as_a_fallback_still_serves_the_letter(
 
     settings.SECRET_KEY_FALLBACKS = []
     assert download(client, world, signed_letter).status_code == 409
+
+
+def test_a_signed_pdf_copied_onto_another_letter_is_not_served(client, world, signed_letter):
+    """A genuine signed file with its hash, seal and certificate moved onto another letter's
+    row: every column is authentic, but the seal binds the file to its own letter."""
+    other = letter_sign(
+        letter=Letter.objects.get(school=world.other_school), user=world.users["head"]
+    )
+    columns = ("pdf", "sha256", "seal", "signer_certificate")
+    write_past_the_freeze(other, **{c: getattr(signed_letter, c) for c in columns})
+
+    client.force_login(world.users["other_school_admin"])
+    assert client.get(reverse("recommendations:pdf", args=[other.pk])).status_code == 409
+    assert INVALID in verification(client, other)
