@@ -242,7 +242,7 @@ def job_or_404(user, pk: int) -> Job:
     """The job if the user started it or is district staff of its district (a region-wide
     job: regional staff); 404 for everyone else."""
     scope = scope_for(user)
-    visible = Q(user=user) if user.is_authenticated else Q(pk__in=[])
+    visible = Q(user=user)
     if scope.is_district_staff:
         if scope.district_ids is None:
             visible |= Q(pk__isnull=False)

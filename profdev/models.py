@@ -433,10 +433,6 @@ class DeficitDiagnostic(models.Model):
     def scores(self) -> dict[str, int | None]:
         return {c: getattr(self, c) for c in self.COMPONENTS}
 
-    def deficient_components(self, threshold: int | None = None) -> list[str]:
-        limit = settings.DEFICIT_SCORE if threshold is None else threshold
-        return [c for c, v in self.scores().items() if v is not None and v < limit]
-
 
 class DevelopmentRoute(models.Model):
     person = models.ForeignKey(

@@ -216,10 +216,6 @@ class DiagnosticRow:
     diagnostic: DeficitDiagnostic
     scores: list[Score]
 
-    @property
-    def has_deficit(self) -> bool:
-        return any(s.deficit for s in self.scores)
-
 
 @dataclass(frozen=True)
 class HistoryEntry:

@@ -169,7 +169,7 @@ def _sheet_or_404(scope, kind: str, action: str) -> sheets.Sheet:
 
 
 def _record_or_404(scope, sheet: sheets.Sheet, person, record_id: int):
-    records = sheet.model.objects.all()
+    records = scope.records(sheet.model)
     if sheet is sheets.MENTORSHIP:
         records = records.filter(Q(mentor=person) | Q(mentee=person))
     elif sheet is sheets.STAFF:

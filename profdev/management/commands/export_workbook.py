@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from profdev.audit import log_export
 from profdev.models import School
 from profdev.workbook.exporter import export_workbook
 
@@ -18,4 +19,6 @@ class Command(BaseCommand):
             if not schools.exists():
                 raise CommandError(f"ОО с кодом «{options['school']}» нет.")
         export_workbook(options["file"], schools=schools)
+        school = schools.get() if schools is not None else None
+        log_export(None, f"книга {'ОО' if school else 'муниципалитета'} (.xlsx)", school=school)
         self.stdout.write(f"Книга записана: {options['file']}")

@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 from python_calamine import CalamineWorkbook
 
 from profdev.models import (
+    AccessLog,
     Attestation,
     BurnoutRecord,
     ContestParticipation,
@@ -171,5 +172,9 @@ def test_export_command(district_data, tmp_path):
     assert (
         CalamineWorkbook.from_path(str(target)).get_sheet_by_name("ОО").to_python()[1][0] == "S-A"
     )
+    # Personal data left the portal: the access log says so (a command has no user).
+    entry = AccessLog.objects.get()
+    assert (entry.action, entry.school.code, entry.user) == ("export", "S-A", None)
+    assert entry.subject == "книга ОО (.xlsx)"
     with pytest.raises(CommandError, match="ОО с кодом «NOPE» нет"):
         call_command("export_workbook", str(target), "--school", "NOPE")
