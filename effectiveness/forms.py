@@ -73,9 +73,11 @@ class MeasureForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["schools"].queryset = School.objects.filter(district=district).order_by("code")
         self.fields["indicators"].queryset = Indicator.objects.all()
-        self.fields["letter"].queryset = Letter.objects.filter(
-            monitoring_year__district=district, status=Letter.State.SIGNED
-        ).select_related("school", "monitoring_year")
+        self.fields["letter"].queryset = (
+            Letter.objects.filter(monitoring_year__district=district, status=Letter.State.SIGNED)
+            .select_related("school", "monitoring_year")
+            .defer(*Letter.HEAVY)
+        )
         self.fields["rule"].queryset = RecommendationRule.objects.filter(active=True)
 
     def clean_participants(self) -> int:

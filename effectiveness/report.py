@@ -133,6 +133,7 @@ def letter_outcomes(
             status=Letter.State.SIGNED,
         )
         .select_related("school")
+        .defer(*(f for f in Letter.HEAVY if f != "figures"))  # the findings cited are read
         .annotate(
             confirmations=Count("events", filter=confirmed),
             confirmed_at=Min("events__at", filter=confirmed),

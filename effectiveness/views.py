@@ -20,7 +20,7 @@ from monitoring.selectors import years_on_record
 from monitoring.views import XLSX
 from profdev.audit import log_export
 from profdev.models import Organisation
-from recommendations.pdf import render_pdf
+from recommendations.pdf import executor_name, render_pdf
 from recommendations.text import initials_surname
 
 MEASURES_PAGE_SIZE = 25
@@ -175,7 +175,7 @@ def _pdf(request: HttpRequest, year: int, template: str, context, what: str, nam
             "date": timezone.localdate(),
             "signer_position": organisation.head_position,
             "signer": initials_surname(organisation.head_name),
-            "executor_name": request.user.get_full_name() or request.user.get_username(),
+            "executor_name": executor_name(request.user),
         },
     )
     log_export(request.user, f"{what} {result.label}: {result.district}")

@@ -14,10 +14,11 @@ from django.db import transaction
 from django.template.loader import render_to_string
 
 from monitoring.models import BREACH_STATUSES, IndicatorValue, MonitoringYear, Status
+from monitoring.tables import format_number
 from profdev.models import School
 from recommendations.models import Audience, Letter, LetterEvent, RecommendationRule
 from recommendations.people import PEOPLE_PHRASES, people_missing
-from recommendations.text import dative_initials, ru_number, sanitise
+from recommendations.text import dative_initials, sanitise
 
 TITLE = (
     "Адресные рекомендации по итогам мониторинга системы обеспечения профессионального "
@@ -72,12 +73,10 @@ class DraftReport:
 def _figure(v: IndicatorValue, district: IndicatorValue | None) -> dict:
     """The stored value as the letter cites it: the numbers (decimals as strings, exact in
     JSON) and, beside each, its text with a decimal comma."""
-    unit = " %" if v.indicator.kind == "share" else ""
+    kind = v.indicator.kind
 
     def fmt(x: Decimal | None) -> str:
-        if x is None:
-            return "—"
-        return ru_number(x if unit else int(x), unit)
+        return format_number(x, kind)
 
     def number(x: Decimal | None) -> str | None:
         return None if x is None else str(x)

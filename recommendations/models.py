@@ -100,6 +100,8 @@ class Letter(models.Model):
 
     EDITABLE = (State.DRAFT, State.RETURNED)
     SIGNABLE = (State.DRAFT, State.SENT)
+    # Columns a list or report never needs; `.defer(*Letter.HEAVY)` leaves them in the database.
+    HEAVY = ("pdf", "body", "generated_body", "figures", "signer_certificate")
 
     monitoring_year = models.ForeignKey(
         MonitoringYear,

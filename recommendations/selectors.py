@@ -40,9 +40,9 @@ def letter_rows(letters: QuerySet[Letter]) -> QuerySet[Letter]:
     """Letters for a list: without their heavy columns (PDF, texts), with each letter's
     receipt confirmations (who, when) as `letter.confirmations`; two queries in all."""
     confirmed = LetterEvent.objects.filter(kind=LetterEvent.Kind.CONFIRMED).select_related("user")
-    return letters.defer(
-        "pdf", "body", "generated_body", "figures", "signer_certificate"
-    ).prefetch_related(Prefetch("events", confirmed, to_attr="confirmations"))
+    return letters.defer(*Letter.HEAVY).prefetch_related(
+        Prefetch("events", confirmed, to_attr="confirmations")
+    )
 
 
 def monitoring_years(scope: Scope) -> QuerySet[MonitoringYear]:

@@ -1,6 +1,4 @@
-"""Russian letter text: numbers with a decimal comma, names in the dative case, the sanitiser."""
-
-from decimal import Decimal
+"""Russian letter text: names in the dative case, the sanitiser."""
 
 import nh3
 from pytrovich.detector import PetrovichGenderDetector
@@ -11,14 +9,6 @@ _maker = PetrovichDeclinationMaker()
 _detector = PetrovichGenderDetector()
 
 ALLOWED_TAGS = {"p", "br", "ul", "ol", "li", "strong", "b", "em", "i"}
-
-
-def ru_number(value: Decimal | int | float | None, unit: str = "") -> str:
-    """12.5 → «12,5»; 40 → «40,0» for one-decimal shares; None → «—»."""
-    if value is None:
-        return "—"
-    text = str(value).replace(".", ",")
-    return f"{text}{unit}"
 
 
 def dative_initials(full_name: str) -> str:

@@ -54,7 +54,7 @@ def test_letters_of_the_previous_year_against_this_years_values(district, signed
     assert outcome.confirmed
     assert list(a) == ["DIAG", "IOM", "BURNOUT_HIGH", "VACANCY"]
     assert (a["DIAG"].then_text, a["DIAG"].now_text, a["DIAG"].delta_text) == (
-        "50,0 %",
+        "50,0\u00a0%",
         "51,0\u00a0%",
         "+1,0\u00a0п.п.",
     )
@@ -94,7 +94,7 @@ def test_recomputing_the_old_year_does_not_change_what_the_letter_cited(
     assert recomputed.value == Decimal("100.0")
     a, _ = _findings(effectiveness_report(district, 2024), "S-A")
     assert a["DIAG"].then == Decimal("50.0")
-    assert a["DIAG"].then_text == "50,0 %"
+    assert a["DIAG"].then_text == "50,0\u00a0%"
     assert a["DIAG"].delta_text == "+1,0\u00a0п.п."
     assert a["DIAG"].verdict == Verdict.UNCHANGED
 

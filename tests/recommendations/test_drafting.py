@@ -26,9 +26,9 @@ def test_findings_cite_school_target_and_district_with_decimal_comma(year, schoo
     assert codes == ["DIAG", "PD_3Y", "BURNOUT_HIGH", "VACANCY"]  # breaches only, catalogue order
     diag = letter.figures["findings"][0]
     assert (diag["value_text"], diag["target_text"], diag["district_text"]) == (
-        "45,0 %",
-        "80,0 %",
-        "67,5 %",
+        "45,0\u00a0%",
+        "80,0\u00a0%",
+        "67,5\u00a0%",
     )
     vacancy = letter.figures["findings"][3]
     assert (vacancy["value_text"], vacancy["target_text"], vacancy["district_text"]) == (
@@ -36,7 +36,10 @@ def test_findings_cite_school_target_and_district_with_decimal_comma(year, schoo
         "0",
         "2",
     )
-    assert "45,0 % при целевом значении 80,0 % (по муниципалитету — 67,5 %)" in letter.body
+    assert (
+        "45,0&nbsp;% при целевом значении 80,0&nbsp;% (по муниципалитету — 67,5&nbsp;%)"
+        in letter.body
+    )
     assert letter.title.endswith("за 2024/2025 учебный год")
     assert "от 05.09.2024 № 164/1" in letter.body
 
@@ -119,7 +122,7 @@ def test_district_letter_names_schools(year, school, other_school):
     )
     assert f"Кадровый дефицит в 1 ОО: {school.short_name}" in letter.body
     assert "Методической службе (ИМК)" in letter.body
-    assert "67,5 % при целевом значении 80,0 %" in letter.body
+    assert "67,5&nbsp;% при целевом значении 80,0&nbsp;%" in letter.body
 
 
 def test_addressee_by_school_kind_with_dative_initials(school, kindergarten):

@@ -1,8 +1,6 @@
-from decimal import Decimal
-
 import pytest
 
-from recommendations.text import dative_initials, initials_surname, ru_number, sanitise
+from recommendations.text import dative_initials, initials_surname, sanitise
 
 
 @pytest.mark.parametrize(
@@ -22,12 +20,6 @@ def test_head_in_the_dative(full_name, dative):
 
 def test_signature_initials():
     assert initials_surname("Олейникова Ольга Владимировна") == "О. В. Олейникова"
-
-
-def test_russian_numbers_have_a_decimal_comma():
-    assert ru_number(Decimal("12.5"), " %") == "12,5 %"
-    assert ru_number(3) == "3"
-    assert ru_number(None) == "—"
 
 
 def test_sanitiser_keeps_paragraphs_and_lists_only():
