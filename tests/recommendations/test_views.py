@@ -125,6 +125,25 @@ def test_methodologist_of_another_district_gets_404(client_for, signed, year):
     assert client.post(url("generate", year.pk)).status_code == 404
 
 
+@pytest.mark.parametrize("role", ["methodologist", "head"])
+def test_district_staff_of_another_district_cannot_act_on_a_draft(
+    client_for, letters, school, role
+):
+    """The letter lookup itself is scoped, not only the role check before it."""
+    draft = letters[school.pk]
+    outsider = factories.UserFactory()
+    factories.RoleGrantFactory(
+        user=outsider, role=role, district=factories.DistrictFactory(code="OTHER")
+    )
+    client = client_for(outsider)
+    assert client.get(url("pdf", draft.pk)).status_code == 404
+    for name in ("edit", "send", "sign", "return"):
+        assert client.post(url(name, draft.pk), {"body": "<p>чужое</p>"}).status_code == 404
+    draft.refresh_from_db()
+    assert draft.status == Letter.State.DRAFT and "чужое" not in draft.body
+    assert not draft.events.exclude(kind=LetterEvent.Kind.CREATED).exists()
+
+
 def test_tampered_pdf_is_refused_with_a_clear_message(client_for, school_admin, signed):
     # The database refuses to change a signed row, so simulate damage on read.
     from unittest import mock
