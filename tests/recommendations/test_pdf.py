@@ -2,12 +2,13 @@ import io
 import re
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import override_settings
 from pypdf import PdfReader
 
 from recommendations.drafting import letters_draft
 from recommendations.pdf import STATIC_DIR, StaticOnlyFetcher, render_letter_pdf
-from recommendations.services import letter_edit
+from recommendations.services import letter_edit, letter_sign
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +99,22 @@ def test_qr_links_to_the_verification_page(letter):
     from recommendations.pdf import verification_url
 
     assert verification_url(letter) == f"https://portal.example.ru/letters/verify/{letter.token}/"
+
+
+def test_the_signed_letter_carries_the_qr_code_of_its_verification_page(letter, signer):
+    from unittest import mock
+
+    from recommendations import pdf
+
+    rendered = []
+
+    def keep(template, context):
+        rendered.append(render_to_string(template, context))
+        return rendered[-1]
+
+    with mock.patch.object(pdf, "render_to_string", side_effect=keep):
+        pdf.render_letter_pdf(letter)  # a draft: no QR code
+        signed = letter_sign(letter=letter, user=signer)
+    qr = f'<img src="{pdf.qr_data_uri(pdf.verification_url(signed))}"'
+    assert qr not in rendered[0]
+    assert qr in rendered[-1]
