@@ -125,13 +125,18 @@ def person_card(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_for(request.user)
     person = scope.person_or_404(pk)
     log_access(user=request.user, action=AccessLog.Action.VIEW, person=person)
+    card = selectors.person_card(person, visible_persons=scope.persons())
+    # Only the schools of this person's employments: not every school a region may edit.
+    own_schools = {e.school_id for e in card.employments}
     return render(
         request,
         "profdev/person_card.html",
         {
-            "card": selectors.person_card(person, visible_persons=scope.persons()),
+            "card": card,
             "deficit_score": settings.DEFICIT_SCORE,
-            "editable_school_ids": set(scope.editable_schools().values_list("pk", flat=True)),
+            "editable_school_ids": set(
+                scope.editable_schools().filter(pk__in=own_schools).values_list("pk", flat=True)
+            ),
             "may": {
                 kind: {a: may(scope, sheet, a) for a in ("create", "update", "delete")}
                 for kind, sheet in RECORD_SHEETS.items()

@@ -224,7 +224,7 @@ def letter_verification(letter: Letter) -> dict:
         "sha256": letter.sha256,
         "number": letter.number,
         "date": letter.date,
-        "school": letter.school.short_name if letter.school_id else "Руководителям ОО",
+        "school": letter.addressee_short,
         "signer_position": letter.signer_position,
         "signer": initials_surname(letter.signer_name),
     }
