@@ -1,7 +1,13 @@
 from django.apps import AppConfig
+from django.urls import register_converter
 from django.utils.translation import gettext_lazy as _
 
 
 class ProfdevConfig(AppConfig):
     name = "profdev"
     verbose_name = _("Учёт кадров и профессионального развития")
+
+    def ready(self) -> None:
+        from profdev.converters import YearConverter
+
+        register_converter(YearConverter, "year")
