@@ -7,7 +7,7 @@ DEV_ENV := DJANGO_DEBUG=1
 HOST ?= 127.0.0.1:8000
 
 .PHONY: venv run migrate demo test test-browser lint format bench serve-prod worker load clean \
-	backup restore
+	backup restore messages
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,12 @@ backup: venv
 restore: venv
 	@test -f "$(BACKUP)" || { echo "Укажите копию: make restore BACKUP=backups/….backup" >&2; exit 1; }
 	$(PY) manage.py restore_database --confirm $(BACKUP)
+
+# The project's Russian messages (locale/ru/LC_MESSAGES/django.po, overrides of Django's admin):
+# the compiled .mo is committed; after editing the .po run this (no gettext tools needed).
+PO := locale/ru/LC_MESSAGES/django.po
+messages: venv
+	$(PY) -c "import polib; polib.pofile('$(PO)').save_as_mofile('$(PO:.po=.mo)')"
 
 format: venv
 	$(VENV)/bin/ruff check --fix .

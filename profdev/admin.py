@@ -1,8 +1,16 @@
-"""Django admin for every record; the site itself is open to administrators only (admin_site.py)."""
+"""Django admin for every record; the site itself is open to administrators only (admin_site.py).
+
+Persons and their records are read-only here: the portal's forms keep each change's history
+and the person's version, and a change made here would bypass both (docs/security.md).
+"""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
 from profdev import models
+from profdev.access_log import log_access
 
 
 @admin.register(models.District)
@@ -29,21 +37,74 @@ class ProviderAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-class EmploymentInline(admin.TabularInline):
+class ReadOnly:
+    """Records kept by the portal itself: read here, never added, changed or deleted by hand."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
+    pass
+
+
+class PersonalDataAdmin(ReadOnlyAdmin):
+    """Opening a person's data here is logged like a card view in the portal."""
+
+    def persons_of(self, obj) -> list[models.Person]:
+        return [obj.person]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        for person in self.persons_of(obj):
+            log_access(
+                user=request.user,
+                action=models.AccessLog.Action.VIEW,
+                person=person,
+                subject=f"администрирование: {self.opts.verbose_name}",
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+class EmploymentInline(ReadOnly, admin.TabularInline):
     model = models.Employment
-    extra = 0
-    autocomplete_fields = ["school"]
 
 
 @admin.register(models.Person)
-class PersonAdmin(admin.ModelAdmin):
-    list_display = ["full_name", "masked_snils", "birth_date", "education"]
-    search_fields = ["last_name", "first_name", "snils"]
+class PersonAdmin(PersonalDataAdmin):
+    list_display = ["name", "snils_masked", "birth_date", "education"]
+    search_fields = ["last_name", "first_name"]
+    # The full СНИЛС stays on the portal's card.
+    fields = [
+        "last_name",
+        "first_name",
+        "middle_name",
+        "snils_masked",
+        "sex",
+        "birth_date",
+        "education",
+        "experience_since",
+    ]
     inlines = [EmploymentInline]
 
+    @admin.display(description=_("ФИО"), ordering="last_name")
+    def name(self, obj: models.Person) -> str:
+        return obj.full_name
 
-class PersonRecordAdmin(admin.ModelAdmin):
-    autocomplete_fields = ["person"]
+    @admin.display(description=_("СНИЛС"))
+    def snils_masked(self, obj: models.Person) -> str:
+        return obj.masked_snils
+
+    def persons_of(self, obj) -> list[models.Person]:
+        return [obj]
+
+
+class PersonRecordAdmin(PersonalDataAdmin):
     search_fields = ["person__last_name"]
     list_select_related = ["person"]
 
@@ -61,7 +122,6 @@ class EmploymentAdmin(PersonRecordAdmin):
     ]
     list_filter = ["category", "workplace", "school__district"]
     list_select_related = ["person", "school"]
-    autocomplete_fields = ["person", "school"]
 
 
 @admin.register(models.CourseCompletion)
@@ -69,7 +129,6 @@ class CourseCompletionAdmin(PersonRecordAdmin):
     list_display = ["person", "kind", "programme", "provider", "hours", "finished_on"]
     list_filter = ["kind", "form", "distance"]
     list_select_related = ["person", "provider"]
-    autocomplete_fields = ["person", "provider"]
 
 
 @admin.register(models.Attestation)
@@ -85,10 +144,12 @@ class ContestAdmin(PersonRecordAdmin):
 
 
 @admin.register(models.MentorshipPair)
-class MentorshipAdmin(admin.ModelAdmin):
+class MentorshipAdmin(PersonalDataAdmin):
     list_display = ["mentor", "mentee", "started_on", "ended_on"]
-    autocomplete_fields = ["mentor", "mentee"]
     list_select_related = ["mentor", "mentee"]
+
+    def persons_of(self, obj) -> list[models.Person]:
+        return [obj.mentor, obj.mentee]
 
 
 @admin.register(models.DeficitDiagnostic)
@@ -126,16 +187,6 @@ class RoleGrantAdmin(admin.ModelAdmin):
     autocomplete_fields = ["school"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Journals kept by the portal itself: read, never written by hand."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(models.ChangeRecord)
 class ChangeRecordAdmin(ReadOnlyAdmin):
     list_display = ["at", "user", "person", "record_type", "action", "source"]
@@ -163,3 +214,27 @@ class UploadAdmin(ReadOnlyAdmin):
     list_filter = ["status"]
     list_select_related = ["user", "school"]
     exclude = ["content", "plan"]
+
+
+# The task queue of django-tasks-db, with Russian column names (its own admin has English ones).
+admin.site.unregister(DBTaskResult)
+
+
+@admin.register(DBTaskResult)
+class TaskResultAdmin(DBTaskResultAdmin):
+    list_display = ["task", "status", "enqueued_at", "started_at", "finished_at", "queue_name"]
+
+    @admin.display(description=_("задание"))
+    def task(self, obj: DBTaskResult) -> str:
+        return obj.task_name
+
+    @admin.display(description=_("трассировка"))
+    def formatted_traceback(self, obj: DBTaskResult) -> str:
+        return super().formatted_traceback(obj)
+
+    @admin.display(description=_("запустить не раньше"))
+    def display_run_after(self, obj: DBTaskResult):
+        return super().display_run_after(obj)
+
+    def get_readonly_fields(self, request, obj=None) -> list[str]:
+        return [name for name in super().get_readonly_fields(request, obj) if name != "id"]

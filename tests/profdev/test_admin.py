@@ -1,9 +1,11 @@
-"""The Django admin lists every kind of record for the administrator."""
+"""The Django admin lists every kind of record for the administrator; persons and their
+records are read-only there, with a masked СНИЛС and each opening logged."""
 
 import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from profdev.models import AccessLog, CourseCompletion, Person
 from profdev.roles import grant_role
 from tests import factories
 
@@ -28,3 +30,85 @@ def test_journals_are_read_only(administrator, client):
     client.force_login(administrator)
     for name in ("changerecord", "accesslog", "job", "upload"):
         assert client.get(reverse(f"admin:profdev_{name}_add")).status_code == 403
+
+
+PERSONAL_DATA = [
+    "person",
+    "employment",
+    "coursecompletion",
+    "attestation",
+    "contestparticipation",
+    "mentorshippair",
+    "deficitdiagnostic",
+    "developmentroute",
+    "professionalactivity",
+    "burnoutrecord",
+]
+
+
+def test_persons_and_their_records_cannot_be_added_in_the_admin(administrator, client):
+    client.force_login(administrator)
+    for name in PERSONAL_DATA:
+        assert client.get(reverse(f"admin:profdev_{name}_add")).status_code == 403, name
+
+
+def test_a_person_is_neither_changed_nor_deleted_in_the_admin(administrator, client):
+    """Changes go through the portal, which keeps their history and the person's version."""
+    person = factories.EmploymentFactory().person
+    course = factories.CourseFactory(person=person)
+    client.force_login(administrator)
+
+    change = reverse("admin:profdev_person_change", args=[person.pk])
+    response = client.post(change, {"last_name": "Подменная", "birth_date": "01.01.1990"})
+    assert response.status_code == 403
+    for url in (
+        reverse("admin:profdev_person_delete", args=[person.pk]),
+        reverse("admin:profdev_coursecompletion_delete", args=[course.pk]),
+    ):
+        assert client.post(url, {"post": "yes"}).status_code == 403, url
+    client.post(
+        reverse("admin:profdev_coursecompletion_changelist"),
+        {"action": "delete_selected", "_selected_action": [course.pk], "post": "yes"},
+    )
+    stored = Person.objects.get(pk=person.pk)
+    assert (stored.last_name, stored.version) == (person.last_name, person.version)
+    assert CourseCompletion.objects.filter(pk=course.pk).exists()
+
+
+def test_the_admin_shows_a_masked_snils_and_logs_the_view(administrator, client):
+    person = factories.PersonFactory()
+    client.force_login(administrator)
+
+    page = client.get(reverse("admin:profdev_person_change", args=[person.pk])).content.decode()
+    listing = client.get(reverse("admin:profdev_person_changelist")).content.decode()
+
+    for text in (page, listing):
+        assert person.masked_snils in text
+        assert person.snils not in text
+        assert person.formatted_snils not in text
+    entry = AccessLog.objects.get()
+    assert (entry.user, entry.person, entry.action) == (administrator, person, "view")
+    assert entry.subject == "администрирование: работник"
+
+
+def test_opening_a_record_logs_each_person_it_names(administrator, client):
+    pair = factories.MentorshipFactory()
+    client.force_login(administrator)
+
+    client.get(reverse("admin:profdev_mentorshippair_change", args=[pair.pk]))
+
+    assert set(AccessLog.objects.values_list("person", flat=True)) == {
+        pair.mentor_id,
+        pair.mentee_id,
+    }
+
+
+def test_the_logs_of_personal_data_cannot_be_deleted_in_the_admin(administrator, client):
+    person = factories.PersonFactory()
+    entry = AccessLog.objects.create(user=administrator, action="view", person=person)
+    client.force_login(administrator)
+
+    url = reverse("admin:profdev_accesslog_delete", args=[entry.pk])
+
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert AccessLog.objects.filter(pk=entry.pk).exists()
