@@ -10,6 +10,7 @@ urlpatterns = [
     path("schools/<str:code>/workbook.xlsx", upload_views.school_workbook, name="school_workbook"),
     path("upload/", upload_views.district_upload, name="district_upload"),
     path("workbook.xlsx", upload_views.district_workbook, name="district_workbook"),
+    path("workbook-template.xlsx", upload_views.workbook_template, name="workbook_template"),
     path("uploads/<int:pk>/", upload_views.upload, name="upload"),
     path("uploads/<int:pk>/confirm/", upload_views.upload_confirm, name="upload_confirm"),
     path("uploads/<int:pk>/recheck/", upload_views.upload_recheck, name="upload_recheck"),

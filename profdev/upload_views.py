@@ -145,6 +145,12 @@ def district_workbook(request: HttpRequest) -> HttpResponse:
     return _workbook(None if scope.district_ids is None else scope.schools(), "district")
 
 
+@login_required
+def workbook_template(request: HttpRequest) -> HttpResponse:
+    """The empty workbook: every sheet of the format with its headers (docs/workbook.md)."""
+    return _workbook(School.objects.none(), "template")
+
+
 def _workbook(schools, name: str) -> HttpResponse:
     buffer = io.BytesIO()
     export_workbook(buffer, schools=schools)

@@ -1,20 +1,19 @@
-"""The shared conformance examples: import district-small.xlsx, compute, compare exactly."""
+"""The conformance examples of tests/data: import district-small.xlsx, compute, compare exactly."""
 
 import json
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
-pytest.importorskip("profdev.workbook.importer")
+from tests.data import DATA, EXAMPLE
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "examples"
+pytest.importorskip("profdev.workbook.importer")
 
 
 @pytest.fixture
 def imported(district):
-    call_command("import_workbook", str(EXAMPLES / "district-small.xlsx"), stdout=StringIO())
+    call_command("import_workbook", str(EXAMPLE), stdout=StringIO())
 
 
 @pytest.mark.parametrize(
@@ -27,6 +26,6 @@ def imported(district):
 def test_compute_indicators_matches_the_examples(imported, arguments, expected):
     out = StringIO()
     call_command("compute_indicators", *arguments, "--no-store", "--format", "json", stdout=out)
-    text = (EXAMPLES / expected).read_text(encoding="utf-8")
+    text = (DATA / expected).read_text(encoding="utf-8")
     assert json.loads(out.getvalue()) == json.loads(text)
     assert out.getvalue().strip() == text.strip()

@@ -501,3 +501,21 @@ def test_the_workspace_links_to_the_workbook(client_for, school_admin, school):
     html = html.content.decode()
     assert reverse("school_workbook", args=[school.code]) in html
     assert html.count(reverse("school_upload", args=[school.code])) == 2  # page and navigation
+
+
+def test_the_empty_template_has_every_sheet_and_header_and_no_rows(
+    client_for, school_admin, school, teacher
+):
+    page = client_for(school_admin).get(reverse("school_upload", args=[school.code]))
+    assert reverse("workbook_template") in page.content.decode()
+
+    response = client_for(school_admin).get(reverse("workbook_template"))
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="template_')
+    book = load_workbook(io.BytesIO(response.content), read_only=True)
+    assert [sheet.title for sheet in book] == [sheet.name for sheet in SHEETS]
+    for sheet in SHEETS:
+        header, *rows = book[sheet.name].iter_rows(values_only=True)
+        assert list(header) == [column.header for column in sheet.columns]
+        assert rows == []

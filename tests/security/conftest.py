@@ -1,9 +1,8 @@
-"""A small district for the security tests: the shared example workbook, computed and stored,
-and one user of every role."""
+"""A small district for the security tests: the example workbook of tests/data, computed and
+stored, and one user of every role."""
 
 from dataclasses import dataclass
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -15,9 +14,9 @@ from profdev.roles import grant_role
 from recommendations.drafting import letters_draft
 from recommendations.models import Letter
 from recommendations.services import letter_sign
+from tests.data import EXAMPLE
 from tests.recommendations.factories import OrganisationFactory
 
-EXAMPLE = Path(__file__).resolve().parents[3] / "shared" / "examples" / "district-small.xlsx"
 YEAR = 2024
 Role = RoleGrant.Role
 

@@ -13,8 +13,9 @@ from monitoring.models import MonitoringYear
 from profdev.models import CourseCompletion, Job, Person
 from profdev.uploads import upload_create
 from recommendations.models import Letter, RecommendationRule
+from tests.data import EXAMPLE
 from tests.security.access import DOC, ROLES, routes, table
-from tests.security.conftest import EXAMPLE, YEAR
+from tests.security.conftest import YEAR
 
 
 def test_every_url_pattern_is_in_the_table():

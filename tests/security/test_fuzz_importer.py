@@ -19,7 +19,8 @@ from profdev.workbook.importer import analyse_workbook, import_workbook, state_t
 from profdev.workbook.reader import Issue
 from profdev.workbook.sheets import SHEETS
 from profdev.workbook.writer import write_workbook
-from tests.security.conftest import EXAMPLE, load_example
+from tests.data import EXAMPLE
+from tests.security.conftest import load_example
 
 FUZZ = settings(
     max_examples=60,

@@ -1,15 +1,13 @@
-"""The deliberately messy example of shared/examples imports cleanly."""
+"""The deliberately messy example of tests/data imports cleanly."""
 
 import io
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from profdev.models import ChangeRecord, CourseCompletion, Employment, Person, School
+from tests.data import EXAMPLE
 from tests.profdev.workbook.builders import school, staff, xlsx
-
-EXAMPLE = Path(__file__).resolve().parents[4] / "shared" / "examples" / "district-small.xlsx"
 
 EXPECTED = """\
 ОО: создано 7, изменено 0, удалено 0, без изменений 0

@@ -1,0 +1,31 @@
+"""The repository stands alone: no file refers to the specifications beside the checkout, so a
+clone in any directory passes its own tests and its documents link only to what it contains."""
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+# What is not part of the repository: version control, the virtualenv, generated files, data.
+SKIPPED_DIRS = {".git", ".venv", ".bench", "__pycache__", "node_modules", "staticfiles", "backups"}
+OUTSIDE = (b"../shared", b"/work/shared")
+
+
+def repository_files():
+    for directory, subdirectories, files in os.walk(ROOT):
+        subdirectories[:] = [
+            name
+            for name in subdirectories
+            if name not in SKIPPED_DIRS and not name.endswith(".egg-info")
+        ]
+        for name in files:
+            if not name.startswith("db.sqlite3") and name != Path(__file__).name:
+                yield Path(directory, name)
+
+
+def test_no_file_refers_to_anything_beside_the_repository():
+    offending = [
+        str(path.relative_to(ROOT))
+        for path in repository_files()
+        if any(outside in path.read_bytes() for outside in OUTSIDE)
+    ]
+    assert offending == []
