@@ -38,6 +38,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.urls import reverse  # noqa: E402
@@ -142,6 +143,9 @@ def production_env(port: int, workers: int) -> dict[str, str]:
         "DJANGO_DEBUG": "0",
         "PROFDEV_TESTING": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        # The key the letters were sealed with here: gunicorn serves them under it, whatever its
+        # SECRET_KEY (a random one, as a new server's would be).
+        "PROFDEV_SEAL_KEY": settings.SEAL_KEY,
         "DJANGO_ALLOWED_HOSTS": HOST,
         "DJANGO_SECURE_SSL_REDIRECT": "0",  # plain HTTP on loopback; nginx does TLS in production
         "DATABASE_CONN_MAX_AGE": os.environ.get("DATABASE_CONN_MAX_AGE", "60"),

@@ -59,8 +59,17 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "insecure-development-key-never-use-in-production"
 
-# Former keys after a rotation: sessions and the seals of signed letters still verify.
+# Former keys after a rotation: sessions still verify.
 SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS", [])
+
+# The key of the signed letters' integrity seals (recommendations.signing), kept apart from
+# SECRET_KEY: a backup restored with it serves its letters whatever the server's SECRET_KEY.
+# Required in production (the system check recommendations.E001); former keys after a
+# rotation in PROFDEV_SEAL_KEY_FALLBACKS until `reseal_letters` has run.
+SEAL_KEY = os.environ.get("PROFDEV_SEAL_KEY", "")
+if not SEAL_KEY and (DEBUG or TESTING):
+    SEAL_KEY = "insecure-development-seal-key-never-use-in-production"
+SEAL_KEY_FALLBACKS = env_list("PROFDEV_SEAL_KEY_FALLBACKS", [])
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])

@@ -127,6 +127,17 @@ class Letter(models.Model):
     edited = models.BooleanField(_("изменено методистом"), default=False)
     figures = models.JSONField(_("показатели на дату составления"), default=dict)
     number = models.CharField(_("исходящий номер"), max_length=50, blank=True)
+    # The register (district and calendar year) and serial the number was taken from: the
+    # database refuses a serial issued twice in one register.
+    register = models.ForeignKey(
+        OutgoingRegister,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="letters",
+        verbose_name=_("журнал исходящих"),
+    )
+    serial = models.PositiveIntegerField(_("порядковый номер"), null=True, blank=True)
     date = models.DateField(_("дата"), null=True, blank=True)
     executor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -150,9 +161,6 @@ class Letter(models.Model):
     signer_certificate = models.BinaryField(_("сертификат подписанта"), null=True, blank=True)
     pdf = models.BinaryField(_("подписанный PDF"), null=True, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
-    # HMAC of the PDF under the secret key (kept outside the database): a PDF replaced in the
-    # database together with its SHA-256 still fails this check.
-    seal = models.CharField(_("печать целостности"), max_length=64, blank=True, editable=False)
     return_comment = models.TextField(_("комментарий при возврате"), blank=True)
     token = models.CharField(
         _("код проверки"),
@@ -181,6 +189,9 @@ class Letter(models.Model):
                 condition=Q(school__isnull=True),
                 name="letter_one_district_letter_per_year",
             ),
+            models.UniqueConstraint(
+                fields=["register", "serial"], name="letter_serial_once_per_register"
+            ),
             models.CheckConstraint(
                 condition=~Q(status="signed")
                 | (Q(pdf__isnull=False) & ~Q(number="") & Q(date__isnull=False) & ~Q(sha256="")),
@@ -206,6 +217,31 @@ class Letter(models.Model):
     @property
     def is_signable(self) -> bool:
         return self.status in self.SIGNABLE
+
+
+class LetterSeal(models.Model):
+    """The keyed seal of a signed letter's PDF: HMAC under PROFDEV_SEAL_KEY (kept outside the
+    database), so a PDF replaced in the database together with its SHA-256 still fails it.
+
+    Apart from the frozen letter row, so that `reseal_letters` can renew it under a new key.
+    """
+
+    letter = models.OneToOneField(
+        Letter,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="seal",
+        verbose_name=_("письмо"),
+    )
+    value = models.CharField(_("печать целостности"), max_length=64)
+    sealed_at = models.DateTimeField(_("запечатано"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("печать целостности письма")
+        verbose_name_plural = _("печати целостности писем")
+
+    def __str__(self) -> str:
+        return f"{self.letter_id}: {self.sealed_at:%d.%m.%Y %H:%M}"
 
 
 class LetterEvent(models.Model):

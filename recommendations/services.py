@@ -6,6 +6,7 @@ A signed letter is frozen: every service refuses to change it, and the database 
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from profdev.scoping import scope_for
@@ -17,12 +18,11 @@ from recommendations.models import (
     SigningCertificate,
 )
 from recommendations.pdf import render_letter_pdf
+from recommendations.sealing import is_untouched, letter_seal
 from recommendations.signing import (
     CertificateInfo,
     Signer,
     default_signer,
-    seal_matches,
-    seal_of,
     sha256_hex,
     validate_signature,
 )
@@ -124,8 +124,9 @@ def _require_signer_role(user) -> None:
         raise ValidationError("Вернуть письмо может только начальник отдела образования.")
 
 
-def _next_number(district_id: int, year: int) -> str:
-    """Take the next number of the register's year under a row lock (consecutive, no gaps)."""
+def _locked_register(district_id: int, year: int) -> OutgoingRegister:
+    """The register of a district's calendar year under a row lock; a new year's register
+    keeps the previous year's number format."""
     previous = (
         OutgoingRegister.objects.filter(district_id=district_id, year__lt=year)
         .order_by("-year")
@@ -135,11 +136,22 @@ def _next_number(district_id: int, year: int) -> str:
     register, _ = OutgoingRegister.objects.get_or_create(
         district_id=district_id, year=year, defaults=defaults
     )
-    register = OutgoingRegister.objects.select_for_update().get(pk=register.pk)
-    number = register.format_number(register.next_number)
-    register.next_number += 1
+    return OutgoingRegister.objects.select_for_update().get(pk=register.pk)
+
+
+def highest_issued(register: OutgoingRegister) -> int:
+    """The highest serial a signed letter took from the register (0 before the first)."""
+    return register.letters.aggregate(highest=Max("serial"))["highest"] or 0
+
+
+def _take_number(letter: Letter, year: int) -> None:
+    """Give the letter the register's next serial (consecutive; never one already issued)."""
+    register = _locked_register(letter.monitoring_year.district_id, year)
+    serial = max(register.next_number, highest_issued(register) + 1)
+    register.next_number = serial + 1
     register.save(update_fields=["next_number"])
-    return number
+    letter.register, letter.serial = register, serial
+    letter.number = register.format_number(serial)
 
 
 @transaction.atomic
@@ -149,7 +161,7 @@ def letter_sign(*, letter: Letter, user, signer: Signer | None = None) -> Letter
     letter = _locked_for_signing(letter.pk, user)
     signer = signer or default_signer()
     today = timezone.localdate()
-    letter.number = _next_number(letter.monitoring_year.district_id, today.year)
+    _take_number(letter, today.year)
     letter.date = today
     letter.signed_by = user
     letter.signer_name = certificate.signer_name
@@ -163,11 +175,11 @@ def letter_sign(*, letter: Letter, user, signer: Signer | None = None) -> Letter
     pdf = signer.sign(render_letter_pdf(letter, stamp=stamp), certificate)
     letter.pdf = pdf
     letter.sha256 = sha256_hex(pdf)
-    letter.seal = seal_of(_identity(letter), pdf)
     letter.signer_certificate = signer.public_certificate(certificate)
     letter.status = Letter.State.SIGNED
     letter.signed_at = timezone.now()
     letter.save()
+    letter_seal(letter, pdf)
     LetterEvent.objects.create(letter=letter, kind=Kind.SIGNED, user=user)
     return letter
 
@@ -181,22 +193,12 @@ def letter_pdf(letter: Letter) -> bytes:
     if not letter.is_signed:
         return render_letter_pdf(letter)
     data = bytes(letter.pdf)
-    if not _untouched(letter, data):
+    if not is_untouched(letter, data):
         raise TamperedLetter(
             "Файл подписанного письма повреждён или изменён: его контрольная сумма не совпадает "
             "с сохранённой при подписании. Скачивание запрещено; сообщите администратору."
         )
     return data
-
-
-def _untouched(letter: Letter, data: bytes) -> bool:
-    """The stored bytes are those signed: their hash and the portal's keyed seal both match."""
-    return sha256_hex(data) == letter.sha256 and seal_matches(_identity(letter), data, letter.seal)
-
-
-def _identity(letter: Letter) -> str:
-    """What the seal binds the PDF to: this letter, its number, date and addressee."""
-    return f"{letter.pk}|{letter.token}|{letter.number}|{letter.date:%Y-%m-%d}|{letter.school_id}"
 
 
 def letter_download(*, letter: Letter, user) -> bytes:
@@ -215,7 +217,7 @@ def letter_confirm_receipt(*, letter: Letter, user) -> LetterEvent:
 def letter_verification(letter: Letter) -> dict:
     """What the public verification page may say: no personal data, never the PDF."""
     data = bytes(letter.pdf)
-    hash_ok = _untouched(letter, data)
+    hash_ok = is_untouched(letter, data)
     check = validate_signature(data, bytes(letter.signer_certificate))
     return {
         "hash_ok": hash_ok,
@@ -238,9 +240,15 @@ def register_update(
         raise ValidationError(
             {"number_format": f"Формат «{number_format}» должен содержать ровно один {{n}}."}
         )
-    register, _ = OutgoingRegister.objects.select_for_update().get_or_create(
-        district=district, year=year
-    )
+    register = _locked_register(district.pk, year)
+    highest = highest_issued(register)
+    if next_number <= highest:
+        raise ValidationError(
+            {
+                "next_number": f"Номер {register.format_number(highest)} уже выдан в {year} году: "
+                f"следующий номер должен быть больше {highest}."
+            }
+        )
     register.number_format = number_format
     register.next_number = next_number
     register.full_clean()

@@ -22,7 +22,6 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.crypto import constant_time_compare, salted_hmac
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
@@ -232,22 +231,6 @@ def validate_signature(pdf: bytes, trusted_certificate: bytes) -> SignatureCheck
         valid=bool(status.valid and status.trusted),
         signer=status.signing_cert.subject.human_friendly,
     )
-
-
-_SEAL_SALT = "recommendations.letter.pdf"
-
-
-def seal_of(identity: str, pdf: bytes, secret: str | None = None) -> str:
-    """HMAC-SHA256 of a document's identity and bytes under the secret key: only the portal
-    itself can produce it, and a PDF copied onto another document's row fails it."""
-    message = identity.encode() + b"\0" + pdf
-    return salted_hmac(_SEAL_SALT, message, secret=secret, algorithm="sha256").hexdigest()
-
-
-def seal_matches(identity: str, pdf: bytes, seal: str) -> bool:
-    """Checked against the current secret key and the rotated-out ones (SECRET_KEY_FALLBACKS)."""
-    keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
-    return any(constant_time_compare(seal_of(identity, pdf, key), seal) for key in keys)
 
 
 def sha256_hex(data: bytes) -> str:

@@ -207,7 +207,10 @@ def rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @login_required
 def register_edit(request: HttpRequest) -> HttpResponse:
-    scope = _district_staff(request)
+    """The outgoing register's number format and next number: the head's setting."""
+    scope = scope_for(request.user)
+    if not scope.can_sign:
+        raise Http404
     district = scope.districts().order_by("name").first()
     if district is None:
         raise Http404
@@ -223,12 +226,17 @@ def register_edit(request: HttpRequest) -> HttpResponse:
                 next_number=form.cleaned_data["next_number"],
             )
         except ValidationError as error:
-            form.add_error("number_format", _errors(error))
+            form.add_error(None, error)
         else:
             messages.success(request, "Настройки нумерации сохранены.")
             return redirect("recommendations:list")
     return render(
         request,
         "recommendations/register_form.html",
-        {"form": form, "district": district, "year": year},
+        {
+            "form": form,
+            "district": district,
+            "year": year,
+            "highest": register and services.highest_issued(register),
+        },
     )

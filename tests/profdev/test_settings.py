@@ -42,9 +42,19 @@ def test_check_deploy_is_clean_with_production_variables():
         "WARNING",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="portal.example.ru",
+        PROFDEV_SEAL_KEY=secrets.token_urlsafe(50),
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_the_seal_key():
+    result = run_manage(
+        "check", DJANGO_SECRET_KEY=secrets.token_urlsafe(50), DJANGO_ALLOWED_HOSTS="example.ru"
+    )
+    assert result.returncode != 0
+    assert "recommendations.E001" in result.stderr
+    assert "Не задан PROFDEV_SEAL_KEY" in result.stderr
 
 
 def test_debug_mode_runs_without_secret_key():

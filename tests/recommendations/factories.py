@@ -144,3 +144,26 @@ def value(year, indicator, school, numerator, denominator, status, target=None):
         status=status,
         target=indicator.default_target if target is None else target,
     )
+
+
+def flip_a_byte(pdf: bytes) -> bytes:
+    """Change one character of the signed content (a byte inside the first page's stream)."""
+    i = pdf.index(b"stream") + 200
+    return pdf[:i] + bytes([pdf[i] ^ 0x01]) + pdf[i + 1 :]
+
+
+def write_past_the_freeze(letter, **columns) -> None:
+    """UPDATE a signed letter's row with the freezing trigger out of the way, as someone with
+    direct database access could (inside the test's transaction: the trigger is back after)."""
+    from django.db import connection
+
+    from recommendations.models import Letter
+
+    table = Letter._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending checks before ALTER
+            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER recommendations_letter_frozen")
+        else:
+            cursor.execute("DROP TRIGGER recommendations_letter_frozen_update")
+    Letter.objects.filter(pk=letter.pk).update(**columns)

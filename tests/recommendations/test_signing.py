@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from pypdf import PdfReader
 
 from recommendations.drafting import letters_draft
@@ -22,6 +22,7 @@ from recommendations.services import (
     register_update,
 )
 from recommendations.signing import decrypt_passphrase, sha256_hex, validate_signature
+from tests.recommendations.factories import flip_a_byte
 
 pytestmark = pytest.mark.django_db
 
@@ -29,12 +30,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def letter(year, school):
     return next(x for x in letters_draft(year=year).letters if x.school_id == school.pk)
-
-
-def flip_a_byte(pdf: bytes) -> bytes:
-    """Change one character of the signed content (a byte inside the first page's stream)."""
-    i = pdf.index(b"stream") + 200
-    return pdf[:i] + bytes([pdf[i] ^ 0x01]) + pdf[i + 1 :]
 
 
 def test_signing_numbers_dates_and_stores_a_valid_pades_signature(letter, signer, district):
@@ -122,6 +117,43 @@ def test_the_passphrase_is_stored_encrypted(signer):
 def test_numbering_settings_are_validated(district):
     with pytest.raises(ValidationError, match="ровно один"):
         register_update(district=district, year=2026, number_format="01-14/", next_number=1)
+
+
+def test_the_next_number_must_be_above_the_highest_issued(letter, signer, district):
+    with time_machine.travel(dt.datetime(2026, 5, 24, 10, 0, tzinfo=dt.UTC)):
+        register_update(district=district, year=2026, number_format="01-14/{n}", next_number=28)
+        letter_sign(letter=letter, user=signer)
+    for number in (27, 28):
+        with pytest.raises(ValidationError, match="01-14/28 уже выдан в 2026 году"):
+            register_update(
+                district=district, year=2026, number_format="01-14/{n}", next_number=number
+            )
+    register = OutgoingRegister.objects.get(district=district, year=2026)
+    assert register.next_number == 29
+    # Another year's register and a number above the highest are not concerned.
+    register_update(district=district, year=2027, number_format="01-14/{n}", next_number=1)
+    register_update(district=district, year=2026, number_format="01-14/{n}", next_number=40)
+
+
+def test_a_register_set_back_past_the_portal_still_gives_a_new_number(
+    letter, year, other_school, signer, district
+):
+    """A next number lowered behind the service (the Django admin, SQL): signing skips the
+    numbers already issued instead of issuing one twice."""
+    with time_machine.travel(dt.datetime(2026, 5, 24, 10, 0, tzinfo=dt.UTC)):
+        first = letter_sign(letter=letter, user=signer)
+        OutgoingRegister.objects.filter(pk=first.register_id).update(next_number=1)
+        other = Letter.objects.exclude(pk=first.pk).first()
+        second = letter_sign(letter=other, user=signer)
+    assert (first.number, second.number) == ("01-14/1", "01-14/2")
+    assert OutgoingRegister.objects.get(pk=first.register_id).next_number == 3
+
+
+def test_the_database_refuses_a_number_issued_twice(letter, year, signer):
+    first = letter_sign(letter=letter, user=signer)
+    other = Letter.objects.exclude(pk=first.pk).first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Letter.objects.filter(pk=other.pk).update(register=first.register, serial=first.serial)
 
 
 def test_sign_letter_command(letter, signer, capsys):

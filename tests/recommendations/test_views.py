@@ -148,7 +148,7 @@ def test_tampered_pdf_is_refused_with_a_clear_message(client_for, school_admin, 
     # The database refuses to change a signed row, so simulate damage on read.
     from unittest import mock
 
-    with mock.patch("recommendations.services.sha256_hex", return_value="0" * 64):
+    with mock.patch("recommendations.sealing.sha256_hex", return_value="0" * 64):
         response = client_for(school_admin).get(url("pdf", signed.pk))
     assert response.status_code == 409
     assert "контрольная сумма не совпадает" in response.content.decode()
@@ -190,11 +190,37 @@ def test_methodologist_edits_rules(client_for, methodologist):
     assert (rule.text, rule.audience) == ("Новый текст", "teachers")
 
 
-def test_methodologist_sets_numbering(client_for, methodologist, district):
-    client = client_for(methodologist)
+def test_the_head_sets_numbering_and_the_methodologist_gets_404(
+    client_for, methodologist, head, district
+):
+    assert client_for(methodologist).get(url("register")).status_code == 404
+    assert client_for(methodologist).post(url("register"), {"next_number": 5}).status_code == 404
+    client = client_for(head)
     response = client.post(url("register"), {"number_format": "02-10", "next_number": 5})
     assert "ровно один" in response.content.decode()
     client.post(url("register"), {"number_format": "02-10/{n}", "next_number": 5})
     from recommendations.models import OutgoingRegister
 
     assert OutgoingRegister.objects.get(district=district).format_number(5) == "02-10/5"
+
+
+def test_the_letter_list_links_numbering_for_the_head_only(client_for, methodologist, head, year):
+    link = url("register")
+    assert link not in client_for(methodologist).get(url("list")).content.decode()
+    assert link in client_for(head).get(url("list")).content.decode()
+
+
+def test_the_next_number_cannot_go_back_to_one_issued(client_for, head, signed, district, year):
+    """The attack of issue 17.6: the next number set to one already issued, so that two letters
+    would carry the same official number."""
+    from recommendations.models import OutgoingRegister
+
+    issued = signed.serial
+    client = client_for(head)
+    response = client.post(url("register"), {"number_format": "01-14/{n}", "next_number": issued})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f"Номер {signed.number} уже выдан" in page
+    assert f"следующий номер должен быть больше {issued}" in page
+    register = OutgoingRegister.objects.get(district=district, year=signed.date.year)
+    assert register.next_number == issued + 1

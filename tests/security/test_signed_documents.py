@@ -3,34 +3,15 @@ as someone with direct database access could) is detected on download and on the
 verification page; it is never served silently."""
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
-from recommendations.models import Letter
+from recommendations.models import Letter, LetterSeal
 from recommendations.services import letter_sign
 from recommendations.signing import sha256_hex
+from tests.recommendations.factories import flip_a_byte, write_past_the_freeze
 
 TAMPERED = "контрольная сумма не совпадает с сохранённой при подписании"
 INVALID = "Подпись недействительна или файл изменён после подписания."
-
-
-def flip_a_byte(pdf: bytes) -> bytes:
-    """One byte of the signed content: inside the first page's content stream."""
-    i = pdf.index(b"stream") + 200
-    return pdf[:i] + bytes([pdf[i] ^ 0x01]) + pdf[i + 1 :]
-
-
-def write_past_the_freeze(letter: Letter, **columns) -> None:
-    """UPDATE the stored row with the freezing trigger out of the way (inside the test's
-    transaction, so the trigger is back afterwards)."""
-    table = Letter._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending checks before ALTER
-            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER recommendations_letter_frozen")
-        else:
-            cursor.execute("DROP TRIGGER recommendations_letter_frozen_update")
-    Letter.objects.filter(pk=letter.pk).update(**columns)
 
 
 def download(client, world, letter):
@@ -88,14 +69,23 @@ def test_a_forged_pdf_with_a_recomputed_hash_is_not_served(client, world, signed
     assert download(client, world, signed_letter).status_code == 409
 
 
-def test_a_rotated_secret_key_kept_as_a_fallback_still_serves_the_letter(
+def test_a_new_secret_key_leaves_the_letters_served(client, world, signed_letter, settings):
+    """Issue 17.14: the seals are under their own key, not SECRET_KEY (a backup restored on a
+    server with another SECRET_KEY, or a rotated SECRET_KEY, keeps its letters)."""
+    settings.SECRET_KEY = "another-secret-key-on-a-new-server-" + "x" * 30
+    settings.SECRET_KEY_FALLBACKS = []
+    assert download(client, world, signed_letter).status_code == 200
+    assert "Подпись действительна" in verification(client, signed_letter)
+
+
+def test_a_rotated_seal_key_kept_as_a_fallback_still_serves_the_letter(
     client, world, signed_letter, settings
 ):
-    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
-    settings.SECRET_KEY = "a-new-secret-key-after-rotation-" + "x" * 30
+    settings.SEAL_KEY_FALLBACKS = [settings.SEAL_KEY]
+    settings.SEAL_KEY = "a-new-seal-key-after-rotation-" + "x" * 30
     assert download(client, world, signed_letter).status_code == 200
 
-    settings.SECRET_KEY_FALLBACKS = []
+    settings.SEAL_KEY_FALLBACKS = []
     assert download(client, world, signed_letter).status_code == 409
 
 
@@ -105,8 +95,9 @@ def test_a_signed_pdf_copied_onto_another_letter_is_not_served(client, world, si
     other = letter_sign(
         letter=Letter.objects.get(school=world.other_school), user=world.users["head"]
     )
-    columns = ("pdf", "sha256", "seal", "signer_certificate")
+    columns = ("pdf", "sha256", "signer_certificate")
     write_past_the_freeze(other, **{c: getattr(signed_letter, c) for c in columns})
+    LetterSeal.objects.filter(letter=other).update(value=signed_letter.seal.value)
 
     client.force_login(world.users["other_school_admin"])
     assert client.get(reverse("recommendations:pdf", args=[other.pk])).status_code == 409
