@@ -5,6 +5,7 @@ date order is a check constraint, so the database itself refuses inconsistent ro
 """
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -25,8 +26,39 @@ class District(models.Model):
         return self.name
 
 
+REQUISITE_FORMATS = {
+    "okpo": RegexValidator(r"^(\d{8}|\d{10}|\d{14})$", _("ОКПО — 8, 10 или 14 цифр.")),
+    "ogrn": RegexValidator(r"^\d{13}$", _("ОГРН организации — 13 цифр.")),
+    "inn": RegexValidator(r"^\d{10}$", _("ИНН организации — 10 цифр.")),
+    "kpp": RegexValidator(
+        r"^\d{4}[\dA-Z]{2}\d{3}$",
+        _("КПП — 9 знаков: цифры, 5-й и 6-й могут быть заглавными латинскими буквами."),
+    ),
+}
+
+
 class Organisation(models.Model):
-    """The education office of a district: the requisites printed on its letterhead."""
+    """The education office of a district: the requisites printed on its letterhead.
+
+    Entered piece by piece on the requisites page; a letter is sent for signature and signed
+    only once every field of REQUIRED is filled (`missing`).
+    """
+
+    REQUIRED = (
+        "name",
+        "parent_body",
+        "address",
+        "phone",
+        "email",
+        "okpo",
+        "ogrn",
+        "inn",
+        "kpp",
+        "head_position",
+        "head_name",
+        "name_genitive",
+        "name_dative",
+    )
 
     district = models.OneToOneField(
         District,
@@ -35,24 +67,52 @@ class Organisation(models.Model):
         verbose_name=_("муниципалитет"),
     )
     parent_body = models.CharField(_("вышестоящий орган"), max_length=255, blank=True)
-    name = models.CharField(_("наименование"), max_length=255)
+    name = models.CharField(_("наименование"), max_length=255, blank=True)
     short_name = models.CharField(_("краткое наименование"), max_length=255, blank=True)
-    address = models.CharField(_("адрес"), max_length=255)
-    phone = models.CharField(_("телефон"), max_length=50)
-    email = models.EmailField(_("электронная почта"))
-    okpo = models.CharField(_("ОКПО"), max_length=14, blank=True)
-    ogrn = models.CharField(_("ОГРН"), max_length=15, blank=True)
-    inn = models.CharField(_("ИНН"), max_length=12, blank=True)
-    kpp = models.CharField(_("КПП"), max_length=9, blank=True)
-    head_position = models.CharField(_("должность руководителя"), max_length=255)
-    head_name = models.CharField(_("ФИО руководителя"), max_length=255)
+    address = models.CharField(_("адрес"), max_length=255, blank=True)
+    phone = models.CharField(_("телефон"), max_length=50, blank=True)
+    email = models.EmailField(_("электронная почта"), blank=True)
+    okpo = models.CharField(
+        _("ОКПО"), max_length=14, blank=True, validators=[REQUISITE_FORMATS["okpo"]]
+    )
+    ogrn = models.CharField(
+        _("ОГРН"), max_length=15, blank=True, validators=[REQUISITE_FORMATS["ogrn"]]
+    )
+    inn = models.CharField(
+        _("ИНН"), max_length=12, blank=True, validators=[REQUISITE_FORMATS["inn"]]
+    )
+    kpp = models.CharField(
+        _("КПП"), max_length=9, blank=True, validators=[REQUISITE_FORMATS["kpp"]]
+    )
+    head_position = models.CharField(_("должность руководителя"), max_length=255, blank=True)
+    head_name = models.CharField(_("ФИО руководителя"), max_length=255, blank=True)
+    name_genitive = models.CharField(
+        _("муниципалитет в родительном падеже"),
+        max_length=255,
+        blank=True,
+        help_text=_("Для текста писем: «в образовательных организациях Заречного района»."),
+    )
+    name_dative = models.CharField(
+        _("муниципалитет в дательном падеже"),
+        max_length=255,
+        blank=True,
+        help_text=_("Для текста писем: «по Заречному району»."),
+    )
 
     class Meta:
         verbose_name = _("реквизиты организации")
         verbose_name_plural = _("реквизиты организаций")
 
     def __str__(self) -> str:
-        return self.name
+        return self.name or str(self.district)
+
+    def missing(self) -> list[str]:
+        """The names of the required requisites still empty."""
+        return [
+            str(self._meta.get_field(name).verbose_name)
+            for name in self.REQUIRED
+            if not getattr(self, name).strip()
+        ]
 
 
 class School(models.Model):

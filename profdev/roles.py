@@ -57,6 +57,9 @@ def _district(code: str | None) -> District:
     districts = list(District.objects.all()[:2])
     if len(districts) != 1:
         raise ValidationError(
-            "Укажите муниципалитет: --district КОД (в системе их несколько или ни одного)."
+            "Укажите муниципалитет: --district КОД (в системе их несколько)."
+            if districts
+            else "В системе нет ни одного муниципалитета: сначала заведите его командой "
+            "«manage.py add_district КОД НАЗВАНИЕ»."
         )
     return districts[0]

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 
 from monitoring.models import BREACH_STATUSES, IndicatorValue, MonitoringYear, Status
 from monitoring.tables import format_number
-from profdev.models import School
+from profdev.models import Organisation, School
 from recommendations.models import Audience, Letter, LetterEvent, RecommendationRule
 from recommendations.people import PEOPLE_PHRASES, people_missing
 from recommendations.text import dative_initials, sanitise
@@ -175,9 +175,19 @@ def _district_content(year, district_values, by_school, schools, rules) -> dict:
     }
 
 
-def _render_body(content: dict, district: bool) -> str:
+def _district_names(year: MonitoringYear) -> dict[str, str]:
+    """The district's name in the genitive and dative from the requisites, for the letters'
+    text («в образовательных организациях Заречного района», «по Заречному району»)."""
+    organisation = Organisation.objects.filter(district_id=year.district_id).first()
+    return {
+        "genitive": (organisation and organisation.name_genitive) or "муниципалитета",
+        "dative": (organisation and organisation.name_dative) or "муниципалитету",
+    }
+
+
+def _render_body(content: dict, district: bool, names: dict[str, str]) -> str:
     grouped = content["recommendations"]
-    context = {**content}
+    context = {**content, "district_names": names}
     if district:
         office = Audience.METHODOLOGICAL_OFFICE.value
         context["school_sections"] = _audience_sections(
@@ -237,9 +247,10 @@ def letters_draft(*, year: MonitoringYear, user=None) -> DraftReport:
             (report.kept_edited if letter.is_editable else report.untouched).append(letter)
 
     title = TITLE.format(label=year.label)
+    names = _district_names(year)
     for school_id, content in contents.items():
         school = schools.get(school_id)
-        body = _render_body(content, district=school is None)
+        body = _render_body(content, district=school is None, names=names)
         fields = {
             "title": title,
             "addressee": addressee_for(school) if school else DISTRICT_ADDRESSEE,

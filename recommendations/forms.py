@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from profdev.models import Organisation
 from recommendations.models import OutgoingRegister, RecommendationRule
 from recommendations.text import ALLOWED_TAGS
 
@@ -35,3 +36,24 @@ class RegisterForm(forms.ModelForm):
     class Meta:
         model = OutgoingRegister
         fields = ["number_format", "next_number"]
+
+
+class RequisitesForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "short_name",
+            "parent_body",
+            "name_genitive",
+            "name_dative",
+            "address",
+            "phone",
+            "email",
+            "okpo",
+            "ogrn",
+            "inn",
+            "kpp",
+            "head_position",
+            "head_name",
+        ]

@@ -49,7 +49,11 @@ def letter_seal(letter: Letter, pdf: bytes) -> None:
 
 
 def stored_seal(letter: Letter) -> str:
-    return LetterSeal.objects.filter(letter=letter).values_list("value", flat=True).first() or ""
+    """The letter's seal, read from the letter's own database (a restored copy, too)."""
+    try:
+        return letter.seal.value
+    except LetterSeal.DoesNotExist:
+        return ""
 
 
 def is_untouched(letter: Letter, pdf: bytes) -> bool:

@@ -18,6 +18,7 @@ from recommendations.models import (
     SigningCertificate,
 )
 from recommendations.pdf import render_letter_pdf
+from recommendations.requisites import require_requisites
 from recommendations.sealing import is_untouched, letter_seal
 from recommendations.signing import (
     CertificateInfo,
@@ -58,8 +59,10 @@ def letter_edit(*, letter: Letter, body: str, user) -> Letter:
 
 @transaction.atomic
 def letter_send(*, letter: Letter, user) -> Letter:
-    letter = Letter.objects.select_for_update().get(pk=letter.pk)
+    locked = Letter.objects.select_for_update().select_related("monitoring_year__district")
+    letter = locked.get(pk=letter.pk)
     _refuse_unless_editable(letter)
+    require_requisites(letter.monitoring_year.district)
     letter.status = Letter.State.SENT
     letter.executor = letter.executor or user
     letter.save()
@@ -159,6 +162,7 @@ def letter_sign(*, letter: Letter, user, signer: Signer | None = None) -> Letter
     """Number, date, render, sign and freeze the letter, all or nothing."""
     certificate = _require_signer(user)
     letter = _locked_for_signing(letter.pk, user)
+    require_requisites(letter.monitoring_year.district)
     signer = signer or default_signer()
     today = timezone.localdate()
     _take_number(letter, today.year)

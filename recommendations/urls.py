@@ -19,4 +19,5 @@ urlpatterns = [
     path("rules/new/", views.rule_edit, name="rule_new"),
     path("rules/<int:pk>/", views.rule_edit, name="rule_edit"),
     path("register/", views.register_edit, name="register"),
+    path("requisites/", views.requisites_edit, name="requisites"),
 ]

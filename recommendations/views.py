@@ -8,9 +8,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from profdev.scoping import scope_for
-from recommendations import services
+from recommendations import requisites, services
 from recommendations.drafting import letters_draft
-from recommendations.forms import LetterBodyForm, RegisterForm, ReturnForm, RuleForm
+from recommendations.forms import (
+    LetterBodyForm,
+    RegisterForm,
+    RequisitesForm,
+    ReturnForm,
+    RuleForm,
+)
 from recommendations.models import Letter, OutgoingRegister, RecommendationRule
 from recommendations.selectors import (
     letter_or_404,
@@ -238,5 +244,34 @@ def register_edit(request: HttpRequest) -> HttpResponse:
             "district": district,
             "year": year,
             "highest": register and services.highest_issued(register),
+        },
+    )
+
+
+@login_required
+def requisites_edit(request: HttpRequest) -> HttpResponse:
+    """The office's requisites for its letters: the administrator's and the head's page."""
+    districts = requisites.editable_districts(scope_for(request.user)).order_by("name")
+    district = districts.filter(code=request.GET.get("district")).first() or districts.first()
+    if district is None:
+        raise Http404
+    organisation = requisites.organisation_of(district)
+    missing = organisation.missing()  # as stored, before the form fills the instance in
+    form = RequisitesForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        requisites.requisites_save(
+            organisation=form.save(commit=False), changed=form.changed_data, user=request.user
+        )
+        messages.success(request, "Реквизиты сохранены.")
+        return redirect(f"{reverse('recommendations:requisites')}?district={district.code}")
+    return render(
+        request,
+        "recommendations/requisites_form.html",
+        {
+            "form": form,
+            "district": district,
+            "districts": districts,
+            "missing": missing,
+            "history": requisites.requisites_history(organisation)[:10],
         },
     )

@@ -404,7 +404,10 @@ class _Analyser:
         message = (
             "укажите муниципалитет: в системе их несколько"
             if self.districts
-            else "в системе нет ни одного муниципалитета: сначала заведите его"
+            else (
+                "в системе нет ни одного муниципалитета: сначала заведите его командой "
+                "«manage.py add_district КОД НАЗВАНИЕ»"
+            )
         )
         self.errors.append(data.issue(row.number, "Муниципалитет", message))
 

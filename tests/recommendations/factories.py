@@ -111,6 +111,8 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     kpp = "340701001"
     head_position = "Начальник отдела образования"
     head_name = "Олейникова Ольга Владимировна"
+    name_genitive = "Тестового муниципального района"
+    name_dative = "Тестовому муниципальному району"
 
 
 class MonitoringYearFactory(factory.django.DjangoModelFactory):

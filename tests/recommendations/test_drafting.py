@@ -37,7 +37,8 @@ def test_findings_cite_school_target_and_district_with_decimal_comma(year, schoo
         "2",
     )
     assert (
-        "45,0&nbsp;% при целевом значении 80,0&nbsp;% (по муниципалитету — 67,5&nbsp;%)"
+        "45,0&nbsp;% при целевом значении 80,0&nbsp;% "
+        "(по Тестовому муниципальному району — 67,5&nbsp;%)"
         in letter.body
     )
     assert letter.title.endswith("за 2024/2025 учебный год")

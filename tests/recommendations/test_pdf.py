@@ -44,7 +44,9 @@ def test_draft_reads_as_an_official_letter(letter, school):
     reader, text = read(render_letter_pdf(letter))
     assert "Адресные рекомендации по итогам мониторинга" in text
     assert "Директору" in text and school.short_name in text and "П. С. Иванову" in text
-    assert "45,0 % при целевом значении 80,0 % (по муниципалитету — 67,5 %)" in text
+    assert (
+        "45,0 % при целевом значении 80,0 % (по Тестовому муниципальному району — 67,5 %)" in text
+    )
     assert "Начальник отдела образования" in text and "О. В. Олейникова" in text
     assert "ОКПО 80200184, ОГРН 1073453000796, ИНН/КПП 3407011107/340701001" in text
     assert "ПРОЕКТ" in text

@@ -11,7 +11,7 @@ from django.db import connection, connections
 
 from profdev.backup import restore_database
 from profdev.models import ChangeRecord, Person
-from recommendations.models import Letter, LetterEvent
+from recommendations.models import Letter, LetterEvent, LetterSeal
 from recommendations.services import letter_pdf, letter_verification
 
 IS_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
@@ -33,6 +33,7 @@ def letters_deletable_at_teardown():
         for statement in FREEZE.SQLITE_DROP:
             cursor.execute(statement)
         cursor.execute(f"DELETE FROM {LetterEvent._meta.db_table}")
+        cursor.execute(f"DELETE FROM {LetterSeal._meta.db_table}")
         cursor.execute(f"DELETE FROM {Letter._meta.db_table}")
         for statement in FREEZE.SQLITE:
             cursor.execute(statement)

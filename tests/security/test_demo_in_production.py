@@ -31,6 +31,7 @@ def test_manage_py_load_demo_under_production_settings_exits_with_the_russian_me
     env |= {
         "DJANGO_SETTINGS_MODULE": "profdev.settings",
         "DJANGO_SECRET_KEY": "production-probe-" + "x" * 50,
+        "PROFDEV_SEAL_KEY": "production-seal-probe-" + "x" * 50,
         "DJANGO_ALLOWED_HOSTS": "portal.example.ru",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
     }
