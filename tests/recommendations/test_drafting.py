@@ -38,8 +38,7 @@ def test_findings_cite_school_target_and_district_with_decimal_comma(year, schoo
     )
     assert (
         "45,0&nbsp;% при целевом значении 80,0&nbsp;% "
-        "(по Тестовому муниципальному району — 67,5&nbsp;%)"
-        in letter.body
+        "(по Тестовому муниципальному району — 67,5&nbsp;%)" in letter.body
     )
     assert letter.title.endswith("за 2024/2025 учебный год")
     assert "от 05.09.2024 № 164/1" in letter.body
