@@ -4,6 +4,7 @@ A bad value fails loudly with the variable's name; production (DJANGO_DEBUG off)
 refuses to start without DJANGO_SECRET_KEY.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -46,6 +47,16 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_networks(name: str, default: list[str]) -> list:
+    """IP addresses or networks (`10.0.0.0/8`), comma-separated."""
+    try:
+        return [ipaddress.ip_network(item, strict=False) for item in env_list(name, default)]
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name}: expected IP addresses or networks; got {os.environ.get(name)!r}"
+        ) from None
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
@@ -159,10 +170,17 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: 5 failures for a username from an address lock it for 15 minutes.
+# Login throttling (profdev.login_throttle): 5 failures for a username from an address lock
+# that pair for 15 minutes, PROFDEV_ADDRESS_FAILURE_LIMIT failures from an address over any
+# usernames lock the address. The client's address comes from X-Forwarded-For only when the
+# request came from one of PROFDEV_TRUSTED_PROXIES (addresses or networks: nginx).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "profdev.login_throttle.LoginThrottle"
+AXES_CLIENT_IP_CALLABLE = "profdev.login_throttle.client_ip"
+PROFDEV_TRUSTED_PROXIES = env_networks("PROFDEV_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
+PROFDEV_ADDRESS_FAILURE_LIMIT = env_int("PROFDEV_ADDRESS_FAILURE_LIMIT", 20)
 AXES_RESET_ON_SUCCESS = True
 # The lockout lasts the 15 minutes the message promises: attempts made while locked are
 # refused without starting the 15 minutes again.
