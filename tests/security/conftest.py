@@ -1,18 +1,21 @@
 """A small district for the security tests: the example workbook of tests/data, computed and
 stored, and one user of every role."""
 
+import datetime as dt
 from dataclasses import dataclass
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
+from effectiveness.models import Measure
 from monitoring.models import MonitoringYear
 from monitoring.services import compute_year
-from profdev.models import District, RoleGrant, School
+from profdev.models import CourseCompletion, District, Job, Person, RoleGrant, School
 from profdev.roles import grant_role
+from profdev.uploads import upload_create
 from recommendations.drafting import letters_draft
-from recommendations.models import Letter
+from recommendations.models import Letter, RecommendationRule
 from recommendations.services import letter_sign
 from tests.data import EXAMPLE
 from tests.recommendations.factories import OrganisationFactory
@@ -59,3 +62,41 @@ def signed_letter(world) -> Letter:
     call_command("make_dev_certificate", user=head.username, name="Олейникова Ольга Владимировна")
     letters_draft(year=MonitoringYear.objects.get(district=world.district, year=YEAR))
     return letter_sign(letter=Letter.objects.get(school=world.school), user=head)
+
+
+@pytest.fixture
+def samples(world, signed_letter):
+    """The objects the sample requests of docs/access-control.md name: all of `world.school` (own school)."""
+    person = Person.objects.filter(employments__school=world.school).order_by("pk").first()
+    methodologist = world.users["methodologist"]
+    year = MonitoringYear.objects.get(district=world.district, year=YEAR)
+    measure = Measure.objects.create(
+        district=world.district, title="Семинар", date=dt.date(2025, 3, 1), kind="seminar"
+    )
+    job = Job.objects.create(
+        function="monitoring.jobs.compute_district",
+        title="Расчёт показателей",
+        key="audit",
+        user=methodologist,
+        district=world.district,
+        status=Job.Status.DONE,
+    )
+    upload = upload_create(
+        user=world.users["school_admin"],
+        school=world.school,
+        filename="ZH-01.xlsx",
+        content=EXAMPLE.read_bytes(),
+    )
+    return {
+        "school": world.school.code,
+        "person": person.pk,
+        "course": CourseCompletion.objects.filter(person=person).first().pk,
+        "job": job.pk,
+        "upload": upload.pk,
+        "year_id": year.pk,
+        "letter": signed_letter.pk,
+        "draft": Letter.objects.get(monitoring_year=year, school=None).pk,
+        "token": signed_letter.token,
+        "rule": RecommendationRule.objects.order_by("pk").first().pk,
+        "measure": measure.pk,
+    }

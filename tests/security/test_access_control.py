@@ -2,20 +2,10 @@
 says (the table there is the one source: this test reads it). A URL pattern missing from
 the table fails the audit, so no new view escapes it."""
 
-import datetime as dt
-
-import pytest
 from django.db import transaction
 from django.test import Client
 
-from effectiveness.models import Measure
-from monitoring.models import MonitoringYear
-from profdev.models import CourseCompletion, Job, Person
-from profdev.uploads import upload_create
-from recommendations.models import Letter, RecommendationRule
-from tests.data import EXAMPLE
 from tests.security.access import DOC, ROLES, routes, table
-from tests.security.conftest import YEAR
 
 
 def test_every_url_pattern_is_in_the_table():
@@ -23,44 +13,6 @@ def test_every_url_pattern_is_in_the_table():
     assert sorted(set(routes()) - set(documented)) == [], f"add them to {DOC.name}"
     assert sorted(set(documented) - set(routes())) == [], "the table names URLs that are gone"
     assert len(documented) == len(set(documented))
-
-
-@pytest.fixture
-def samples(world, signed_letter):
-    """The objects the sample requests name: all of `world.school` (own school)."""
-    person = Person.objects.filter(employments__school=world.school).order_by("pk").first()
-    methodologist = world.users["methodologist"]
-    year = MonitoringYear.objects.get(district=world.district, year=YEAR)
-    measure = Measure.objects.create(
-        district=world.district, title="Семинар", date=dt.date(2025, 3, 1), kind="seminar"
-    )
-    job = Job.objects.create(
-        function="monitoring.jobs.compute_district",
-        title="Расчёт показателей",
-        key="audit",
-        user=methodologist,
-        district=world.district,
-        status=Job.Status.DONE,
-    )
-    upload = upload_create(
-        user=world.users["school_admin"],
-        school=world.school,
-        filename="ZH-01.xlsx",
-        content=EXAMPLE.read_bytes(),
-    )
-    return {
-        "school": world.school.code,
-        "person": person.pk,
-        "course": CourseCompletion.objects.filter(person=person).first().pk,
-        "job": job.pk,
-        "upload": upload.pk,
-        "year_id": year.pk,
-        "letter": signed_letter.pk,
-        "draft": Letter.objects.get(monitoring_year=year, school=None).pk,
-        "token": signed_letter.token,
-        "rule": RecommendationRule.objects.order_by("pk").first().pk,
-        "measure": measure.pk,
-    }
 
 
 def outcome(user, method: str, url: str) -> tuple[int, str]:
