@@ -66,7 +66,8 @@ def signed_letter(world) -> Letter:
 
 @pytest.fixture
 def samples(world, signed_letter):
-    """The objects the sample requests of docs/access-control.md name: all of `world.school` (own school)."""
+    """The objects the sample requests of docs/access-control.md name: all of
+    `world.school` (own school)."""
     person = Person.objects.filter(employments__school=world.school).order_by("pk").first()
     methodologist = world.users["methodologist"]
     year = MonitoringYear.objects.get(district=world.district, year=YEAR)
