@@ -17,8 +17,8 @@ from effectiveness.models import Measure
 from effectiveness.report import Verdict, effectiveness_report
 from monitoring.context import academic_year, district_for, district_query
 from monitoring.selectors import years_on_record
-from monitoring.views import XLSX
 from profdev.audit import log_export
+from profdev.downloads import PDF, XLSX, attachment
 from profdev.models import Organisation
 from recommendations.pdf import executor_name, render_pdf
 from recommendations.text import initials_surname
@@ -145,11 +145,9 @@ def report(request: HttpRequest, year: int | None = None) -> HttpResponse:
 def report_export(request: HttpRequest, year: int) -> HttpResponse:
     result, _ = _report(request, year)
     log_export(request.user, f"эффективность мер {result.label}: {result.district}")
-    response = HttpResponse(exports.report_workbook(result), content_type=XLSX)
-    response["Content-Disposition"] = (
-        f'attachment; filename="effectiveness-{result.district.code}-{year}.xlsx"'
+    return attachment(
+        exports.report_workbook(result), f"effectiveness-{result.district.code}-{year}.xlsx", XLSX
     )
-    return response
 
 
 def _pdf(request: HttpRequest, year: int, template: str, context, what: str, name: str):
@@ -179,11 +177,7 @@ def _pdf(request: HttpRequest, year: int, template: str, context, what: str, nam
         },
     )
     log_export(request.user, f"{what} {result.label}: {result.district}")
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{name}-{result.district.code}-{year}.pdf"'
-    )
-    return response
+    return attachment(data, f"{name}-{result.district.code}-{year}.pdf", PDF)
 
 
 @login_required

@@ -63,7 +63,9 @@ def workbook(*sheets: Sheet) -> bytes:
     book = Workbook()
     book.remove(book.active)
     for sheet in sheets:
-        _write(book.create_sheet(sheet.title[:31]), sheet)
+        # Excel refuses these characters in a sheet's name (a school's code is part of it).
+        title = "".join("_" if c in "[]:*?/\\" else c for c in sheet.title)
+        _write(book.create_sheet(title[:31]), sheet)
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()

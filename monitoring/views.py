@@ -24,11 +24,10 @@ from monitoring.jobs import compute_all_districts, compute_district
 from monitoring.models import BREACH_STATUSES, Indicator, MonitoringYear, TargetChange
 from monitoring.reports import providers_report
 from profdev.audit import log_export
+from profdev.downloads import XLSX, attachment
 from profdev.jobs import job_url
 from profdev.models import District, School
 from profdev.scoping import scope_for
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _years(district: District) -> list[MonitoringYear]:
@@ -60,12 +59,6 @@ def _query(request: HttpRequest, **changes) -> str:
         if value is not None:
             params[key] = value
     return f"?{params.urlencode()}" if params else ""
-
-
-def _attachment(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _overview_table(request: HttpRequest, district: District, year: int | None):
@@ -156,8 +149,10 @@ def _aria_sort(sorted_here: bool, descending: bool) -> str:
 def overview_export(request: HttpRequest, year: int) -> HttpResponse:
     context = _overview_table(request, district_for(request), year)
     log_export(request.user, f"мониторинг {context['label']}: {context['district']}, все ОО")
-    return _attachment(
-        exports.overview_workbook(context), f"monitoring-{context['district'].code}-{year}.xlsx"
+    return attachment(
+        exports.overview_workbook(context),
+        f"monitoring-{context['district'].code}-{year}.xlsx",
+        XLSX,
     )
 
 
@@ -238,7 +233,7 @@ def school(request: HttpRequest, code: str, year: int | None = None) -> HttpResp
 def school_export(request: HttpRequest, year: int, code: str) -> HttpResponse:
     context = _school_page(request, year, code)
     log_export(request.user, f"мониторинг {context['label']}: ОО", school=context["school"])
-    return _attachment(exports.school_workbook(context), f"monitoring-{code}-{year}.xlsx")
+    return attachment(exports.school_workbook(context), f"monitoring-{code}-{year}.xlsx", XLSX)
 
 
 @login_required
@@ -333,9 +328,10 @@ def providers(request: HttpRequest, year: int) -> HttpResponse:
 def providers_export(request: HttpRequest, year: int) -> HttpResponse:
     context = _providers_context(request, year)
     log_export(request.user, f"отчёт об организациях ДПО {context['label']}: {context['district']}")
-    return _attachment(
+    return attachment(
         exports.providers_workbook(context),
         f"providers-{context['district'].code}-{year}.xlsx",
+        XLSX,
     )
 
 

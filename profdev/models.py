@@ -10,11 +10,13 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from profdev.text import mask_snils, match_key
+from profdev.text import CODE_PATTERN, CODE_RULE, mask_snils, match_key
+
+validate_code = RegexValidator(CODE_PATTERN, f"Код: {CODE_RULE}.")
 
 
 class District(models.Model):
-    code = models.CharField(_("код"), max_length=20, unique=True)
+    code = models.CharField(_("код"), max_length=20, unique=True, validators=[validate_code])
     name = models.CharField(_("наименование"), max_length=255)
 
     class Meta:
@@ -124,7 +126,7 @@ class School(models.Model):
     district = models.ForeignKey(
         District, on_delete=models.PROTECT, related_name="schools", verbose_name=_("муниципалитет")
     )
-    code = models.CharField(_("код ОО"), max_length=20, unique=True)
+    code = models.CharField(_("код ОО"), max_length=20, unique=True, validators=[validate_code])
     name = models.CharField(_("наименование"), max_length=500)
     short_name = models.CharField(_("краткое наименование"), max_length=255)
     kind = models.CharField(_("тип ОО"), max_length=20, choices=Kind.choices)

@@ -4,6 +4,14 @@ import re
 
 _SPACES = re.compile(r"\s+")
 
+# A school's or a district's code: it is part of URLs and of the names of downloaded files.
+CODE_PATTERN = r"\A[0-9A-Za-zА-Яа-яЁё-]+\Z"
+CODE_RULE = "только латинские или русские буквы, цифры и дефис"
+
+
+def code_is_valid(value: str) -> bool:
+    return re.match(CODE_PATTERN, value) is not None
+
 
 def match_key(value: str) -> str:
     """How labels and names are matched: trimmed, inner spaces collapsed, case-folded, ё = е."""

@@ -14,18 +14,16 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from profdev import jobs, uploads
 from profdev.audit import log_export
+from profdev.downloads import XLSX, attachment
 from profdev.models import School, Upload
 from profdev.scoping import scope_for
 from profdev.workbook.exporter import export_workbook
 from profdev.workbook.importer import StaleWorkbook
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class WorkbookForm(forms.Form):
@@ -155,7 +153,4 @@ def _workbook(schools, name: str) -> HttpResponse:
     buffer = io.BytesIO()
     export_workbook(buffer, schools=schools)
     filename = f"{name}_{timezone.localdate():%d.%m.%Y}.xlsx"
-    disposition = content_disposition_header(as_attachment=True, filename=filename)
-    return HttpResponse(
-        buffer.getvalue(), content_type=XLSX, headers={"Content-Disposition": disposition}
-    )
+    return attachment(buffer.getvalue(), filename, XLSX)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from profdev.downloads import PDF, attachment
 from profdev.scoping import scope_for
 from recommendations import requisites, services
 from recommendations.drafting import letters_draft
@@ -173,9 +174,7 @@ def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             request, "recommendations/letter_tampered.html", {"message": str(error)}, status=409
         )
     name = f"letter-{letter.pk}{'' if letter.is_signed else '-draft'}.pdf"
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return attachment(data, name, PDF)
 
 
 def verify(request: HttpRequest, token: str) -> HttpResponse:

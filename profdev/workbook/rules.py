@@ -12,6 +12,7 @@ Cell and field values
     business: check `is_blank(raw)` first (required → `REQUIRED`, optional → the default).
 
     text(max_length)   trimmed text, at most max_length characters
+    code(max_length)   a school's code: Latin or Russian letters, digits, hyphen
     email(max_length)  an e-mail address
     date_value         Excel date, or text ДД.ММ.ГГГГ / ГГГГ-ММ-ДД
     yes_no             да/нет, 1/0, true/false, an Excel boolean
@@ -45,7 +46,14 @@ from django.core.validators import validate_email
 from django.db.models import TextChoices
 
 from profdev.models import CourseCompletion, DeficitDiagnostic, Person
-from profdev.text import format_snils, match_key, snils_checksum, snils_is_valid
+from profdev.text import (
+    CODE_RULE,
+    code_is_valid,
+    format_snils,
+    match_key,
+    snils_checksum,
+    snils_is_valid,
+)
 
 REQUIRED = "обязательное поле не заполнено"
 
@@ -96,6 +104,18 @@ def text(max_length: int) -> Parser:
         value = _as_text(raw)
         if len(value) > max_length:
             raise Invalid(f"текст длиннее {max_length} символов ({len(value)})")
+        return value
+
+    return parse
+
+
+def code(max_length: int) -> Parser:
+    as_text = text(max_length)
+
+    def parse(raw: Any) -> str:
+        value = as_text(raw)
+        if not code_is_valid(value):
+            raise Invalid(f"код «{value}»: {CODE_RULE}")
         return value
 
     return parse

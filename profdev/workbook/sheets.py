@@ -178,7 +178,7 @@ SCHOOLS = Sheet(
     name="ОО",
     model=School,
     columns=(
-        text(School, "Код ОО", "code", required=True),
+        Column("Код ОО", "code", rules.code(_max_length(School, "code")), True, ""),
         text(School, "Наименование", "name", required=True),
         text(School, "Краткое наименование", "short_name", required=True),
         choice(School, "Тип ОО", "kind"),
