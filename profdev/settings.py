@@ -266,6 +266,9 @@ PENSION_AGE_MALE = env_int("PROFDEV_PENSION_AGE_MALE", 65)
 # Workbook upload limits (hostile input: oversized files and zip bombs).
 WORKBOOK_MAX_BYTES = env_int("PROFDEV_WORKBOOK_MAX_BYTES", 50 * 1024 * 1024)
 WORKBOOK_MAX_ROWS = env_int("PROFDEV_WORKBOOK_MAX_ROWS", 1_000_000)
+# A workbook's cells are read by a child process limited in memory (MB) and CPU time (s).
+WORKBOOK_READER_MEMORY_MB = env_int("PROFDEV_WORKBOOK_READER_MEMORY_MB", 2048)
+WORKBOOK_READER_SECONDS = env_int("PROFDEV_WORKBOOK_READER_SECONDS", 120)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

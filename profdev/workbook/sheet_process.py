@@ -1,0 +1,216 @@
+"""The child process that reads a workbook's sheets (python-calamine) under memory and CPU limits.
+
+calamine turns a sheet into a full rectangle from A1 to its farthest filled cell, so one cell
+at XFD1048576 in a 5 KB file asks for 512 GiB. Here, before loading a sheet, its XML is
+streamed to find the farthest filled cell (`<c r="…">` with content): a sheet larger than
+the limits is refused without loading it. What the scan cannot see (cells without a
+reference) ends at the process's memory limit (RLIMIT_AS) or CPU limit (RLIMIT_CPU): the
+child dies, the portal's process does not (`reader` tells the user).
+
+    python -m profdev.workbook.sheet_process MEMORY_MB CPU_SECONDS
+
+stdin: the pickled request `(keys, max_rows, max_cells, data)` — the match keys of the
+format's sheets in the format's order, the row limit of the whole book, the cell limit of a
+sheet, the file's bytes. stdout: frames (4-byte length, pickle of plain values):
+
+    ("titles", [title, …])                       every sheet of the book, in its order
+    ("sheet", title, header)                     a format's sheet (first title per key)
+    ("rows", [(row number, cells), …])           its non-blank data rows, stripped
+    ("end",)
+    ("refused", reason, title, detail)           and the child stops
+"""
+
+import io
+import pickle
+import posixpath
+import re
+import resource
+import struct
+import sys
+import zipfile
+from xml.etree import ElementTree
+
+from python_calamine import CalamineWorkbook
+
+from profdev.text import match_key
+
+FRAME = struct.Struct(">I")
+BATCH = 2000  # rows per frame
+CHUNK = 1 << 20  # bytes of a sheet's XML scanned at a time
+LONGEST_TAG = 4096  # a cell's start tag is far shorter: longer ones are not cells
+# A cell with content and an explicit reference: not `<c r="…" s="1"/>` (formatting only).
+FILLED_CELL = re.compile(rb'<c r="([A-Z]+)([0-9]+)"(?:[^>]*[^/])?>')
+DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]+[0-9]+:)?([A-Z]+)([0-9]+)"')
+DIMENSION_WITHIN = 1 << 16  # bytes at the start of a sheet's XML, before its cells
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def column_number(letters: bytes | str) -> int:
+    number = 0
+    for letter in letters.encode() if isinstance(letters, str) else letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet title → its XML part in the archive (what calamine reads)."""
+    try:
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        links = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return {}
+    targets = {
+        link.get("Id"): link.get("Target", "")
+        for link in links.iter(f"{RELATIONSHIPS}Relationship")
+    }
+    paths = {}
+    for sheet in book.iter(f"{MAIN}sheet"):
+        target = targets.get(sheet.get(RELATIONSHIP_ID), "")
+        absolute = target.startswith("/")
+        paths[sheet.get("name", "")] = posixpath.normpath(
+            target.lstrip("/") if absolute else posixpath.join("xl", target)
+        )
+    return paths
+
+
+def claimed_extent(archive: zipfile.ZipFile, path: str) -> tuple[int, int] | None:
+    """The farthest row and column as the sheet's `<dimension>` claims (Excel and LibreOffice
+    write it; it may count cells with formatting only, and a hostile file may lie)."""
+    try:
+        with archive.open(path) as xml:
+            head = xml.read(DIMENSION_WITHIN)
+    except KeyError:
+        return None
+    head = head.split(b"<sheetData", 1)[0]
+    claim = DIMENSION.search(head)
+    return (int(claim[2]), column_number(claim[1])) if claim else None
+
+
+def extent(archive: zipfile.ZipFile, path: str) -> tuple[int, int]:
+    """The farthest row and column (1-based) of the sheet's filled cells, streaming its XML."""
+    rows, columns = 0, set()
+    try:
+        xml = archive.open(path)
+    except KeyError:
+        return 0, 0
+    with xml:
+        tail = b""
+        while chunk := xml.read(CHUNK):
+            text = tail + chunk
+            cut = text.rfind(b"<")
+            text, tail = (text[:cut], text[cut:]) if cut >= 0 else (text, b"")
+            if len(tail) > LONGEST_TAG:
+                tail = b""
+            rows, columns = _farthest(text, rows, columns)
+        rows, columns = _farthest(tail, rows, columns)
+    return rows, max(map(column_number, columns), default=0)
+
+
+def _farthest(text: bytes, rows: int, columns: set) -> tuple[int, set]:
+    refs = FILLED_CELL.findall(text)
+    if refs:
+        letters, numbers = zip(*refs, strict=True)
+        columns.update(letters)
+        rows = max(rows, *map(int, set(numbers)))
+    return rows, columns
+
+
+class Refused(Exception):
+    def __init__(self, reason: str, title: str = "", detail: str = ""):
+        super().__init__(reason)
+        self.frame = ("refused", reason, title, detail)
+
+
+def read(keys: list[str], max_rows: int, max_cells: int, data: bytes, send) -> None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception:
+        raise Refused("not_xlsx") from None
+    titles = book.sheet_names
+    send(("titles", titles))
+    by_key: dict[str, str] = {}
+    for title in titles:
+        by_key.setdefault(match_key(title), title)
+    paths = sheet_paths(archive)
+    rows_left = max_rows
+    for key in keys:
+        title = by_key.get(key)
+        if title is None:
+            continue
+        # The claim is cheap and usually true; when it is missing or too large, the XML is
+        # scanned (and whatever is loaded is checked again below).
+        path = paths.get(title, "")
+        claimed = claimed_extent(archive, path)
+        if claimed is None or claimed[0] * claimed[1] > max_cells or claimed[0] > rows_left:
+            claimed = extent(archive, path)
+        _check_size(title, *claimed, rows_left, max_rows, max_cells)
+        try:
+            sheet = book.get_sheet_by_name(title)
+        except Exception:
+            raise Refused("unreadable", title) from None
+        # The loaded rectangle counts (from A1, as the user sees the sheet): it includes
+        # what the scan could not see, cells without references.
+        top, left = sheet.start or (0, 0)
+        rows = top + sheet.height
+        _check_size(title, rows, left + sheet.width, rows_left, max_rows, max_cells)
+        rows_left -= rows
+        _send_sheet(title, sheet, left, send)
+
+
+def _check_size(title, rows, columns, rows_left, max_rows, max_cells) -> None:
+    if rows * columns > max_cells:
+        raise Refused("cells", title, f"A1:{column_letters(columns)}{rows}")
+    if rows > rows_left:
+        raise Refused("rows", title, str(max_rows))
+
+
+def _send_sheet(title, sheet, left: int, send) -> None:
+    # The rows start at row 1; their cells at the first filled column (hence the padding).
+    pad = [None] * left
+    rows = sheet.iter_rows()
+    send(("sheet", title, pad + next(rows, [])))
+    batch = []
+    for number, cells in enumerate(rows, start=2):
+        values = [(v.strip() or None) if isinstance(v, str) else v for v in cells]
+        if any(v is not None for v in values):
+            batch.append((number, pad + values))
+            if len(batch) == BATCH:
+                send(("rows", batch))
+                batch = []
+    if batch:
+        send(("rows", batch))
+    send(("end",))
+
+
+def main() -> None:
+    memory_mb, cpu_seconds = (int(a) for a in sys.argv[1:3])
+    resource.setrlimit(resource.RLIMIT_AS, (memory_mb * 2**20,) * 2)
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    keys, max_rows, max_cells, data = pickle.load(sys.stdin.buffer)
+    out = sys.stdout.buffer
+
+    def send(frame) -> None:
+        payload = pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
+        out.write(FRAME.pack(len(payload)) + payload)
+
+    try:
+        read(keys, max_rows, max_cells, data, send)
+    except Refused as refused:
+        send(refused.frame)
+    out.flush()
+
+
+if __name__ == "__main__":
+    main()
