@@ -1,6 +1,7 @@
 """Forms of the school workspace."""
 
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from profdev.models import CourseCompletion, Employment, Person
@@ -226,11 +227,13 @@ class RecordForm(SheetForm):
         record = self.record
         if record["workplace"] != Employment.Workplace.MAIN:
             return
+        # Another school's employment is not named (as in the importer).
+        named = self.fields["school"].queryset
         periods = [
-            (e.hired_on, e.dismissed_on, f"ОО «{e.school.short_name}»")
-            for e in others.filter(
-                person=record["person"], workplace=Employment.Workplace.MAIN
-            ).select_related("school")
+            (e.hired_on, e.dismissed_on, f"ОО «{e.school.short_name}»" if e.named else "")
+            for e in others.filter(person=record["person"], workplace=Employment.Workplace.MAIN)
+            .select_related("school")
+            .annotate(named=Exists(named.filter(pk=OuterRef("school_id"))))
         ]
         overlap = rules.find_overlap(record["hired_on"], record["dismissed_on"], periods)
         if overlap:

@@ -9,6 +9,11 @@ describes its changes as `Change`s and stores them with one `record_changes` cal
                 changes=field_changes({"result": "first"}, {"result": "highest"}))],
         user=request.user, source=SOURCE_FORM,
     )
+
+A record names its persons by СНИЛС («person», «mentor», «mentee»); the history keeps those
+masked (`masked_changes`): one person's history shows no other person's СНИЛС in full
+(a mentor's card would otherwise show the mentee's). `scrub_snils` masks a СНИЛС wherever it
+is left in stored changes (rows written before, erasure of its person).
 """
 
 import datetime
@@ -20,9 +25,12 @@ from django.utils import timezone
 
 from profdev.bulk import insert_rows
 from profdev.models import ChangeRecord
+from profdev.text import mask_snils
 
 SOURCE_WORKBOOK = "workbook"
 SOURCE_FORM = "form"
+# The fields of a record that name a person by СНИЛС (the workbook's person references).
+PERSON_REFERENCES = frozenset({"person", "mentor", "mentee"})
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,33 @@ def field_changes(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) 
     return result
 
 
+def _each_value(value: Any, function) -> Any:
+    """`function` applied to a stored change's value: [old, new], or a single value."""
+    if isinstance(value, list | tuple):
+        return [function(v) for v in value]
+    return function(value)
+
+
+def _mask(value: Any) -> Any:
+    return mask_snils(value) if isinstance(value, str) and value else value
+
+
+def masked_changes(changes: Mapping[str, Any] | None) -> dict:
+    """The changes with the СНИЛС of the persons a record names masked."""
+    return {
+        name: _each_value(value, _mask) if name in PERSON_REFERENCES else value
+        for name, value in (changes or {}).items()
+    }
+
+
+def scrub_snils(changes: Mapping[str, Any], snils: str) -> dict:
+    """The changes with every value equal to `snils` masked, whatever the field."""
+    return {
+        name: _each_value(value, lambda v: mask_snils(v) if v == snils else v)
+        for name, value in changes.items()
+    }
+
+
 def record_changes(changes: Iterable[Change], *, user=None, source: str) -> int:
     """Store the changes in bulk (one timestamp for all); returns how many were stored."""
     user_id = user.pk if user is not None and user.is_authenticated else None
@@ -71,7 +106,7 @@ def record_changes(changes: Iterable[Change], *, user=None, source: str) -> int:
             c.record_type[:100],
             c.record_label[:500],
             c.action,
-            c.changes,
+            masked_changes(c.changes),
         )
         for c in changes
     )

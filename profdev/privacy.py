@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 from django.db import models, transaction
 from django.db.models import QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from profdev.audit import log_export, who
-from profdev.history import Change, record_changes
+from profdev.history import Change, record_changes, scrub_snils
 from profdev.models import ChangeRecord, Person
 from profdev.text import format_snils
 from profdev.workbook import rules
@@ -102,7 +103,8 @@ class Erasure:
 
 def erasure_plan(person: Person) -> dict[str, int]:
     """Rows that erasure removes, by kind: every record of the person and the history of
-    changes (it holds their past values). The access log stays, unlinked from the person."""
+    changes (it holds their past values). The access log stays, unlinked from the person;
+    other persons' history keeps the person's СНИЛС only masked (`_scrub_history`)."""
     counts = {
         title: rows.count()
         for title, field, rows in _sections(person)
@@ -118,6 +120,7 @@ def erase_person(person: Person, *, user=None) -> Erasure:
     erasure = Erasure(erasure_plan(person), signed_letters_naming(person))
     label = f"работник, СНИЛС {person.masked_snils}"
     ChangeRecord.objects.filter(person=person).delete()
+    _scrub_history(person.snils)
     person.delete()
     record_changes(
         [Change(None, "Работник", label, ChangeRecord.Action.DELETE, {})],
@@ -128,6 +131,19 @@ def erase_person(person: Person, *, user=None) -> Erasure:
         "Удаление: %s, записей %s; кто: %s", label, sum(erasure.removed.values()), who(user)
     )
     return erasure
+
+
+def _scrub_history(snils: str) -> None:
+    """Mask the СНИЛС in other persons' history (a mentorship names both sides); the history
+    writes it masked, rows written before may hold it in full."""
+    rows = list(
+        ChangeRecord.objects.annotate(text=Cast("changes", models.TextField()))
+        .filter(text__contains=snils)
+        .only("pk", "changes")
+    )
+    for row in rows:
+        row.changes = scrub_snils(row.changes, snils)
+    ChangeRecord.objects.bulk_update(rows, ["changes"], batch_size=1000)
 
 
 def signed_letters_naming(person: Person) -> int:

@@ -2,19 +2,44 @@
 
 Every view and export asks `scope_for(request.user)` for its querysets; an object that
 is not in them answers 404. A school administrator sees the persons with an employment
-at their schools (current or past) with all their records; methodologists and the head
-see their district; a regional methodologist sees every district.
+at their schools (current or past), but changes, and reads the records of, only the persons
+their schools *keep* (`persons_kept_by`); methodologists and the head see and change their
+district; a regional methodologist every district.
 """
 
+import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.lookups import In
 from django.http import Http404
+from django.utils import timezone
 
 from profdev.models import District, Employment, Person, RoleGrant, School
+from profdev.selectors import active_q
 
 Role = RoleGrant.Role
 DISTRICT_ROLES = frozenset({Role.METHODOLOGIST, Role.HEAD, Role.REGIONAL_METHODOLOGIST})
+
+
+def persons_kept_by(school_ids: Collection[int] | QuerySet, *, today: dt.date) -> QuerySet[Person]:
+    """The persons the schools keep (workbook.md, «Who may change what»): those whose main
+    employment active today is at one of them, or, with no main employment active today,
+    whose latest employment was there. The latest is the one ending last (an open one never
+    ends), then the one hired last. `school_ids`: ids, or a queryset of ids. One query: a
+    person's employments are read in SQL."""
+    employments = Employment.objects.filter(person=OuterRef("pk"))
+    main_today = employments.filter(active_q(today), workplace=Employment.Workplace.MAIN)
+    latest_school = Subquery(
+        employments.order_by(F("dismissed_on").desc(nulls_first=True), "-hired_on", "-pk").values(
+            "school_id"
+        )[:1]
+    )
+    return Person.objects.filter(
+        Exists(main_today.filter(school_id__in=school_ids))
+        | (~Exists(main_today) & In(latest_school, school_ids))
+    )
 
 
 @dataclass(frozen=True)
@@ -77,14 +102,29 @@ class Scope:
             return Person.objects.filter(at_visible_school | no_employment)
         return Person.objects.filter(at_visible_school)
 
+    def kept_persons(self) -> QuerySet[Person]:
+        """The persons whose own fields and records the user reads in full and changes: for
+        district staff everyone in scope, for a school administrator those their schools keep
+        (`persons_kept_by`); the other persons in scope show only their name and employments
+        at the user's schools."""
+        if self.is_district_staff:
+            return self.persons()
+        return persons_kept_by(self.school_ids, today=timezone.localdate())
+
+    def keeps(self, person: Person) -> bool:
+        return self.is_district_staff or self.kept_persons().filter(pk=person.pk).exists()
+
     def records(self, model) -> QuerySet:
-        """Records of a kind that belong to persons in scope (or schools, for vacancies)."""
+        """Records of a kind that belong to persons kept (or schools, for vacancies); a
+        mentorship pair when either side is kept; employments also at the user's schools."""
         if hasattr(model, "school") and not hasattr(model, "person"):
             return model.objects.filter(school__in=self.schools())
+        persons = self.kept_persons()
+        if model is Employment:
+            return model.objects.filter(Q(school__in=self.schools()) | Q(person__in=persons))
         if hasattr(model, "mentor"):
-            persons = self.persons()
             return model.objects.filter(Q(mentor__in=persons) | Q(mentee__in=persons))
-        return model.objects.filter(person__in=self.persons())
+        return model.objects.filter(person__in=persons)
 
     def school_or_404(self, code: str) -> School:
         try:

@@ -13,6 +13,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from profdev import history
 from profdev.models import (
     Attestation,
     BurnoutRecord,
@@ -355,7 +356,7 @@ def person_card(person: Person, *, visible_persons: QuerySet[Person]) -> PersonC
         activities=list(person.activities.all()),
         burnout=list(person.burnout_records.all()),
         history=[
-            HistoryEntry(c, change_lines(c.record_type, c.changes))
+            HistoryEntry(c, change_lines(c.record_type, history.masked_changes(c.changes)))
             for c in person.changes.select_related("user")[:HISTORY_SHOWN]
         ],
     )

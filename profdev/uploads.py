@@ -79,7 +79,8 @@ def upload_confirm(upload: Upload) -> Upload:
 
 
 def summary_of(analysis: WorkbookAnalysis) -> dict:
-    """What the preview shows, as plain data: counts per sheet, errors, warnings."""
+    """What the preview shows, as plain data: counts per sheet, errors, warnings, and every
+    change to a known person's own fields (old → new: a change never hides in a count)."""
     counts = [{"sheet": sheet, **vars(c)} for sheet, c in analysis.counts.items()]
     totals = {k: sum(c[k] for c in counts) for k in ("created", "updated", "deleted", "unchanged")}
     return {
@@ -91,6 +92,7 @@ def summary_of(analysis: WorkbookAnalysis) -> dict:
         ],
         "error_count": len(analysis.errors),
         "warnings": analysis.warnings,
+        "person_changes": analysis.person_changes() if analysis.ok else [],
     }
 
 
@@ -152,8 +154,10 @@ def _apply(upload_id: int) -> Upload:
         upload.status = Status.APPLIED
         upload.applied_at = timezone.now()
         upload.content = b""  # the records hold the data now; the summary stays
+        # without the persons' old and new values: the history keeps those (and erases them).
+        upload.summary = {**upload.summary, "person_changes": []}
     upload.plan = None
-    upload.save(update_fields=["status", "applied_at", "content", "plan"])
+    upload.save(update_fields=["status", "applied_at", "content", "plan", "summary"])
     return upload
 
 

@@ -125,22 +125,48 @@ def person_card(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_for(request.user)
     person = scope.person_or_404(pk)
     log_access(user=request.user, action=AccessLog.Action.VIEW, person=person)
-    card = selectors.person_card(person, visible_persons=scope.persons())
-    # Only the schools of this person's employments: not every school a region may edit.
-    own_schools = {e.school_id for e in card.employments}
+    if not scope.keeps(person):
+        return _employments_card(request, scope, person)
+    # The other side of a mentorship is linked (and its pair editable) when kept too.
+    card = selectors.person_card(person, visible_persons=scope.kept_persons())
     return render(
         request,
         "profdev/person_card.html",
         {
             "card": card,
             "deficit_score": settings.DEFICIT_SCORE,
-            "editable_school_ids": set(
-                scope.editable_schools().filter(pk__in=own_schools).values_list("pk", flat=True)
-            ),
+            "editable_school_ids": _editable_among(scope, card.employments),
             "may": {
                 kind: {a: may(scope, sheet, a) for a in ("create", "update", "delete")}
                 for kind, sheet in RECORD_SHEETS.items()
             },
+        },
+    )
+
+
+def _editable_among(scope, employments) -> set[int]:
+    # Only the schools of this person's employments: not every school a region may edit.
+    own_schools = {e.school_id for e in employments}
+    return set(scope.editable_schools().filter(pk__in=own_schools).values_list("pk", flat=True))
+
+
+def _employments_card(request: HttpRequest, scope, person) -> HttpResponse:
+    """The card of a person the user's schools employ but do not keep (a part-timer whose
+    main school is elsewhere, a former employee): the name and the employments at the
+    user's schools, nothing else of the person (workbook.md «Who may change what»)."""
+    employments = list(
+        person.employments.filter(school__in=scope.schools())
+        .select_related("school")
+        .order_by("-hired_on")
+    )
+    return render(
+        request,
+        "profdev/person_card_employments_only.html",
+        {
+            "person": person,
+            "employments": employments,
+            "editable_school_ids": _editable_among(scope, employments),
+            "may": {"employments": {a: may(scope, sheets.STAFF, a) for a in ("create", "update")}},
         },
     )
 
@@ -166,9 +192,13 @@ def may(scope, sheet: sheets.Sheet, action: str) -> bool:
     return scope.is_district_staff or (scope.is_school_admin and action in sheet.admin_actions)
 
 
-def _sheet_or_404(scope, kind: str, action: str) -> sheets.Sheet:
+def _sheet_or_404(scope, kind: str, action: str, person) -> sheets.Sheet:
+    """The sheet of a kind of record the user may change for this person: of a person the
+    user does not keep, only employments at the user's schools."""
     sheet = RECORD_SHEETS.get(kind)
     if sheet is None or not may(scope, sheet, action):
+        raise Http404
+    if sheet is not sheets.STAFF and not scope.keeps(person):
         raise Http404
     return sheet
 
@@ -176,7 +206,10 @@ def _sheet_or_404(scope, kind: str, action: str) -> sheets.Sheet:
 def _record_or_404(scope, sheet: sheets.Sheet, person, record_id: int):
     records = scope.records(sheet.model)
     if sheet is sheets.MENTORSHIP:
-        records = records.filter(Q(mentor=person) | Q(mentee=person))
+        kept = scope.kept_persons()  # a pair is changed only when both sides are kept
+        records = records.filter(Q(mentor=person) | Q(mentee=person)).filter(
+            mentor__in=kept, mentee__in=kept
+        )
     elif sheet is sheets.STAFF:
         records = records.filter(person=person, school__in=scope.editable_schools())
     else:
@@ -185,7 +218,7 @@ def _record_or_404(scope, sheet: sheets.Sheet, person, record_id: int):
 
 
 def _record_form(request, scope, sheet, person, instance=None) -> RecordForm:
-    persons = scope.persons().order_by("last_name", "first_name", "middle_name")
+    persons = scope.kept_persons().order_by("last_name", "first_name", "middle_name")
     fixed = {} if sheet is sheets.MENTORSHIP else {"person": person}
     form = RecordForm(
         request.POST or None,
@@ -214,7 +247,7 @@ def record_edit(request: HttpRequest, pk: int, kind: str, record_id: int | None 
     """Add (no `record_id`) or change a record on the teacher's card."""
     scope = scope_for(request.user)
     person = scope.person_or_404(pk)
-    sheet = _sheet_or_404(scope, kind, "update" if record_id else "create")
+    sheet = _sheet_or_404(scope, kind, "update" if record_id else "create", person)
     instance = _record_or_404(scope, sheet, person, record_id) if record_id else None
     form = _record_form(request, scope, sheet, person, instance)
     if request.method == "POST" and form.is_valid():
@@ -240,7 +273,7 @@ def record_edit(request: HttpRequest, pk: int, kind: str, record_id: int | None 
 def record_delete(request: HttpRequest, pk: int, kind: str, record_id: int):
     scope = scope_for(request.user)
     person = scope.person_or_404(pk)
-    sheet = _sheet_or_404(scope, kind, "delete")
+    sheet = _sheet_or_404(scope, kind, "delete", person)
     instance = _record_or_404(scope, sheet, person, record_id)
     if request.method == "POST":
         services.record_delete(sheet=sheet, instance=instance, user=request.user)
@@ -262,7 +295,7 @@ def record_delete(request: HttpRequest, pk: int, kind: str, record_id: int):
 def person_edit(request: HttpRequest, pk: int):
     scope = scope_for(request.user)
     person = scope.person_or_404(pk)
-    if not may(scope, sheets.STAFF, "update"):
+    if not may(scope, sheets.STAFF, "update") or not scope.keeps(person):
         raise Http404
     form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():

@@ -1,17 +1,20 @@
 """The workbook exporter: every sheet of the format, so that export → import changes nothing.
 
 `export_workbook(target, schools=None)` writes all data, or, for a queryset of schools,
-those schools' rows, their staff (employments there) with the persons' records, their
-vacancies and the providers their staff studied with. Mentorship pairs are exported when
-both people belong to the staff exported.
+those schools' rows, their staff (employments there), the records of the persons the schools
+keep (`profdev.scoping.persons_kept_by`: a part-timer's records stay with the school that
+keeps them, as on import), their vacancies and the providers those persons studied with.
+Mentorship pairs are exported when both people are kept.
 """
 
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from profdev.models import CourseCompletion, Person, Provider, School
+from profdev.models import CourseCompletion, Provider, School
+from profdev.scoping import persons_kept_by
 from profdev.text import format_snils
 from profdev.workbook import rules
 from profdev.workbook.sheets import (
@@ -78,7 +81,7 @@ def _records(sheet: Sheet, schools: QuerySet[School] | None) -> QuerySet:
     model = sheet.model
     if schools is None:
         return model.objects.all()
-    persons = Person.objects.filter(employments__school__in=schools)
+    persons = persons_kept_by(schools.values("pk"), today=timezone.localdate())
     if sheet is SCHOOLS:
         return schools
     if sheet is PROVIDERS:

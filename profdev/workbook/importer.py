@@ -18,7 +18,10 @@ Public API (the command and the web upload use only these):
         Both; with errors or `dry_run` nothing is written (`analysis.applied` tells).
 
 `user=None` means full access (the command without --user); otherwise the file is limited
-to what the user may change («Who may change what» in workbook.md).
+to what the user may change («Who may change what» in workbook.md): a school administrator
+changes the own fields and records only of the persons their schools keep
+(`Scope.kept_persons`); a known person kept elsewhere is named in «Педагоги» only with the
+stored name, sex and birth date, and gets the employment alone.
 """
 
 import functools
@@ -46,7 +49,7 @@ from profdev.models import (
     Vacancy,
 )
 from profdev.scoping import scope_for
-from profdev.text import format_snils
+from profdev.text import format_snils, mask_snils
 from profdev.workbook import rules
 from profdev.workbook.reader import (
     Issue,
@@ -137,6 +140,38 @@ class WorkbookAnalysis:
     def ok(self) -> bool:
         return not self.errors
 
+    def person_changes(self) -> list[dict]:
+        """Every change the file makes to a known person's own fields, as the preview lists
+        it: the row, the person (name in the file, masked СНИЛС), each field old → new."""
+        return [
+            {
+                "row": step.row,
+                "person": f"{_full_name(step.values)} ({mask_snils(step.key[0])})",
+                "changes": [
+                    {
+                        "field": STAFF.header_of(name),
+                        "old": _shown(name, old),
+                        "new": _shown(name, step.values[name]),
+                    }
+                    for name, old in step.old.items()
+                ],
+            }
+            for step in sorted(self.persons, key=lambda s: s.row)
+            if step.action == UPDATE
+        ]
+
+
+def _full_name(values: Record) -> str:
+    names = (values.get(f) for f in ("last_name", "first_name", "middle_name"))
+    return " ".join(n for n in names if n)
+
+
+def _shown(name: str, value: Any) -> str:
+    if value in (None, ""):
+        return "—"
+    choices = STAFF.column(name).choices
+    return rules.shown(choices(value).label if choices is not None else value)
+
 
 @dataclass(frozen=True)
 class Reach:
@@ -145,7 +180,7 @@ class Reach:
     admin: bool = False
     schools: frozenset[str] | None = None
     districts: frozenset[str] | None = None
-    persons: frozenset[str] | None = None
+    persons: frozenset[str] | None = None  # СНИЛС of the persons whose data the file may change
 
 
 class NoAccess(Exception):
@@ -166,7 +201,7 @@ def reach_for(user) -> Reach:
         districts=frozenset(
             scope.districts().values_list("code", flat=True) if scope.is_district_staff else ()
         ),
-        persons=frozenset(scope.persons().values_list("snils", flat=True)),
+        persons=frozenset(scope.kept_persons().values_list("snils", flat=True)),
     )
 
 
@@ -341,8 +376,9 @@ class _Analyser:
             if data.sheet is STAFF:
                 self.plan_persons(data, rows, plans[-1])
                 if self.reach_persons is not None:
+                    # Persons new to the system are the file's own; known ones stay as kept.
                     staff = {s.values["person"] for s in plans[-1].steps if s.action != DELETE}
-                    self.reach_persons = self.reach_persons | staff
+                    self.reach_persons = self.reach_persons | (staff - set(self.stored_persons))
         self.check_deletions(plans, parsed)
         ids = {
             "district": self.districts,
@@ -440,11 +476,7 @@ class _Analyser:
         if sheet.school_field is None and self.reach_persons is not None:
             for name in sheet.person_fields:
                 if values[name] not in self.reach_persons:
-                    issue(
-                        name,
-                        f"работник со СНИЛС {format_snils(values[name])} "
-                        "не числится среди работников ваших ОО",
-                    )
+                    issue(name, rules.not_kept_message(values[name]))
                     ok = False
         if not ok or not self.reach.admin or step.action == UNCHANGED:
             return ok
@@ -490,12 +522,21 @@ class _Analyser:
                     )
                 )
         updated_persons = set()
+        kept = self.reach.persons
         for snils, row in first.items():
             values = {"snils": snils, **{f: row.values[f] for f in person_fields}}
             pk, old_record = self.stored_persons.get(snils, (None, None))
-            changed = {
-                f: old_record[f] for f in person_fields if old_record and values[f] != old_record[f]
-            }
+            if old_record and kept is not None and snils not in kept:
+                # Kept by another school: named with the stored data, changed in nothing.
+                if rules.identity_differs(values, old_record):
+                    self._issue(data, row.number, "person", rules.IDENTITY_MISMATCH)
+                changed = {}
+            else:
+                changed = {
+                    f: old_record[f]
+                    for f in person_fields
+                    if old_record and values[f] != old_record[f]
+                }
             action = CREATE if pk is None else (UPDATE if changed else UNCHANGED)
             step = Step(row.number, action, (snils,), values, pk, changed)
             if old_record:
@@ -735,11 +776,10 @@ def _person_change(step: Step, ids) -> history.Change:
     values = {f: v for f, v in step.values.items() if f not in ("snils", "version")}
     old = step.old if step.action == UPDATE else {}
     new = {f: values[f] for f in old} if step.action == UPDATE else values
-    name = " ".join(values.get(f) or "" for f in ("last_name", "first_name", "middle_name"))
     return history.Change(
         person_id=ids["person"][step.key[0]],
         record_type=str(Person._meta.verbose_name),
-        record_label=name.strip(),
+        record_label=_full_name(values),
         action=step.action,
         changes=history.field_changes(old, new),
     )

@@ -32,6 +32,9 @@ Rules on one record
 
 Rules across records
     person_disagreements(a, b)                   person's own fields that differ
+    identity_differs(given, stored)              name, sex or birth date differ (a person
+                                                 kept by another school: IDENTITY_MISMATCH)
+    not_kept_message(snils)                      a record of a person the school does not keep
     find_overlap(start, end, periods)            the first period of `periods` overlapping
     overlap_message(start, end, label)           the message for a main-employment overlap
 """
@@ -303,6 +306,29 @@ def person_disagreements(a: dict, b: dict) -> list[str]:
 def person_disagreement_message(field: str, value: Any, row: int) -> str:
     label = Person._meta.get_field(field).verbose_name
     return f"«{shown(value)}» — не совпадает с полем «{label}» того же работника в строке {row}"
+
+
+# What names a known person kept by another school (workbook.md «Who may change what»).
+IDENTITY_FIELDS = ("last_name", "first_name", "middle_name", "sex", "birth_date")
+# Neither message shows a stored value or names another school.
+IDENTITY_MISMATCH = (
+    "фамилия, имя, отчество, пол или дата рождения не совпадают с данными этого работника "
+    "в системе: работника, которого ведёт не ваша ОО, указывайте с теми же данными, "
+    "а исправить их может ОО его основного места работы или методист"
+)
+
+
+def identity_differs(given: dict, stored: dict) -> bool:
+    """Whether the identity fields given differ from the stored ones (absent ones do not)."""
+    return any(f in given and given[f] != stored[f] for f in IDENTITY_FIELDS)
+
+
+def not_kept_message(snils: str) -> str:
+    """The same for a person of another school, a part-timer kept elsewhere, or no one."""
+    return (
+        f"работник со СНИЛС {format_snils(snils)} не числится среди работников, чьи данные "
+        "ведут ваши ОО (по основному месту работы)"
+    )
 
 
 Period = tuple[datetime.date, datetime.date | None, str]

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.http import Http404
 
-from profdev import models
+from profdev import models, scoping
 from profdev.scoping import scope_for
 from tests import factories
 
@@ -74,3 +74,63 @@ def test_mentorship_visible_when_either_side_in_scope(school, other_school, scho
         mentor=theirs, mentee=factories.EmploymentFactory(school=other_school).person
     )
     assert list(scope_for(school_admin).records(models.MentorshipPair)) == [pair]
+
+
+def test_a_school_keeps_its_main_staff_and_whom_it_employed_last(school, other_school):
+    """workbook.md «Who may change what»: main employment active today, else the latest one."""
+    today = dt.date.today()
+    main_here = factories.EmploymentFactory(school=school).person
+    part_timer = factories.EmploymentFactory(school=other_school).person
+    factories.EmploymentFactory(
+        person=part_timer, school=school, workplace=models.Employment.Workplace.PART_TIME
+    )
+    # A long-past part-time employment here changes nothing: the main one is elsewhere.
+    past = factories.EmploymentFactory(school=other_school).person
+    factories.EmploymentFactory(
+        person=past,
+        school=school,
+        workplace=models.Employment.Workplace.PART_TIME,
+        hired_on=dt.date(2001, 9, 1),
+        dismissed_on=dt.date(2002, 5, 31),
+    )
+    # No main employment today: the latest employment (the open part-time one) decides.
+    left_elsewhere = factories.EmploymentFactory(
+        school=other_school, dismissed_on=today - dt.timedelta(days=30)
+    ).person
+    factories.EmploymentFactory(
+        person=left_elsewhere,
+        school=school,
+        workplace=models.Employment.Workplace.PART_TIME,
+        hired_on=dt.date(2012, 9, 1),
+    )
+    # Dismissed from both: the one that ended last.
+    retired = factories.EmploymentFactory(
+        school=school, hired_on=dt.date(2000, 9, 1), dismissed_on=dt.date(2023, 6, 30)
+    ).person
+    factories.EmploymentFactory(
+        person=retired,
+        school=other_school,
+        workplace=models.Employment.Workplace.PART_TIME,
+        hired_on=dt.date(2015, 9, 1),
+        dismissed_on=dt.date(2016, 5, 31),
+    )
+    kept = scoping.persons_kept_by([school.pk], today=today)
+    assert set(kept) == {main_here, left_elsewhere, retired}
+    assert set(scoping.persons_kept_by([other_school.pk], today=today)) == {part_timer, past}
+
+
+def test_school_admin_reads_records_only_of_the_persons_kept(school, other_school, school_admin):
+    ours = factories.EmploymentFactory(school=school).person
+    part_timer = factories.EmploymentFactory(school=other_school).person
+    employment = factories.EmploymentFactory(
+        person=part_timer, school=school, workplace=models.Employment.Workplace.PART_TIME
+    )
+    factories.CourseFactory(person=ours)
+    factories.CourseFactory(person=part_timer)
+    scope = scope_for(school_admin)
+    assert set(scope.persons()) == {ours, part_timer}
+    assert set(scope.kept_persons()) == {ours}
+    assert scope.keeps(ours) and not scope.keeps(part_timer)
+    assert [c.person for c in scope.records(models.CourseCompletion)] == [ours]
+    # The part-timer's employment here, not their main one at the other school.
+    assert set(scope.records(models.Employment)) == {ours.employments.get(), employment}

@@ -109,10 +109,10 @@ def test_history_shows_who_when_what_in_words(client_for, school_admin, teacher)
 
 def test_card_query_count_is_fixed(client_for, school_admin, teacher, django_assert_num_queries):
     client = client_for(school_admin)
-    # session, user, grants, person, access log, editable schools, employments, 7 record kinds,
-    # mentorship both ways, history, navigation (ours and monitoring's link: 2),
-    # session saved (savepoint, update, release)
-    with django_assert_num_queries(22):
+    # session, user, grants, person, access log, whether the school keeps the person,
+    # editable schools, employments, 7 record kinds, mentorship both ways, history,
+    # navigation (ours and monitoring's link: 2), session saved (savepoint, update, release)
+    with django_assert_num_queries(23):
         card(client, teacher)
 
 

@@ -11,6 +11,8 @@ from tests.factories import next_snils
 from tests.profdev.workbook.builders import course, provider, staff, xlsx
 from tests.profdev.workbook.builders import school as school_cells
 
+PART_TIME = Employment.Workplace.PART_TIME
+
 
 def row_of(s: School, **values) -> dict:
     return school_cells(
@@ -109,16 +111,19 @@ def test_school_admin_cannot_change_a_known_provider_or_add_a_non_external_one(
     ]
 
 
-@pytest.mark.parametrize("who", ["theirs", "unknown"])
-def test_records_of_persons_not_employed_at_the_school_are_refused_alike(
+@pytest.mark.parametrize("who", ["theirs", "part_timer", "unknown"])
+def test_records_of_persons_the_school_does_not_keep_are_refused_alike(
     school_admin, school, staffed, who
 ):
     _, theirs, _ = staffed
-    snils = theirs.snils if who == "theirs" else next_snils()
+    if who == "part_timer":
+        factories.EmploymentFactory(person=theirs, school=school, workplace=PART_TIME)
+    snils = next_snils() if who == "unknown" else theirs.snils
     book = xlsx({"ОО": [row_of(school)], "Курсы": [course(snils)]})
     shown = f"{snils[:3]}-{snils[3:6]}-{snils[6:9]} {snils[9:]}"
     assert messages(analyse_workbook(book, user=school_admin)) == [
-        f"Курсы/2/СНИЛС: работник со СНИЛС {shown} не числится среди работников ваших ОО"
+        f"Курсы/2/СНИЛС: работник со СНИЛС {shown} не числится среди работников, чьи данные "
+        "ведут ваши ОО (по основному месту работы)"
     ]
 
 
