@@ -363,3 +363,26 @@ def test_a_part_timer_cannot_be_paired_with_a_kept_teacher(
     )
     assert "mentor" in response.context["form"].errors
     assert not teacher.mentored_by.exists()
+
+
+def test_the_schools_own_book_with_a_part_timer_goes_back_unchanged(
+    client_for, school_admin, school, part_timer
+):
+    """The school's book holds the part-timer's employment here and none of their records,
+    so export → import is still clean and changes nothing."""
+    factories.CourseFactory(person=part_timer, programme="Чужая программа")
+    ours = factories.EmploymentFactory(school=school).person
+    factories.CourseFactory(person=ours, programme="Наша программа")
+    book = client_for(school_admin).get(reverse("school_workbook", args=[school.code])).content
+    before, token = record_counts(), state_token()
+
+    analysis = import_workbook(io.BytesIO(book), user=school_admin)
+
+    assert analysis.errors == []
+    assert {sheet: c.created + c.updated + c.deleted for sheet, c in analysis.counts.items()} == {
+        sheet: 0 for sheet in analysis.counts
+    }
+    assert analysis.counts["Курсы"].unchanged == 1  # ours only
+    assert analysis.counts["Педагоги"].unchanged == 2  # ours, and the part-timer's employment here
+    assert record_counts() == before
+    assert state_token() == token
