@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from profdev.models import RoleGrant
 from tests import factories
+from tests.browser.audit import axe_violations
 
 pytestmark = [
     pytest.mark.browser,
@@ -16,7 +17,6 @@ pytestmark = [
 ]
 
 PASSWORD = "Проверка-входа-2025"
-AXE = "/static/vendor/axe-core/axe.min.js"
 
 
 def user_of(school, username: str):
@@ -62,13 +62,7 @@ def log_in(page: Page, base: str, username: str) -> None:
 
 def assert_accessible(page: Page, base: str) -> None:
     """axe-core in the page: no violation of impact serious or critical."""
-    page.add_script_tag(url=base + AXE)  # from our own origin, as the CSP allows
-    result = page.evaluate("async () => await axe.run()")
-    serious = [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+    serious = axe_violations(page, base)
     assert serious == [], f"{page.url}: " + "; ".join(serious)
 
 

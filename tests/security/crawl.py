@@ -3,14 +3,14 @@
 Each path is visited once (with the query string of the first link found to it), and a view
 for at most `per_view` different numeric ids (five teachers' cards stand for all of them:
 same template, same code); logout, the admin and static files are left alone, so is
-anything outside the site.
+anything outside the site. Another `key` groups pages otherwise, or leaves one out (None).
 """
 
 import html
 import io
 import re
 from collections import Counter, deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -30,7 +30,14 @@ class Page:
     text: str  # HTML as text, or an .xlsx's cell values one per line
 
 
-def crawl(client, start: Iterable[str], limit: int = 500, per_view: int = 5) -> list[Page]:
+def crawl(
+    client,
+    start: Iterable[str],
+    limit: int = 500,
+    per_view: int = 5,
+    key: Callable[[str], tuple | None] | None = None,
+) -> list[Page]:
+    key = key or view_key
     client.raise_request_exception = False  # a crashing page is a finding: status 500
     queue = deque(start)
     seen = {urlsplit(url).path for url in queue}
@@ -49,16 +56,18 @@ def crawl(client, start: Iterable[str], limit: int = 500, per_view: int = 5) -> 
             if path in seen:
                 continue
             seen.add(path)
-            key = view_key(path)
-            per_key[key] += 1
-            if per_key[key] <= per_view:
+            group = key(path)
+            per_key[group] += 1
+            if group is not None and per_key[group] <= per_view:
                 queue.append(link)
     return pages
 
 
-def view_key(path: str) -> tuple:
+def view_key(path: str) -> tuple | None:
     """A view with its non-numeric arguments: a school's or an indicator's page is its own
     page; a teacher's card is one of many."""
+    if path.startswith(SKIPPED):
+        return None
     try:
         match = resolve(path)
     except Resolver404:
@@ -73,8 +82,6 @@ def links(page: Page) -> list[str]:
         parts = urlsplit(url)
         if parts.scheme or parts.netloc or not parts.path.startswith("/"):
             continue  # another site, mailto:, data:
-        if parts.path.startswith(SKIPPED):
-            continue
         found.append(url)
     return found
 

@@ -1,7 +1,6 @@
 """Backups: a database restored from `backup_database` serves the same letters, byte for
 byte, with valid signatures, and the same records."""
 
-import importlib
 from io import StringIO
 
 import pytest
@@ -11,32 +10,17 @@ from django.db import connection, connections
 
 from profdev.backup import restore_database
 from profdev.models import ChangeRecord, Person
-from recommendations.models import Letter, LetterEvent, LetterSeal
+from recommendations.models import Letter
 from recommendations.services import letter_pdf, letter_verification
 
 IS_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 # A backup reads committed data (pg_dump runs in another process; SQLite's backup waits for
 # the writer's transaction to end), so these tests commit.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("letters_deletable_at_teardown"),
+]
 RESTORED = "restored"
-FREEZE = importlib.import_module("recommendations.migrations.0003_signed_letter_frozen")
-
-
-@pytest.fixture(autouse=True)
-def letters_deletable_at_teardown():
-    """Django empties SQLite tables with DELETE after a committing test, which the trigger
-    freezing signed letters refuses: delete them past the trigger, then put it back."""
-    yield
-    if IS_POSTGRES:  # emptied with TRUNCATE, which row triggers do not see
-        return
-    with connection.cursor() as cursor:
-        for statement in FREEZE.SQLITE_DROP:
-            cursor.execute(statement)
-        cursor.execute(f"DELETE FROM {LetterEvent._meta.db_table}")
-        cursor.execute(f"DELETE FROM {LetterSeal._meta.db_table}")
-        cursor.execute(f"DELETE FROM {Letter._meta.db_table}")
-        for statement in FREEZE.SQLITE:
-            cursor.execute(statement)
 
 
 @pytest.fixture
