@@ -386,3 +386,15 @@ def test_the_schools_own_book_with_a_part_timer_goes_back_unchanged(
     assert analysis.counts["Педагоги"].unchanged == 2  # ours, and the part-timer's employment here
     assert record_counts() == before
     assert state_token() == token
+
+
+def test_a_part_timers_card_runs_a_fixed_number_of_queries(
+    client_for, school_admin, part_timer, django_assert_num_queries
+):
+    client = client_for(school_admin)
+    card_html(client, part_timer)
+    # session, user, grants, person, access log, whether the school keeps the person,
+    # employments here, editable schools, navigation (2), session saved (savepoint, update,
+    # release)
+    with django_assert_num_queries(13):
+        card_html(client, part_timer)
