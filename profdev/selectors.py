@@ -122,12 +122,21 @@ def _name_matches(term: str) -> Q:
     return match
 
 
-def staff_employments(school: School, query: StaffQuery, *, today: dt.date) -> QuerySet:
-    """The school's employments (one row per person per employment) filtered and sorted."""
+def staff_employments(
+    school: School, query: StaffQuery, *, today: dt.date, kept: QuerySet[Person]
+) -> QuerySet:
+    """The school's employments (one row per person per employment) filtered and sorted.
+
+    `kept` are the persons whose records the viewer reads (`Scope.kept_persons`): a row's
+    `kept` says so, and the filters on records and age (courses, young) pick among them only.
+    """
     rows = (
         Employment.objects.filter(school=school)
         .select_related("person")
-        .annotate(has_recent_course=course_in_window(today))
+        .annotate(
+            kept=Exists(kept.filter(pk=OuterRef("person_id"))),
+            has_recent_course=course_in_window(today),
+        )
     )
     for term in query.search.split():
         rows = rows.filter(_name_matches(term))
@@ -142,9 +151,9 @@ def staff_employments(school: School, query: StaffQuery, *, today: dt.date) -> Q
     elif query.status == "dismissed":
         rows = rows.filter(dismissed_on__lt=today)
     if query.young:
-        rows = rows.filter(young_q(today, "person__"))
+        rows = rows.filter(young_q(today, "person__"), kept=True)
     if query.no_courses:
-        rows = rows.filter(has_recent_course=False)
+        rows = rows.filter(has_recent_course=False, kept=True)
     fields = STAFF_ORDERINGS.get(query.sort, STAFF_ORDERINGS["name"])
     if query.descending:
         fields = (f"-{fields[0]}", *fields[1:])

@@ -79,7 +79,7 @@ def staff_list(request: HttpRequest, code: str) -> HttpResponse:
     today = timezone.localdate()
     form = StaffFilterForm(request.GET, positions=selectors.school_positions(school))
     query = form.staff_query()
-    rows = selectors.staff_employments(school, query, today=today)
+    rows = selectors.staff_employments(school, query, today=today, kept=scope.kept_persons())
     page = Paginator(rows, STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -398,3 +398,23 @@ def test_a_part_timers_card_runs_a_fixed_number_of_queries(
     # release)
     with django_assert_num_queries(13):
         card_html(client, part_timer)
+
+
+def test_the_staff_list_tells_nothing_of_a_part_timers_records_or_age(
+    client_for, school_admin, school, part_timer
+):
+    """A part-timer with no course in three years and under 35: neither shows here."""
+    Person.objects.filter(pk=part_timer.pk).update(
+        birth_date=D(2000, 1, 1), experience_since=D(2024, 9, 1)
+    )
+    client = client_for(school_admin)
+    url = reverse("staff_list", args=[school.code])
+    listed = client.get(url, {"status": "all"})
+    row = next(r for r in listed.context["page"].object_list if r.person_id == part_timer.pk)
+    assert not row.kept
+    assert (
+        '<span title="Записи ведёт ОО основного места работы">—</span>' in listed.content.decode()
+    )
+    for flag in ("no_courses", "young"):
+        page = client.get(url, {"status": "all", flag: "on"})
+        assert part_timer.pk not in [r.person_id for r in page.context["page"].object_list], flag
