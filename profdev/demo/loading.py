@@ -45,12 +45,18 @@ def demo_district() -> District:
 
 
 def load_district() -> str:
-    """The district and its office's requisites; requisites edited since are kept."""
+    """The district and its office's requisites; requisites edited since are kept, empty ones
+    (fields added since the demo was loaded) filled in."""
     info = district_info(DEMO_DISTRICT)
     district, created = District.objects.get_or_create(
         code=DEMO_DISTRICT, defaults={"name": info["name"]}
     )
-    Organisation.objects.get_or_create(district=district, defaults=info["organisation"])
+    organisation, _ = Organisation.objects.get_or_create(
+        district=district, defaults=info["organisation"]
+    )
+    empty = {k: v for k, v in info["organisation"].items() if not getattr(organisation, k)}
+    if empty:
+        Organisation.objects.filter(pk=organisation.pk).update(**empty)
     return f"«{district.name}» ({district.code}) {'создан' if created else 'уже был'}"
 
 

@@ -232,3 +232,19 @@ def test_load_demo_on_an_empty_database_then_again_changes_nothing():
     assert models.Organisation.objects.get(district=district).phone == "(84455) 9-99-99"
     assert "создано 0, изменено 0" in again.getvalue()
     assert "уже рассчитан" in again.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_demo_fills_requisites_added_since_and_keeps_edited_ones():
+    from profdev.demo.loading import DEMO_DISTRICT, load_district
+
+    load_district()
+    organisation = models.Organisation.objects.get(district__code=DEMO_DISTRICT)
+    models.Organisation.objects.filter(pk=organisation.pk).update(
+        name_dative="", phone="(84455) 9-99-99"
+    )
+    load_district()
+    organisation.refresh_from_db()
+    assert organisation.name_dative == "Заречному муниципальному округу"
+    assert organisation.phone == "(84455) 9-99-99"
+    assert organisation.missing() == []

@@ -128,9 +128,9 @@ def test_add_district_twice_updates_the_name(db):
     ]
 
 
-@pytest.mark.parametrize("code", ["З-Р", "ZR;1", "", "A" * 21, 'Z"R'])
+@pytest.mark.parametrize("code", ["ZR;1", "", "A" * 21, 'Z"R', "Z R", "ZR:1"])
 def test_add_district_refuses_a_bad_code(db, code):
-    with pytest.raises(CommandError, match="только латинские буквы, цифры и дефис"):
+    with pytest.raises(CommandError, match="не подходит: только латинские или русские буквы"):
         run(["add_district", code, "Заречный район"])
     assert not District.objects.exists()
 
