@@ -11,3 +11,4 @@ class IndicatorAdmin(admin.ModelAdmin):
 @admin.register(models.MonitoringYear)
 class MonitoringYearAdmin(admin.ModelAdmin):
     list_display = ["district", "year", "reference_date", "basis_number", "computed_at"]
+    readonly_fields = ["computed_at"]  # set by the computation, not by hand

@@ -5,6 +5,13 @@ and the person's version, and a change made here would bypass both (docs/securit
 """
 
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import (
+    AdminPasswordChangeForm,
+    ReadOnlyPasswordHashWidget,
+    UserChangeForm,
+)
+from django.contrib.auth.models import Group, User
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
@@ -177,14 +184,12 @@ class BurnoutAdmin(PersonRecordAdmin):
 @admin.register(models.Vacancy)
 class VacancyAdmin(admin.ModelAdmin):
     list_display = ["school", "position", "count", "opened_on", "closed_on"]
-    autocomplete_fields = ["school"]
 
 
 @admin.register(models.RoleGrant)
 class RoleGrantAdmin(admin.ModelAdmin):
     list_display = ["user", "role", "school", "district"]
     list_filter = ["role"]
-    autocomplete_fields = ["school"]
 
 
 @admin.register(models.ChangeRecord)
@@ -238,3 +243,50 @@ class TaskResultAdmin(DBTaskResultAdmin):
 
     def get_readonly_fields(self, request, obj=None) -> list[str]:
         return [name for name in super().get_readonly_fields(request, obj) if name != "id"]
+
+
+# Users without Django's groups and permissions: the portal's roles are RoleGrants, and the
+# admin is open to superusers only (admin_site.py).
+admin.site.unregister(Group)
+admin.site.unregister(User)
+
+
+class PasswordHashWidget(ReadOnlyPasswordHashWidget):
+    """Django's widget puts `disabled` and a dangling `aria-describedby` on a <div>."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for attribute in ("disabled", "aria-describedby"):
+            context["widget"]["attrs"].pop(attribute, None)
+        return context
+
+
+class PortalUserChangeForm(UserChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].widget = PasswordHashWidget()
+
+
+class PortalPasswordChangeForm(AdminPasswordChangeForm):
+    """Everyone signs in with a password: no switch to password-less sign-in (whose help
+    text, a list inside a paragraph, also breaks Django's page)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.pop("usable_password", None)
+        for name in ("password1", "password2"):
+            self.fields[name].required = True
+
+
+@admin.register(User)
+class PortalUserAdmin(UserAdmin):
+    form = PortalUserChangeForm
+    change_password_form = PortalPasswordChangeForm
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (_("Personal info"), {"fields": ["first_name", "last_name", "email"]}),
+        (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser"]}),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    readonly_fields = ["last_login", "date_joined"]
+    list_filter = ["is_staff", "is_superuser", "is_active"]

@@ -4,7 +4,7 @@ critical violation, in Chromium) and the Nu HTML Checker (no error).
 The demo district, made smaller: the methodologist, the head, a school administrator and the
 IT administrator. Pages are found by following links with the test client (downloads left
 out), one page per view: a teacher's card stands for every card. The IT administrator's part
-is the Django admin: its index, each app's page and each model's list.
+is the Django admin: its index, each app's page, each model's list and one record's page.
 """
 
 import re
@@ -30,20 +30,21 @@ pytestmark = [
 ROLES = ["metodist", "nachalnik", "ou-ZR-01", "admin"]
 DOWNLOAD = re.compile(r"\.(pdf|xlsx|json)$")
 LEFT_ALONE = ("/static/", "/logout/", "/admin/logout/")
-ADMIN_PAGES = ("admin:index", "admin:app_list")
+ADMIN_PAGES = re.compile(r"admin:(index|app_list|\w+_changelist|\w+_change)$")
 
 
 def one_per_view(path: str) -> tuple | None:
-    """A page of each view; no downloads; in the admin, the index, apps and lists."""
+    """A page of each view; no downloads; in the admin, the index, each app, each model's
+    list and the page of one of its records."""
     if path.startswith(LEFT_ALONE) or DOWNLOAD.search(path):
         return None
     try:
         view = resolve(path).view_name
     except Resolver404:
         return (path,)  # a broken link: visited, and answers 404
-    if view.startswith("admin:") and not (view in ADMIN_PAGES or view.endswith("_changelist")):
+    if view.startswith("admin:") and not ADMIN_PAGES.match(view):
         return None
-    return (view, path) if view in ADMIN_PAGES or view.endswith("_changelist") else (view,)
+    return (view, path) if view == "admin:app_list" else (view,)
 
 
 @pytest.fixture

@@ -112,3 +112,36 @@ def test_the_logs_of_personal_data_cannot_be_deleted_in_the_admin(administrator,
 
     assert client.post(url, {"post": "yes"}).status_code == 403
     assert AccessLog.objects.filter(pk=entry.pk).exists()
+
+
+def test_users_are_managed_without_django_groups_and_permissions(administrator, client):
+    """The portal's roles are RoleGrants: the user's page offers no groups or permissions."""
+    client.force_login(administrator)
+
+    page = client.get(reverse("admin:auth_user_change", args=[administrator.pk])).content
+    text = page.decode()
+
+    assert 'name="groups"' not in text
+    assert 'name="user_permissions"' not in text
+    assert 'name="is_superuser"' in text
+    assert "../password/" in text
+    assert client.get("/admin/auth/group/").status_code == 404
+
+
+def test_the_administrator_sets_a_users_password_without_a_passwordless_switch(
+    administrator, client
+):
+    user = factories.UserFactory()
+    user.set_password("Старый-пароль-2025")
+    user.save()
+    client.force_login(administrator)
+    url = reverse("admin:auth_user_password_change", args=[user.pk])
+
+    assert 'name="usable_password"' not in client.get(url).content.decode()
+    refused = client.post(url, {"password1": "", "password2": ""})
+    changed = client.post(url, {"password1": "Новый-пароль-2026", "password2": "Новый-пароль-2026"})
+
+    assert refused.status_code == 200  # the form again, with «Обязательное поле»
+    assert changed.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("Новый-пароль-2026")
