@@ -51,7 +51,7 @@ serve-prod: venv
 
 # The background worker: runs queued jobs (imports, computations); several may run at once.
 worker: venv
-	$(PY) manage.py db_worker --no-reload
+	$(PY) manage.py run_worker --no-reload
 
 # 50 simulated users for 60 s against gunicorn + PostgreSQL (LOAD_USERS, LOAD_SECONDS).
 load: venv

@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import OperationalError, connection
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from profdev import jobs
+from profdev.management.commands import run_worker as run_worker_command
 from profdev.models import District, Job
 from tests import factories
 from tests.profdev.sample_jobs import crash, refuse, rename_districts
@@ -119,6 +121,39 @@ def test_a_refused_job_records_the_russian_message(db, kind, error, details):
     assert job.error == error
     assert (job.result or {}).get("details") == details
     assert jobs.can_retry(job)
+
+
+def test_a_locked_database_is_waited_out_by_the_worker(db, run_worker, monkeypatch, caplog):
+    """SQLite under another writer's lock: the worker logs, pauses longer each time and
+    runs the queued job once the database answers (it used to exit)."""
+    user = factories.UserFactory()
+    factories.DistrictFactory(name="Энский")
+    job = rename_districts.enqueue(user=user, steps=1, suffix=" район")
+    real_transaction = db_worker.exclusive_transaction
+    locked = iter([True, True])
+
+    def transaction_while_locked(using):
+        if next(locked, False):
+            raise OperationalError("database is locked")
+        return real_transaction(using)
+
+    monkeypatch.setattr(db_worker, "exclusive_transaction", transaction_while_locked)
+    monkeypatch.setattr(run_worker_command, "close_old_connections", lambda: None)
+    pauses = []
+    monkeypatch.setattr(run_worker_command, "sleep", pauses.append)
+
+    call_command("run_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE
+    assert District.objects.get().name == "Энский район"
+    assert pauses == [1.0, 2.0]
+    assert (
+        caplog.messages.count(
+            "Обработчик задач: ошибка базы данных (database is locked); повтор через 1 с"
+        )
+        == 1
+    )
 
 
 def test_an_internal_error_is_recorded_in_russian_and_kept_in_the_queue(db, run_worker):
