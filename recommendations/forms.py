@@ -33,6 +33,9 @@ class RuleForm(forms.ModelForm):
 
 
 class RegisterForm(forms.ModelForm):
+    # An office's outgoing letters in a year stay far below a million.
+    next_number = forms.IntegerField(label=_("Следующий номер"), min_value=1, max_value=999_999)
+
     class Meta:
         model = OutgoingRegister
         fields = ["number_format", "next_number"]
