@@ -58,7 +58,7 @@ class ReadOnly:
 
 
 class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
-    pass
+    """The portal's journals, and the base of persons' data below."""
 
 
 class PersonalDataAdmin(ReadOnlyAdmin):
