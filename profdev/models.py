@@ -4,6 +4,8 @@ The natural keys of the workbook (`workbook.md`) are unique constraints here, an
 date order is a check constraint, so the database itself refuses inconsistent rows.
 """
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -803,9 +805,15 @@ class Job(models.Model):
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
 
+def upload_path(upload: "Upload", filename: str) -> str:
+    """Where an uploaded file is stored: a random name, never the user's."""
+    return f"uploads/{uuid.uuid4().hex}.xlsx"
+
+
 class Upload(models.Model):
     """A workbook uploaded from the web (profdev.uploads), kept between its preview and the
-    confirmation: the file, what the preview showed and the plan the confirmation writes.
+    confirmation: the file (in the storage under MEDIA_ROOT/uploads, not in the database),
+    what the preview showed and the plan the confirmation writes.
 
     Only its uploader opens it; a confirmed upload keeps its summary and drops the file.
     """
@@ -829,8 +837,9 @@ class Upload(models.Model):
         help_text=_("Пусто — книга муниципалитета."),
     )
     filename = models.CharField(_("имя файла"), max_length=255)
-    content = models.BinaryField(_("файл"), editable=False)
+    file = models.FileField(_("файл"), upload_to=upload_path, blank=True, editable=False)
     size = models.PositiveIntegerField(_("размер файла, байт"))
+    unpacked = models.PositiveBigIntegerField(_("размер после распаковки, байт"), default=0)
     status = models.CharField(
         _("состояние"), max_length=10, choices=Status.choices, default=Status.CHECKING
     )

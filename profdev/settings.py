@@ -269,6 +269,15 @@ WORKBOOK_MAX_ROWS = env_int("PROFDEV_WORKBOOK_MAX_ROWS", 1_000_000)
 # A workbook's cells are read by a child process limited in memory (MB) and CPU time (s).
 WORKBOOK_READER_MEMORY_MB = env_int("PROFDEV_WORKBOOK_READER_MEMORY_MB", 2048)
 WORKBOOK_READER_SECONDS = env_int("PROFDEV_WORKBOOK_READER_SECONDS", 120)
+
+# Uploaded workbooks wait for their confirmation as files under MEDIA_ROOT/uploads (never
+# served: there is no MEDIA_URL route). A user keeps at most UPLOAD_QUOTA_MB of unwritten
+# files and uploads at most UPLOAD_RATE_PER_HOUR files an hour; unwritten files are purged
+# UPLOAD_KEEP_HOURS after their upload (`manage.py purge_uploads`).
+MEDIA_ROOT = Path(os.environ.get("PROFDEV_MEDIA_ROOT") or BASE_DIR / "media")
+UPLOAD_QUOTA_MB = env_int("PROFDEV_UPLOAD_QUOTA_MB", 200)
+UPLOAD_RATE_PER_HOUR = env_int("PROFDEV_UPLOAD_RATE_PER_HOUR", 20)
+UPLOAD_KEEP_HOURS = env_int("PROFDEV_UPLOAD_KEEP_HOURS", 24)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -69,16 +69,20 @@ def _upload_form(request: HttpRequest, school: School | None) -> HttpResponse:
     form = WorkbookForm(request.POST, request.FILES) if posted else WorkbookForm()
     if posted and form.is_valid():
         file = form.cleaned_data["file"]
-        upload = uploads.upload_create(
-            user=request.user, school=school, filename=file.name, content=file.read()
-        )
-        return redirect("upload", pk=upload.pk)
+        try:
+            upload = uploads.upload_create(
+                user=request.user, school=school, filename=file.name, content=file.read()
+            )
+        except uploads.UploadRefused as refused:
+            form.add_error("file", str(refused))
+        else:
+            return redirect("upload", pk=upload.pk)
     return render(request, "profdev/upload_form.html", {"form": form, "school": school})
 
 
 def _upload_or_404(request: HttpRequest, pk: int) -> Upload:
-    # The file and the plan are read by the service when it needs them, not for every page.
-    uploads_ = Upload.objects.select_related("school").defer("content", "plan")
+    # The plan is read by the service when it needs it, not for every page.
+    uploads_ = Upload.objects.select_related("school").defer("plan")
     upload = get_object_or_404(uploads_, pk=pk, user=request.user)
     if upload.school is not None:
         scope_for(request.user).school_or_404(upload.school.code)

@@ -1,22 +1,30 @@
 """Workbook upload from the web: keep the file → preview → confirm (`workbook.md`, portal.md).
 
-The file and the importer's analysis live in an `Upload` row between the preview and the
-confirmation, so the confirmation writes exactly what the preview showed (or is refused when
-the database changed meanwhile: the user checks the stored file again). A file larger than
-BACKGROUND_BYTES is checked and written by background jobs (`profdev.jobs`): the upload
+The importer's analysis lives in an `Upload` row between the preview and the confirmation
+(the file in the storage, MEDIA_ROOT/uploads), so the confirmation writes exactly what the
+preview showed (or is refused when the database changed meanwhile: the user checks the
+stored file again). A file larger than BACKGROUND_BYTES (or unpacking to more than
+BACKGROUND_UNPACKED) is checked and written by background jobs (`profdev.jobs`): the upload
 page sends the user to the job page, which forwards to the upload once the job is done.
 
-    upload_create(*, user, school, filename, content) -> Upload
+A user keeps at most UPLOAD_QUOTA_MB of unwritten files and uploads at most
+UPLOAD_RATE_PER_HOUR files an hour; unwritten files go UPLOAD_KEEP_HOURS after the upload.
+
+    upload_create(*, user, school, filename, content) -> Upload   # raises UploadRefused
     upload_check(upload) -> Upload        # check the stored file (again)
     upload_confirm(upload) -> Upload      # write the checked plan
+    purge_uploads() -> (uploads, files)   # unwritten uploads past their time, stray files
 """
 
 import datetime as dt
-import io
 import pickle
 import zlib
 
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -30,35 +38,97 @@ from profdev.workbook.importer import (
     analyse_workbook,
     apply_workbook,
 )
+from profdev.workbook.reader import UnreadableWorkbook, unpacked_size
 
 Status = Upload.Status
 BACKGROUND_BYTES = 2 * 1024 * 1024  # larger files are checked and written by a job
+BACKGROUND_UNPACKED = 40 * 1024 * 1024  # and files unpacking to more (the XML read)
 ERRORS_SHOWN = 1000  # a page listing more helps nobody: fix these and upload again
-KEEP_UNCONFIRMED = dt.timedelta(days=1)
 WRITTEN = (Status.APPLYING, Status.APPLIED)
 ALREADY_WRITTEN = _("Книга уже записана.")
+FILE_GONE = _("Файл удалён: загрузите книгу ещё раз.")
+STORED = "uploads"  # the storage's directory of uploaded files
 
 
 class NotConfirmable(Exception):
     """The upload cannot be written: it has errors, is not checked yet or was written."""
 
 
+class UploadRefused(Exception):
+    """The user's quota or hourly rate of uploads is used up (a Russian message)."""
+
+
 def upload_create(*, user, school: School | None, filename: str, content: bytes) -> Upload:
     """Keep an uploaded workbook and check it (at once, or by a job for a large file)."""
-    # Unconfirmed files hold personal data nobody will write: they do not outlive a day.
-    Upload.objects.exclude(status=Status.APPLIED).filter(
-        created_at__lt=timezone.now() - KEEP_UNCONFIRMED
-    ).delete()
-    upload = Upload.objects.create(
-        user=user, school=school, filename=filename, content=content, size=len(content)
+    purge_uploads()
+    _check_allowance(user, len(content))
+    try:
+        unpacked = unpacked_size(content)
+    except UnreadableWorkbook:
+        unpacked = 0  # not an .xlsx: the check says so
+    upload = Upload(
+        user=user, school=school, filename=filename, size=len(content), unpacked=unpacked
     )
+    upload.file.save(filename, ContentFile(content), save=False)
+    upload.save()
     return upload_check(upload)
+
+
+def _check_allowance(user, size: int) -> None:
+    recent = Upload.objects.filter(
+        user=user, created_at__gte=timezone.now() - dt.timedelta(hours=1)
+    )
+    if recent.count() >= settings.UPLOAD_RATE_PER_HOUR:
+        raise UploadRefused(
+            _("За последний час загружено файлов: %(count)d — это предел. Загрузите файл позже.")
+            % {"count": settings.UPLOAD_RATE_PER_HOUR}
+        )
+    kept = Upload.objects.filter(user=user).exclude(file="").aggregate(total=Sum("size"))
+    quota = settings.UPLOAD_QUOTA_MB * 2**20
+    if (kept["total"] or 0) + size > quota:
+        raise UploadRefused(
+            _(
+                "Ваши загруженные и ещё не записанные книги занимают %(kept)s МБ, с этим файлом "
+                "было бы больше %(quota)d МБ. Запишите проверенные книги или подождите: "
+                "незаписанные файлы удаляются через %(hours)d ч после загрузки."
+            )
+            % {
+                "kept": f"{(kept['total'] or 0) / 2**20:.1f}".replace(".", ","),
+                "quota": settings.UPLOAD_QUOTA_MB,
+                "hours": settings.UPLOAD_KEEP_HOURS,
+            }
+        )
+
+
+def purge_uploads() -> tuple[int, int]:
+    """Delete the unwritten uploads older than UPLOAD_KEEP_HOURS (they hold personal data
+    nobody will write) with their files, and stored files no upload refers to (left by a
+    failed request) as old; the number of uploads and files deleted."""
+    before = timezone.now() - dt.timedelta(hours=settings.UPLOAD_KEEP_HOURS)
+    old = Upload.objects.exclude(status__in=WRITTEN).filter(created_at__lt=before)
+    names = list(old.exclude(file="").values_list("file", flat=True))
+    deleted, _by_model = old.delete()
+    for name in names:
+        default_storage.delete(name)
+    if not default_storage.exists(STORED):
+        return deleted, len(names)
+    kept = set(Upload.objects.exclude(file="").values_list("file", flat=True))
+    strays = [
+        name
+        for name in (f"{STORED}/{f}" for f in default_storage.listdir(STORED)[1])
+        if name not in kept and default_storage.get_modified_time(name) < before
+    ]
+    for name in strays:
+        default_storage.delete(name)
+    return deleted, len(names) + len(strays)
 
 
 def upload_check(upload: Upload) -> Upload:
     """Analyse the stored file against the database as it is now (nothing is written)."""
     if upload.status in WRITTEN:
         raise NotConfirmable(ALREADY_WRITTEN)
+    if not upload.file:
+        raise NotConfirmable(FILE_GONE)
     if _in_background(upload):
         return _start(upload, Status.CHECKING, check_upload)
     _check(upload)
@@ -97,7 +167,7 @@ def summary_of(analysis: WorkbookAnalysis) -> dict:
 
 
 def _in_background(upload: Upload) -> bool:
-    return upload.size > BACKGROUND_BYTES
+    return upload.size > BACKGROUND_BYTES or upload.unpacked > BACKGROUND_UNPACKED
 
 
 def _start(upload: Upload, status: str, function) -> Upload:
@@ -132,7 +202,8 @@ def _unseal(blob: bytes):
 
 
 def _check(upload: Upload) -> None:
-    analysis = analyse_workbook(io.BytesIO(upload.content), user=upload.user)
+    with upload.file.open("rb") as file:
+        analysis = analyse_workbook(file, user=upload.user)
     upload.summary = summary_of(analysis)
     upload.plan = _seal(analysis) if analysis.ok else None
     upload.status = Status.CHECKED
@@ -153,11 +224,13 @@ def _apply(upload_id: int) -> Upload:
     else:
         upload.status = Status.APPLIED
         upload.applied_at = timezone.now()
-        upload.content = b""  # the records hold the data now; the summary stays
+        # The records hold the data now; the summary stays, the file goes.
+        transaction.on_commit(lambda name=upload.file.name: default_storage.delete(name))
+        upload.file = ""
         # without the persons' old and new values: the history keeps those (and erases them).
         upload.summary = {**upload.summary, "person_changes": []}
     upload.plan = None
-    upload.save(update_fields=["status", "applied_at", "content", "plan", "summary"])
+    upload.save(update_fields=["status", "applied_at", "file", "plan", "summary"])
     return upload
 
 

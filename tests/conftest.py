@@ -18,6 +18,13 @@ Role = RoleGrant.Role
 FREEZE = importlib.import_module("recommendations.migrations.0003_signed_letter_frozen")
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded files go to the test's own directory."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def district(db):
     return factories.DistrictFactory()

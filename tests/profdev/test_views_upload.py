@@ -148,7 +148,13 @@ def test_anonymous_goes_to_login(client, school, school_admin, good_book):
 
 
 def test_preview_writes_nothing_and_confirm_writes_exactly_the_preview(
-    client_for, school_admin, school, teacher, good_book
+    client_for,
+    school_admin,
+    school,
+    teacher,
+    good_book,
+    media_root,
+    django_capture_on_commit_callbacks,
 ):
     client = client_for(school_admin)
     before = record_counts()
@@ -178,8 +184,11 @@ def test_preview_writes_nothing_and_confirm_writes_exactly_the_preview(
     assert "Ошибок нет" in html and "Записать изменения" in html
     assert '<th scope="row">Курсы</th><td class="text-end">3</td>' in html
     assert record_counts() == before
+    stored = media_root / upload.file.name
+    assert stored.read_bytes() == good_book.getvalue()
 
-    response = client.post(reverse("upload_confirm", args=[upload.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("upload_confirm", args=[upload.pk]))
 
     after = record_counts()
     assert after["Employment"] == before["Employment"] + 2
@@ -196,7 +205,8 @@ def test_preview_writes_nothing_and_confirm_writes_exactly_the_preview(
     assert "Книга записана: добавлено 5, изменено 0, удалено 0, без изменений 1." in page
     assert reverse("staff_list", args=[school.code]) in page
     upload.refresh_from_db()
-    assert (upload.status, upload.content, upload.plan) == (Upload.Status.APPLIED, b"", None)
+    assert (upload.status, upload.file.name, upload.plan) == (Upload.Status.APPLIED, "", None)
+    assert not stored.exists()  # the records hold the data now
 
 
 def test_a_second_confirmation_writes_nothing_more(client_for, school_admin, school, good_book):
