@@ -23,8 +23,10 @@ migrate: venv
 demo: migrate
 	$(DEV_ENV) $(PY) manage.py load_demo
 
+# The development server on HOST and a worker beside it running queued jobs (both stop on
+# Ctrl-C); letters' QR codes point to http://HOST unless PROFDEV_PORTAL_URL is set.
 run: demo
-	$(DEV_ENV) $(PY) manage.py runserver $(HOST)
+	$(DEV_ENV) $(PY) manage.py serve_dev $(HOST)
 
 test: venv
 	$(PY) -m pytest -m "not browser" -n 2 $(PYTEST_ARGS)

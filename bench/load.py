@@ -147,6 +147,7 @@ def production_env(port: int, workers: int) -> dict[str, str]:
         # SECRET_KEY (a random one, as a new server's would be).
         "PROFDEV_SEAL_KEY": settings.SEAL_KEY,
         "DJANGO_ALLOWED_HOSTS": HOST,
+        "PROFDEV_PORTAL_URL": f"http://{HOST}:{port}",
         "DJANGO_SECURE_SSL_REDIRECT": "0",  # plain HTTP on loopback; nginx does TLS in production
         "DATABASE_CONN_MAX_AGE": os.environ.get("DATABASE_CONN_MAX_AGE", "60"),
         "GUNICORN_BIND": f"{HOST}:{port}",

@@ -1,5 +1,6 @@
-"""The demo district's closed cycle (`load_demo`): two years of signed letters and a dozen
-measures from seeds 003 and 004, through the apps' own services; a second run changes nothing."""
+"""The demo district's closed cycle (`load_demo`): two years of signed letters (but for a draft
+and a letter awaiting signature in the last year) and a dozen measures from seeds 003 and 004,
+through the apps' own services; a second run changes nothing."""
 
 import datetime as dt
 
@@ -53,27 +54,46 @@ MEASURES = [
 TARGETED_SCHOOLS = 4
 
 
-def load_letters(*, district_code: str, years: tuple[int, ...], drafter: str, signer: str) -> str:
-    """Each year's letters drafted and sent by `drafter`, signed by `signer`; every other school
-    confirms receipt. Signed letters are never redrafted, so a second run signs nothing."""
+def load_letters(
+    *,
+    district_code: str,
+    years: tuple[int, ...],
+    drafter: str,
+    signer: str,
+    in_progress_year: int | None = None,
+) -> str:
+    """Each year's letters drafted and sent by `drafter` (their executor), signed by `signer`;
+    every other school confirms receipt. In `in_progress_year`, the first two schools' letters
+    are left for trying the workflow in the browser: one a draft, one awaiting signature. A
+    year that has letters is left as it is, so a second run changes nothing."""
     district = District.objects.get(code=district_code)
     users = {u.username: u for u in get_user_model().objects.all()}
     methodologist, head = users[drafter], users[signer]
     done = []
     for year in years:
         monitoring_year = MonitoringYear.objects.get(district=district, year=year)
-        signed = 0
-        for letter in letters_draft(year=monitoring_year, user=methodologist).letters:
-            if letter.is_signed:
+        letters = Letter.objects.filter(monitoring_year=monitoring_year)
+        if letters.exists():
+            done.append(f"{monitoring_year.label}: писем {letters.count()}, подписано сейчас 0")
+            continue
+        drafted = letters_draft(year=monitoring_year, user=methodologist).letters
+        in_progress = [x for x in drafted if x.school][:2] if year == in_progress_year else []
+        for letter in drafted:
+            if letter in in_progress:
                 continue
             letter = letter_send(letter=letter, user=methodologist)
             letter = letter_sign(letter=letter, user=head)
-            signed += 1
             school_admin = users.get(f"ou-{letter.school.code}") if letter.school else None
             if school_admin is not None and letter.school.code[-1] in "13579":
                 letter_confirm_receipt(letter=letter, user=school_admin)
-        total = Letter.objects.filter(monitoring_year=monitoring_year).count()
-        done.append(f"{monitoring_year.label}: писем {total}, подписано сейчас {signed}")
+        summary = f"{monitoring_year.label}: писем {len(drafted)}, "
+        summary += f"подписано сейчас {len(drafted) - len(in_progress)}"
+        if in_progress:
+            summary += f"; черновик — {in_progress[0].school.short_name}"
+        if len(in_progress) > 1:
+            letter_send(letter=in_progress[1], user=methodologist)
+            summary += f", на подписи — {in_progress[1].school.short_name}"
+        done.append(summary)
     return "; ".join(done)
 
 

@@ -8,6 +8,7 @@ class ProfdevConfig(AppConfig):
     verbose_name = _("Учёт кадров и профессионального развития")
 
     def ready(self) -> None:
+        from profdev import checks  # noqa: F401  (registers the system checks)
         from profdev.converters import YearConverter
 
         register_converter(YearConverter, "year")

@@ -20,6 +20,7 @@ def _state(job) -> dict:
         "total": job.total,
         "percent": percent,
         "message": job.message,
+        "notice": jobs.waiting_notice(job),
     }
 
 

@@ -47,6 +47,16 @@ CRASHED = (
     "Обработчик фоновых задач остановился, не завершив задачу (нет признаков жизни "
     "больше {seconds} с). Задачу можно запустить снова."
 )
+WAITING_NO_WORKER = (
+    "Задача ждёт в очереди уже {minutes} мин, и ни один обработчик фоновых задач её не взял: "
+    "похоже, обработчик не запущен. Сообщите администратору портала — обработчик запускается "
+    "командой «make worker» (или службой, docs/deploy.md); задача выполнится, как только он "
+    "заработает."
+)
+WAITING_BUSY = (
+    "Задача ждёт в очереди уже {minutes} мин: обработчик фоновых задач занят другими задачами. "
+    "Она начнётся, как только он освободится."
+)
 INTERNAL_ERROR = (
     "Задача прервана внутренней ошибкой ({name}); сообщите администратору портала "
     "время запуска задачи."
@@ -148,6 +158,19 @@ def is_stale(job: Job, now: dt.datetime | None = None) -> bool:
         return False
     silence = (now or timezone.now()) - job.heartbeat_at
     return silence > dt.timedelta(seconds=settings.JOB_STALE_SECONDS)
+
+
+def waiting_notice(job: Job, now: dt.datetime | None = None) -> str:
+    """Why a job queued for more than JOB_PICKUP_SECONDS still waits ("" if it does not)."""
+    now = now or timezone.now()
+    waited = now - job.created_at
+    if job.status != Status.QUEUED or waited <= dt.timedelta(seconds=settings.JOB_PICKUP_SECONDS):
+        return ""
+    minutes = max(1, int(waited.total_seconds()) // 60)
+    heard = now - dt.timedelta(seconds=settings.JOB_STALE_SECONDS)
+    if Job.objects.filter(status=Status.RUNNING, heartbeat_at__gte=heard).exists():
+        return WAITING_BUSY.format(minutes=minutes)
+    return WAITING_NO_WORKER.format(minutes=minutes)
 
 
 def can_retry(job: Job) -> bool:

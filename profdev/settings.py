@@ -249,7 +249,10 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # The portal's public address: letters' QR codes link to their verification page under it.
-PORTAL_URL = os.environ.get("PROFDEV_PORTAL_URL", "http://127.0.0.1:8000")
+# Required in production (profdev.checks); `make run` sets it to the address it serves.
+PORTAL_URL = os.environ.get(
+    "PROFDEV_PORTAL_URL", "http://127.0.0.1:8000" if DEBUG or TESTING else ""
+).strip()
 
 # Background jobs (profdev.jobs): the task queue lives in the database, run by `make worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
@@ -257,6 +260,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # JOB_STALE_SECONDS is taken for crashed (its worker died) and may be started again.
 JOB_HEARTBEAT_SECONDS = env_int("PROFDEV_JOB_HEARTBEAT_SECONDS", 10)
 JOB_STALE_SECONDS = env_int("PROFDEV_JOB_STALE_SECONDS", 120)
+# A job queued for longer than JOB_PICKUP_SECONDS says on its page that no worker has taken it.
+JOB_PICKUP_SECONDS = env_int("PROFDEV_JOB_PICKUP_SECONDS", 60)
 
 # Domain settings (indicators.md).
 DEFICIT_SCORE = env_int("PROFDEV_DEFICIT_SCORE", 60)

@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from profdev import completeness, selectors, services
 from profdev.access_log import log_access
 from profdev.forms import PersonForm, RecordForm, StaffFilterForm, TeacherForm
+from profdev.landing import landing_url
 from profdev.models import AccessLog, Provider
 from profdev.scoping import scope_for
 from profdev.workbook import sheets
@@ -24,24 +25,8 @@ CURRENT_SCHOOL = "profdev_school"  # session key: the school last opened by the 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Each role lands where its work is."""
-    scope = scope_for(request.user)
-    if scope.is_district_staff:
-        return redirect(_district_landing())
-    if scope.is_school_admin:
-        schools = scope.schools().order_by("code")
-        school = schools.filter(code=request.session.get(CURRENT_SCHOOL)).first() or schools.first()
-        return redirect("school_workspace", code=school.code)
-    if request.user.is_superuser:
-        return redirect("admin:index")
-    return render(request, "profdev/no_role.html")
-
-
-def _district_landing() -> str:
-    # The district overview belongs to the monitoring app; until it exists, the admin.
-    try:
-        return reverse("monitoring:overview")
-    except NoReverseMatch:
-        return reverse("admin:index")
+    url = landing_url(request.user, request.session.get(CURRENT_SCHOOL))
+    return redirect(url) if url else render(request, "profdev/no_role.html")
 
 
 @login_required

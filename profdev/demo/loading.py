@@ -11,11 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 from effectiveness.demo import load_letters, load_measures
 from monitoring.models import MonitoringYear
 from monitoring.services import compute_year
 from profdev.demo.generator import district_info, write_region
+from profdev.landing import landing_url
 from profdev.models import District, Organisation, RoleGrant, School
 from profdev.roles import grant_role
 from profdev.workbook.importer import import_workbook
@@ -81,6 +83,13 @@ def load_workbook() -> str:
     return "записей " + ", ".join(f"{label} {n}" for label, n in totals.items())
 
 
+DISTRICT_LOGINS = ("metodist", "nachalnik", "admin")
+PLACES = {
+    Role.METHODOLOGIST: "обзор муниципалитета",
+    Role.HEAD: "обзор муниципалитета",
+    Role.ADMIN: "администрирование портала",
+}
+
 DEMO_NAMES = {
     "metodist": ("Смирнова", "Ольга Викторовна"),
     "nachalnik": ("Белова", "Ирина Николаевна"),
@@ -90,10 +99,11 @@ DEMO_NAMES = {
 def load_users() -> str:
     """Demo users with the demo password; a user who already exists keeps their password."""
     district = demo_district()
+    methodologist, head, admin = DISTRICT_LOGINS
     accounts = [
-        {"username": "metodist", "role": Role.METHODOLOGIST, "district_code": district.code},
-        {"username": "nachalnik", "role": Role.HEAD, "district_code": district.code},
-        {"username": "admin", "role": Role.ADMIN},
+        {"username": methodologist, "role": Role.METHODOLOGIST, "district_code": district.code},
+        {"username": head, "role": Role.HEAD, "district_code": district.code},
+        {"username": admin, "role": Role.ADMIN},
     ] + [
         {"username": f"ou-{code}", "role": Role.SCHOOL_ADMIN, "school_code": code}
         for code in School.objects.filter(district=district).values_list("code", flat=True)
@@ -142,6 +152,34 @@ def load_monitoring() -> str:
     return f"приказ «{order['title']}»; " + "; ".join(done)
 
 
+def demo_logins() -> list[tuple[str, str, str]]:
+    """(role, login, where they land) of every demo user: the district's, then each school's."""
+    grants = (
+        RoleGrant.objects.filter(
+            Q(user__username__in=DISTRICT_LOGINS)
+            | Q(user__username__startswith="ou-", school__district__code=DEMO_DISTRICT)
+        )
+        .select_related("user", "school")
+        .order_by("school__code")
+    )
+    order = {username: n for n, username in enumerate(DISTRICT_LOGINS)}
+    rows = []
+    for grant in sorted(grants, key=lambda g: order.get(g.user.username, len(order))):
+        place = grant.school.short_name if grant.school else PLACES[grant.role]
+        landing = f"{landing_url(grant.user)} — {place}"
+        rows.append((str(grant.get_role_display()), grant.user.username, landing))
+    return rows
+
+
+def logins_table() -> str:
+    """The demo logins as an aligned text table with a heading row."""
+    rows = [("роль", "логин", "начальная страница"), *demo_logins()]
+    widths = [max(len(row[i]) for row in rows) for i in range(2)]
+    return "\n".join(
+        f"{role:<{widths[0]}}  {login:<{widths[1]}}  {landing}" for role, login, landing in rows
+    )
+
+
 DEMO_STEPS: list[DemoStep] = [
     DemoStep("Муниципалитет и реквизиты", load_district),
     DemoStep("Книга ОО и педагогов", load_workbook),
@@ -152,12 +190,13 @@ DEMO_STEPS: list[DemoStep] = [
         lambda: load_signing_certificate(username="nachalnik", district_code=DEMO_DISTRICT),
     ),
     DemoStep(
-        "Подписанные письма",
+        "Письма",
         lambda: load_letters(
             district_code=DEMO_DISTRICT,
             years=DEMO_MONITORING_YEARS,
             drafter="metodist",
             signer="nachalnik",
+            in_progress_year=DEMO_MONITORING_YEARS[-1],
         ),
     ),
     DemoStep(

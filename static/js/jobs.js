@@ -5,6 +5,7 @@
   if (!section) return;
   var url = section.getAttribute("data-job-status-url");
   var progress = section.querySelector("[data-job-progress]");
+  var notice = section.querySelector("[data-job-notice]");
 
   function show(name, text) {
     document.querySelectorAll('[data-job-field="' + name + '"]').forEach(function (el) {
@@ -29,6 +30,8 @@
         show("status_label", state.status_label);
         show("message", state.message);
         show("counter", state.total ? state.done + " из " + state.total : "");
+        show("notice", state.notice);
+        notice.hidden = !state.notice;
         window.setTimeout(poll, 1500);
       })
       .catch(function () {

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 
 from effectiveness.demo import MEASURES, load_letters, load_measures
 from effectiveness.models import Measure
@@ -55,3 +56,32 @@ def test_demo_letters_and_measures_load_once(
     assert "создано 0" in load_measures(district_code=district.code, first_year=2023)
     assert Measure.objects.count() == len(MEASURES)
     assert confirmed.count() == 1
+
+
+def test_in_the_current_year_one_letter_stays_a_draft_and_one_awaits_signature(
+    district, school, other_school, head, methodologist, two_years
+):
+    head.username, methodologist.username = "nachalnik", "metodist"
+    head.save()
+    methodologist.save()
+    call_command("make_dev_certificate", user="nachalnik", name="Олейникова Ольга Владимировна")
+    arguments = {**DEMO_PEOPLE, "district_code": district.code, "years": (2023,)}
+
+    summary = load_letters(**arguments, in_progress_year=2023)
+
+    assert summary == (
+        f"2023/2024: писем 3, подписано сейчас 1; черновик — {school.short_name}, "
+        f"на подписи — {other_school.short_name}"
+    )
+    letters = Letter.objects.filter(monitoring_year__year=2023).order_by(
+        F("school__code").asc(nulls_first=True)
+    )
+    assert [(x.school, x.status, x.executor) for x in letters] == [
+        (None, Letter.State.SIGNED, methodologist),
+        (school, Letter.State.DRAFT, methodologist),
+        (other_school, Letter.State.SENT, methodologist),
+    ]
+    assert load_letters(**arguments, in_progress_year=2023) == (
+        "2023/2024: писем 3, подписано сейчас 0"
+    )
+    assert [x.status for x in letters.all()] == ["signed", "draft", "sent"]

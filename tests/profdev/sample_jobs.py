@@ -2,6 +2,7 @@
 
 import time
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from profdev.jobs import JobError, JobRun, job
@@ -31,3 +32,9 @@ def refuse(run: JobRun, *, kind: str) -> dict:
 @job("Задача с внутренней ошибкой")
 def crash(run: JobRun) -> dict:
     raise ZeroDivisionError("division by zero")
+
+
+@job("Адрес портала")
+def portal_address(run: JobRun) -> dict:
+    """The address letters' QR codes point to, as the worker running it sees it."""
+    return {"message": settings.PORTAL_URL}

@@ -13,6 +13,7 @@ from profdev.demo.generator import _surname, generate_sheets, write_region
 from profdev.demo.loading import DEMO_PASSWORD
 from profdev.text import snils_is_valid
 from profdev.workbook.importer import import_workbook
+from recommendations.models import Letter
 
 SMALL = {"schools": 5, "staff": 120, "seed": 7}
 PERSON_COLUMNS = (
@@ -211,6 +212,26 @@ def test_load_demo_on_an_empty_database_then_again_changes_nothing():
     for school in schools:
         grant = models.RoleGrant.objects.get(user__username=f"ou-{school.code}")
         assert (grant.role, grant.school) == ("school_admin", school)
+
+    # The logins are printed as a table: role, login, where they land; every school's too.
+    table = out.getvalue().split("пароль не меняется).\n")[1].splitlines()
+    assert [" ".join(line.split()) for line in table] == [
+        "роль логин начальная страница",
+        "методист ИМК metodist /monitoring/ — обзор муниципалитета",
+        "начальник отдела образования nachalnik /monitoring/ — обзор муниципалитета",
+        "администратор admin /admin/ — администрирование портала",
+        *(
+            f"администратор ОО ou-{s.code} /schools/{s.code}/ — {s.short_name}"
+            for s in sorted(schools, key=lambda s: s.code)
+        ),
+    ]
+
+    # In the current year one letter is a draft and one awaits signature, both with an executor.
+    current = Letter.objects.filter(monitoring_year__year=2024).exclude(status="signed")
+    assert sorted(current.values_list("status", "executor__username")) == [
+        ("draft", "metodist"),
+        ("sent", "metodist"),
+    ]
 
     years = MonitoringYear.objects.filter(district=district).order_by("year")
     assert [(y.year, y.basis_number, y.computed_at is not None) for y in years] == [

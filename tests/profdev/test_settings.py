@@ -1,10 +1,15 @@
 """Settings come from the environment and fail loudly on bad values."""
 
 import os
+import re
 import secrets
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,6 +48,7 @@ def test_check_deploy_is_clean_with_production_variables():
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="portal.example.ru",
         PROFDEV_SEAL_KEY=secrets.token_urlsafe(50),
+        PROFDEV_PORTAL_URL="https://portal.example.ru",
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
@@ -55,6 +61,52 @@ def test_production_refuses_to_start_without_the_seal_key():
     assert result.returncode != 0
     assert "recommendations.E001" in result.stderr
     assert "Не задан PROFDEV_SEAL_KEY" in result.stderr
+
+
+PRODUCTION = {
+    "DJANGO_SECRET_KEY": "x" * 50,
+    "DJANGO_ALLOWED_HOSTS": "portal.example.ru",
+    "PROFDEV_SEAL_KEY": "y" * 50,
+}
+
+
+def test_production_refuses_to_start_without_the_portal_address():
+    result = run_manage("migrate", "--check", **PRODUCTION)
+    assert result.returncode != 0
+    assert "profdev.E001" in result.stderr
+    assert "Не задан PROFDEV_PORTAL_URL — внешний адрес портала" in result.stderr
+    assert "https://profdev.example.ru" in result.stderr
+
+
+def test_gunicorn_refuses_to_start_without_the_portal_address():
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PROFDEV_"))}
+    result = subprocess.run(
+        [sys.executable, "-c", "import profdev.wsgi"],
+        cwd=ROOT,
+        env={**clean, **PRODUCTION, "DJANGO_SETTINGS_MODULE": "profdev.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "Не задан PROFDEV_PORTAL_URL" in result.stderr
+
+
+@pytest.mark.parametrize("url", ["profdev.example.ru", "https://", "ftp://portal.example.ru"])
+def test_a_portal_address_that_is_no_address_is_refused(settings, url):
+    settings.PORTAL_URL = url
+    with pytest.raises(SystemCheckError, match=f"PROFDEV_PORTAL_URL «{re.escape(url)}» — не адрес"):
+        call_command("check")
+
+
+def test_development_serves_on_the_local_address_by_default():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.PORTAL_URL)",
+        DJANGO_DEBUG="1",
+    )
+    assert result.stdout.splitlines()[-1] == "http://127.0.0.1:8000", result.stderr
 
 
 def test_debug_mode_runs_without_secret_key():

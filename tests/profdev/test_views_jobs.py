@@ -1,7 +1,10 @@
 """The job page and its status endpoint: the owner and the district's staff; others 404."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from profdev.models import Job
 from tests import factories
@@ -41,6 +44,7 @@ def test_a_running_job_shows_progress_and_its_status_endpoint(client_for, school
         "total": 3,
         "percent": 33,
         "message": "Шаг 2",
+        "notice": "",
     }
 
 
@@ -92,3 +96,43 @@ def test_a_done_job_is_not_run_again(client_for, school_admin, job):
 
     assert "уже завершена успешно" in response.content.decode()
     assert Job.objects.count() == 1
+
+
+def queued(job, minutes_ago: float) -> None:
+    created_at = timezone.now() - dt.timedelta(minutes=minutes_ago)
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.QUEUED, created_at=created_at)
+
+
+def test_a_job_no_worker_has_taken_says_so_instead_of_waiting_forever(
+    client_for, school_admin, job, settings
+):
+    settings.JOB_PICKUP_SECONDS = 60
+    client = client_for(school_admin)
+    queued(job, minutes_ago=0.5)
+    page = client.get(reverse("job", args=[job.pk])).content.decode()
+    assert "в очереди" in page and "data-job-notice hidden" in page
+    assert "обработчик" not in page
+    assert client.get(reverse("job_status", args=[job.pk])).json()["notice"] == ""
+
+    queued(job, minutes_ago=5)
+    page = client.get(reverse("job", args=[job.pk])).content.decode()
+    notice = client.get(reverse("job_status", args=[job.pk])).json()["notice"]
+
+    assert notice.startswith("Задача ждёт в очереди уже 5 мин, и ни один обработчик")
+    assert "Сообщите администратору портала" in notice
+    assert "data-job-notice>" in page and notice in page
+
+
+def test_a_job_waiting_behind_a_running_one_says_the_worker_is_busy(
+    client_for, school_admin, methodologist, job, district
+):
+    queued(job, minutes_ago=3)
+    busy = rename_districts.enqueue(user=methodologist, district=district, steps=9)
+    Job.objects.filter(pk=busy.pk).update(status=Job.Status.RUNNING, heartbeat_at=timezone.now())
+
+    notice = client_for(school_admin).get(reverse("job_status", args=[job.pk])).json()["notice"]
+
+    assert notice == (
+        "Задача ждёт в очереди уже 3 мин: обработчик фоновых задач занят другими задачами. "
+        "Она начнётся, как только он освободится."
+    )

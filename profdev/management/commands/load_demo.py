@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from profdev.demo.loading import DEMO_PASSWORD, DemoError, load_demo
+from profdev.demo.loading import DEMO_PASSWORD, DemoError, load_demo, logins_table
 
 PRODUCTION_REFUSAL = (
     "Демонстрационные данные загружаются только в режиме разработки (DJANGO_DEBUG=1): "
@@ -24,6 +24,7 @@ class Command(BaseCommand):
         except DemoError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(
-            f"Пароль всех демонстрационных пользователей: {DEMO_PASSWORD} "
-            "(пользователям, созданным раньше, пароль не меняется)."
+            f"\nВход в портал. Пароль всех демонстрационных пользователей: {DEMO_PASSWORD} "
+            "(пользователям, созданным раньше, пароль не меняется).\n"
         )
+        self.stdout.write(logins_table())
