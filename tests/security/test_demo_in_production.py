@@ -33,6 +33,7 @@ def test_manage_py_load_demo_under_production_settings_exits_with_the_russian_me
         "DJANGO_SECRET_KEY": "production-probe-" + "x" * 50,
         "PROFDEV_SEAL_KEY": "production-seal-probe-" + "x" * 50,
         "DJANGO_ALLOWED_HOSTS": "portal.example.ru",
+        "PROFDEV_PORTAL_URL": "https://portal.example.ru",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
     }
     result = subprocess.run(
