@@ -5,8 +5,12 @@ import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# What is not part of the repository: version control, the virtualenv, generated files, data.
-SKIPPED_DIRS = {".git", ".venv", ".bench", "__pycache__", "node_modules", "staticfiles", "backups"}
+# What is not part of the repository: version control, the virtualenv, generated files, data
+# (uploaded files, backups).
+SKIPPED_DIRS = {
+    *(".git", ".venv", ".bench", "__pycache__", "node_modules", "staticfiles"),
+    *("media", "var", "backups"),
+}
 OUTSIDE = (b"../shared", b"/work/shared")
 
 
