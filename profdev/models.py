@@ -9,7 +9,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from profdev.text import CODE_PATTERN, CODE_RULE, mask_snils, match_key
@@ -194,6 +194,18 @@ class Person(models.Model):
     experience_since = models.DateField(_("педагогический стаж с"))
     # Optimistic locking: a form saves only if the version it was opened with is still current.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # The district of the latest employment, stored when employments are deleted: a person
+    # with none left is seen by that district's staff (portal.md); None (never employed) —
+    # by regional staff only.
+    last_district = models.ForeignKey(
+        District,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("муниципалитет последнего места работы"),
+    )
 
     class Meta:
         verbose_name = _("работник")
@@ -221,6 +233,23 @@ class Person(models.Model):
         return f"{s[0:3]}-{s[3:6]}-{s[6:9]} {s[9:11]}"
 
 
+def remember_last_district(persons: QuerySet) -> None:
+    """Store the district of each person's latest employment (`Employment.LATEST_FIRST`);
+    called before employments are deleted, so the last one deleted still names it."""
+    latest = (
+        Employment.objects.filter(person=OuterRef("pk"))
+        .order_by(*Employment.LATEST_FIRST)
+        .values("school__district")[:1]
+    )
+    persons.update(last_district=Subquery(latest))
+
+
+class EmploymentQuerySet(models.QuerySet):
+    def delete(self):
+        remember_last_district(Person.objects.filter(pk__in=self.values("person_id")))
+        return super().delete()
+
+
 class Employment(models.Model):
     class Category(models.TextChoices):
         PEDAGOGICAL = "pedagogical", _("педагогический")
@@ -242,6 +271,12 @@ class Employment(models.Model):
     hired_on = models.DateField(_("дата приема"))
     dismissed_on = models.DateField(_("дата увольнения"), null=True, blank=True)
 
+    objects = EmploymentQuerySet.as_manager()
+
+    # A person's latest employment: the one ending last (an open one never ends), then the
+    # one hired last.
+    LATEST_FIRST = (F("dismissed_on").desc(nulls_first=True), "-hired_on", "-pk")
+
     class Meta:
         verbose_name = _("трудоустройство")
         verbose_name_plural = _("трудоустройства")
@@ -262,6 +297,10 @@ class Employment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} — {self.school} ({self.position})"
+
+    def delete(self, *args, **kwargs):
+        remember_last_district(Person.objects.filter(pk=self.person_id))
+        return super().delete(*args, **kwargs)
 
 
 class CourseCompletion(models.Model):

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.lookups import In
 from django.http import Http404
 from django.utils import timezone
@@ -31,11 +31,7 @@ def persons_kept_by(school_ids: Collection[int] | QuerySet, *, today: dt.date) -
     person's employments are read in SQL."""
     employments = Employment.objects.filter(person=OuterRef("pk"))
     main_today = employments.filter(active_q(today), workplace=Employment.Workplace.MAIN)
-    latest_school = Subquery(
-        employments.order_by(F("dismissed_on").desc(nulls_first=True), "-hired_on", "-pk").values(
-            "school_id"
-        )[:1]
-    )
+    latest_school = Subquery(employments.order_by(*Employment.LATEST_FIRST).values("school_id")[:1])
     return Person.objects.filter(
         Exists(main_today.filter(school_id__in=school_ids))
         | (~Exists(main_today) & In(latest_school, school_ids))
@@ -96,10 +92,12 @@ class Scope:
             Employment.objects.filter(person=OuterRef("pk"), school__in=self.schools())
         )
         if self.is_district_staff:
-            # A person whose last employment was deleted keeps their records (workbook.md);
-            # the district's methodologists still reach them.
+            # A person whose last employment was deleted keeps their records (workbook.md):
+            # the staff of that employment's district still reach them (portal.md); a person
+            # never employed (no district stored), only regional staff.
             no_employment = ~Exists(Employment.objects.filter(person=OuterRef("pk")))
-            return Person.objects.filter(at_visible_school | no_employment)
+            left_here = no_employment & Q(last_district__in=self.district_ids)
+            return Person.objects.filter(at_visible_school | left_here)
         return Person.objects.filter(at_visible_school)
 
     def kept_persons(self) -> QuerySet[Person]:
