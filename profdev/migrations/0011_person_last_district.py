@@ -21,7 +21,7 @@ def remember_districts(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('profdev', '0009_code_letters_digits_hyphen'),
+        ('profdev', '0010_upload_file_in_storage'),
     ]
 
     operations = [
