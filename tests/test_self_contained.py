@@ -11,7 +11,9 @@ SKIPPED_DIRS = {
     *(".git", ".venv", ".bench", "__pycache__", "node_modules", "staticfiles"),
     *("media", "var", "backups"),
 }
-OUTSIDE = (b"../shared", b"/work/shared")
+# Spelled in parts so that this file does not name the folder itself.
+SIBLING = b"shared"
+OUTSIDE = (b"../" + SIBLING, b"/work/" + SIBLING)
 
 
 def repository_files():
@@ -22,7 +24,7 @@ def repository_files():
             if name not in SKIPPED_DIRS and not name.endswith(".egg-info")
         ]
         for name in files:
-            if not name.startswith("db.sqlite3") and name != Path(__file__).name:
+            if not name.startswith("db.sqlite3"):
                 yield Path(directory, name)
 
 
