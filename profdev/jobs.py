@@ -29,7 +29,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, transaction
-from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -264,14 +263,9 @@ def job_url(job: Job) -> str:
 def job_or_404(user, pk: int) -> Job:
     """The job if the user started it or is district staff of its district (a region-wide
     job: regional staff); 404 for everyone else."""
-    scope = scope_for(user)
-    visible = Q(user=user)
-    if scope.is_district_staff:
-        if scope.district_ids is None:
-            visible |= Q(pk__isnull=False)
-        else:
-            visible |= Q(district_id__in=scope.district_ids)
+    jobs = Job.objects.select_related("user", "district")
+    visible = jobs.filter(user=user) | scope_for(user).in_districts(jobs, "district")
     try:
-        return Job.objects.select_related("user", "district").get(visible, pk=pk)
+        return visible.get(pk=pk)
     except Job.DoesNotExist:
         raise Http404 from None

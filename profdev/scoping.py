@@ -57,6 +57,11 @@ class Scope:
         return Role.REGIONAL_METHODOLOGIST in self.roles
 
     @property
+    def is_regionwide(self) -> bool:
+        """Reads every district (a regional methodologist)."""
+        return self.district_ids is None
+
+    @property
     def can_sign(self) -> bool:
         return Role.HEAD in self.roles
 
@@ -67,26 +72,36 @@ class Scope:
     def districts(self) -> QuerySet[District]:
         if not self.is_district_staff:
             return District.objects.filter(schools__id__in=self.school_ids).distinct()
-        if self.district_ids is None:
-            return District.objects.all()
-        return District.objects.filter(id__in=self.district_ids)
+        return self.in_districts(District.objects.all(), "pk")
 
     def schools(self) -> QuerySet[School]:
         """Schools whose data the user reads."""
         if self.is_district_staff:
-            if self.district_ids is None:
+            if self.is_regionwide:
                 return School.objects.all()
             return School.objects.filter(
                 Q(district_id__in=self.district_ids) | Q(id__in=self.school_ids)
             )
         return School.objects.filter(id__in=self.school_ids)
 
+    def in_districts(self, queryset: QuerySet, path: str) -> QuerySet:
+        """The rows of `queryset` in the districts the user reads in full, the district reached
+        by `path` (e.g. "monitoring_year__district"): every row region-wide, none for a user
+        without a district role."""
+        if self.is_regionwide:
+            return queryset
+        return queryset.filter(**{f"{path}__in": self.district_ids})
+
+    def reads_district(self, district_id: int) -> bool:
+        """`in_districts` for one district already at hand."""
+        return self.is_regionwide or district_id in self.district_ids
+
     def editable_schools(self) -> QuerySet[School]:
         """Schools whose staff and records the user may change (data entry and upload)."""
         return self.schools()
 
     def persons(self) -> QuerySet[Person]:
-        if self.is_district_staff and self.district_ids is None:
+        if self.is_regionwide:
             return Person.objects.all()
         at_visible_school = Exists(
             Employment.objects.filter(person=OuterRef("pk"), school__in=self.schools())

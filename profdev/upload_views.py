@@ -144,7 +144,7 @@ def district_workbook(request: HttpRequest) -> HttpResponse:
     scope.require_district_staff()
     log_export(request.user, "книга муниципалитета (.xlsx)")
     # A regional methodologist's book is everything (with persons no longer employed).
-    return _workbook(None if scope.district_ids is None else scope.schools(), "district")
+    return _workbook(None if scope.is_regionwide else scope.schools(), "district")
 
 
 @login_required

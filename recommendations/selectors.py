@@ -13,9 +13,7 @@ def letters_visible(scope: Scope) -> QuerySet[Letter]:
     letters addressed to their schools and the signed district letters «Руководителям ОО»."""
     letters = Letter.objects.select_related("school", "monitoring_year__district")
     if scope.is_district_staff:
-        if scope.district_ids is None:
-            return letters
-        return letters.filter(monitoring_year__district_id__in=scope.district_ids)
+        return scope.in_districts(letters, "monitoring_year__district")
     if scope.is_school_admin:
         district_ids = scope.schools().values("district_id")
         return letters.filter(status=Letter.State.SIGNED).filter(

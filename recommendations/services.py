@@ -91,11 +91,7 @@ def _locked_for_signing(letter_id: int, user) -> Letter:
         .select_related("monitoring_year__district__organisation", "school", "executor")
         .get(pk=letter_id)
     )
-    scope = scope_for(user)
-    if (
-        scope.district_ids is not None
-        and letter.monitoring_year.district_id not in scope.district_ids
-    ):
+    if not scope_for(user).reads_district(letter.monitoring_year.district_id):
         raise ValidationError("Письмо другого муниципалитета: подписать его нельзя.")
     if letter.is_signed:
         raise ValidationError(

@@ -134,3 +134,26 @@ def test_school_admin_reads_records_only_of_the_persons_kept(school, other_schoo
     assert [c.person for c in scope.records(models.CourseCompletion)] == [ours]
     # The part-timer's employment here, not their main one at the other school.
     assert set(scope.records(models.Employment)) == {ours.employments.get(), employment}
+
+
+def test_district_questions_answer_by_the_districts_read_in_full(
+    school, methodologist, school_admin
+):
+    far = factories.DistrictFactory(code="FA")
+    far_school = factories.SchoolFactory(district=far)
+    regional = factories.UserFactory()
+    factories.RoleGrantFactory(user=regional, role=models.RoleGrant.Role.REGIONAL_METHODOLOGIST)
+    schools = models.School.objects.all()
+    answers = {
+        user.pk: (
+            scope_for(user).is_regionwide,
+            set(scope_for(user).in_districts(schools, "district")),
+            [scope_for(user).reads_district(d.pk) for d in (school.district, far)],
+        )
+        for user in (methodologist, school_admin, regional)
+    }
+    assert answers == {
+        methodologist.pk: (False, {school}, [True, False]),
+        school_admin.pk: (False, set(), [False, False]),
+        regional.pk: (True, {school, far_school}, [True, True]),
+    }
