@@ -15,16 +15,13 @@ from django.db.models import Count, Exists, F, Func, OuterRef, Q, QuerySet, Subq
 from django.utils.translation import gettext_lazy as _
 
 from profdev.models import (
-    Attestation,
     BurnoutRecord,
-    ContestParticipation,
     CourseCompletion,
     DeficitDiagnostic,
     DevelopmentRoute,
     Employment,
     MentorshipPair,
     Person,
-    ProfessionalActivity,
     School,
     Vacancy,
 )
@@ -35,36 +32,22 @@ from profdev.selectors import (
     three_year_window_start,
     young_q,
 )
+from profdev.workbook import sheets as workbook_sheets
+from profdev.workbook.sheets import ROUTES, Sheet
+
+# The sheets whose records are dated, in the workbook's order.
+SHEETS = tuple(sheet for sheet in workbook_sheets.SHEETS if sheet.dated_by)
 
 
-@dataclass(frozen=True)
-class Sheet:
-    """A workbook sheet and how its records are dated: on one day, or over a span."""
-
-    name: str
-    model: type
-    start: str
-    end: str | None = None  # a span (ИОМ, наставничество): in the year if it overlaps it
-
-    def in_year(self, first: dt.date, last: dt.date) -> Q:
-        if self.end is None:
-            return Q(**{f"{self.start}__gte": first, f"{self.start}__lte": last})
-        return Q(**{f"{self.start}__lte": last}) & (
-            Q(**{f"{self.end}__isnull": True}) | Q(**{f"{self.end}__gte": first})
-        )
-
-
-SHEETS = (
-    Sheet("Курсы", CourseCompletion, "finished_on"),
-    Sheet("Аттестация", Attestation, "date"),
-    Sheet("Конкурсы", ContestParticipation, "date"),
-    Sheet("Наставничество", MentorshipPair, "started_on", "ended_on"),
-    Sheet("Диагностика", DeficitDiagnostic, "date"),
-    Sheet("ИОМ", DevelopmentRoute, "started_on", "ended_on"),
-    Sheet("Деятельность", ProfessionalActivity, "date"),
-    Sheet("Выгорание", BurnoutRecord, "date"),
-    Sheet("Вакансии", Vacancy, "opened_on"),
-)
+def _in_year(sheet: Sheet, first: dt.date, last: dt.date) -> Q:
+    """A record dated in [first, last], or a span (ИОМ, наставничество) overlapping it."""
+    if len(sheet.dated_by) == 1:
+        (day,) = sheet.dated_by
+        return Q(**{f"{day}__gte": first, f"{day}__lte": last})
+    start, end = sheet.dated_by
+    return Q(**{f"{start}__lte": last}) & (
+        Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": first})
+    )
 
 
 @dataclass(frozen=True)
@@ -137,11 +120,10 @@ def school_completeness(school: School, *, today: dt.date) -> Completeness:
     sheet_values = {}
     for i, sheet in enumerate(SHEETS):
         owned = _owned(sheet.model, school, staff)
-        sheet_values[f"n{i}"] = _scalar(owned.filter(sheet.in_year(first, last)), "COUNT")
-        sheet_values[f"d{i}"] = _scalar(owned, "MAX", sheet.start)
-    route_sheet = next(s for s in SHEETS if s.model is DevelopmentRoute)
+        sheet_values[f"n{i}"] = _scalar(owned.filter(_in_year(sheet, first, last)), "COUNT")
+        sheet_values[f"d{i}"] = _scalar(owned, "MAX", sheet.dated_by[0])
     unattended_routes = _owned(DevelopmentRoute, school, staff).filter(
-        route_sheet.in_year(first, last), curator="", tutor=""
+        _in_year(ROUTES, first, last), curator="", tutor=""
     )
     old_vacancies = Vacancy.objects.filter(school=school, opened_on__lt=first).filter(
         Q(closed_on__isnull=True) | Q(closed_on__gt=today)
@@ -165,7 +147,7 @@ def school_completeness(school: School, *, today: dt.date) -> Completeness:
         )
 
     active_route = Exists(
-        DevelopmentRoute.objects.filter(route_sheet.in_year(first, last), person=OuterRef("pk"))
+        DevelopmentRoute.objects.filter(_in_year(ROUTES, first, last), person=OuterRef("pk"))
     )
     mentored = Exists(
         MentorshipPair.objects.filter(

@@ -71,6 +71,8 @@ class Sheet:
     admin_create_rule: Callable[[Record], str | None] | None = None
     extra_fields: tuple[str, ...] = ()  # derived fields stored on the model
     key_columns: tuple[str, ...] = ()  # the columns a derived key comes from
+    # How a row is dated: its day, or (start, end) of the span it lasts (an open end runs on).
+    dated_by: tuple[str, ...] = ()
 
     @property
     def key_inputs(self) -> tuple[str, ...]:
@@ -266,6 +268,7 @@ COURSES = Sheet(
     normalise=_distance_form,
     person_fields=("person",),
     admin_actions=PERSON_RECORDS,
+    dated_by=("finished_on",),
 )
 
 ATTESTATIONS = Sheet(
@@ -280,6 +283,7 @@ ATTESTATIONS = Sheet(
     key=("person", "date", "result"),
     person_fields=("person",),
     admin_actions=PERSON_RECORDS,
+    dated_by=("date",),
 )
 
 CONTESTS = Sheet(
@@ -295,6 +299,7 @@ CONTESTS = Sheet(
     key=("person", "name", "date"),
     person_fields=("person",),
     admin_actions=PERSON_RECORDS,
+    dated_by=("date",),
 )
 
 MENTORSHIP = Sheet(
@@ -310,6 +315,7 @@ MENTORSHIP = Sheet(
     row_rules=(rules.distinct_mentor, rules.dates_in_order("started_on", "ended_on")),
     person_fields=("mentor", "mentee"),
     admin_actions=PERSON_RECORDS,
+    dated_by=("started_on", "ended_on"),
 )
 
 _score = rules.integer(0, 100)
@@ -330,6 +336,7 @@ DIAGNOSTICS = Sheet(
     row_rules=(rules.has_diagnostic_score,),
     person_fields=("person",),
     admin_actions=PERSON_RECORDS,
+    dated_by=("date",),
 )
 
 ROUTES = Sheet(
@@ -346,6 +353,7 @@ ROUTES = Sheet(
     row_rules=(rules.dates_in_order("started_on", "ended_on"),),
     person_fields=("person",),
     admin_actions=PERSON_RECORDS,
+    dated_by=("started_on", "ended_on"),
 )
 
 ACTIVITIES = Sheet(
@@ -360,6 +368,7 @@ ACTIVITIES = Sheet(
     key=("person", "kind", "description", "date"),
     person_fields=("person",),
     admin_actions=PERSON_RECORDS,
+    dated_by=("date",),
 )
 
 BURNOUT = Sheet(
@@ -373,6 +382,7 @@ BURNOUT = Sheet(
     key=("person", "date"),
     person_fields=("person",),
     admin_actions=PERSON_RECORDS,
+    dated_by=("date",),
 )
 
 VACANCIES = Sheet(
@@ -389,6 +399,7 @@ VACANCIES = Sheet(
     row_rules=(rules.dates_in_order("opened_on", "closed_on"),),
     school_field="school",
     admin_actions=frozenset({"create"}),
+    dated_by=("opened_on",),
 )
 
 # In the order of the format: referenced sheets before the sheets referring to them.
