@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 
 from effectiveness.models import Measure
 from effectiveness.services import measure_create
-from monitoring.context import academic_year
 from monitoring.models import BREACH_STATUSES, Indicator, IndicatorValue, MonitoringYear
+from profdev.facts import academic_year
 from profdev.models import District
 from recommendations.drafting import letters_draft
 from recommendations.models import Letter

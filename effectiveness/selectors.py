@@ -6,8 +6,8 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from effectiveness.models import Measure
-from monitoring.indicators import Period
 from monitoring.models import Indicator
+from profdev.facts import Period
 from profdev.models import District, School
 
 

@@ -15,10 +15,11 @@ from effectiveness.analytical import analytical_context
 from effectiveness.forms import MeasureFilterForm, MeasureForm
 from effectiveness.models import Measure
 from effectiveness.report import Verdict, effectiveness_report
-from monitoring.context import academic_year, district_for, district_query
+from monitoring.context import district_for, district_query
 from monitoring.selectors import years_on_record
 from profdev.audit import log_export
 from profdev.downloads import PDF, XLSX, attachment
+from profdev.facts import academic_year
 from profdev.models import Organisation
 from recommendations.pdf import executor_name, render_pdf
 from recommendations.text import initials_surname

@@ -1,14 +1,12 @@
 """What the district pages of monitoring and effectiveness share: the district a request is
-about, the query string that keeps it on links, and the academic year of a day."""
+about and the query string that keeps it on links."""
 
-import datetime as dt
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest
 
 from profdev.models import District
 from profdev.scoping import scope_for
-from profdev.selectors import academic_year_start
 
 
 def district_for(request: HttpRequest) -> District:
@@ -29,8 +27,3 @@ def district_for(request: HttpRequest) -> District:
 def district_query(request: HttpRequest, district: District) -> str:
     """What a link to another district page carries: the district, when one was picked."""
     return f"?{urlencode({'district': district.code})}" if "district" in request.GET else ""
-
-
-def academic_year(day: dt.date) -> int:
-    """The academic year that contains `day`, by its first calendar year (2024 for 2024/2025)."""
-    return academic_year_start(day).year

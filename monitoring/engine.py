@@ -16,12 +16,12 @@ from django.db.models.functions import Coalesce
 from monitoring.indicators import (
     REGISTRY,
     Definition,
-    Period,
     SchoolsWhere,
     Share,
     Source,
     Total,
 )
+from profdev.facts import Period
 from profdev.models import Person, School
 
 

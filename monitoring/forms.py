@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from monitoring.indicators import Period, PeriodError
 from monitoring.models import Indicator
+from profdev.facts import Period, PeriodError
 
 
 class TargetForm(forms.Form):

@@ -3,19 +3,20 @@
 A definition says which rows make up the population (a `Population`: a source of rows and a
 condition), what counts, and which schools are in scope. Conditions are functions of the
 `Period` returning a `Q` over the source's rows, so the engine can compile every definition of
-one source into a single grouped SQL aggregate. Ages and terms are compared against cutoff
-dates computed here, in Python, which keeps them exact (29 February included) and portable.
+one source into a single grouped SQL aggregate. The rules of the records themselves (periods
+and windows, active employment, young, pension age, deficit, valid category) are
+`profdev.facts`'.
 """
 
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import Enum
 
-from django.conf import settings
 from django.db.models import Exists, Model, OuterRef, Q, Subquery
 from django.db.models.lookups import In
 
+from profdev import facts
+from profdev.facts import EVER, W3, P, Period, Window, employed_at, running_in_period
 from profdev.models import (
     Attestation,
     BurnoutRecord,
@@ -31,89 +32,6 @@ from profdev.models import (
     School,
     Vacancy,
 )
-
-# Categories granted under Приказ Минпросвещения № 196 from this day on have no end date.
-PERPETUAL_CATEGORIES_FROM = dt.date(2023, 9, 1)
-CATEGORY_TERM_YEARS = 5
-
-
-def years_before(day: dt.date, years: int) -> dt.date:
-    """The latest birth date with at least `years` full years at `day` (29 Feb → 28 Feb)."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return dt.date(day.year - years, 2, 28)
-
-
-def years_after(day: dt.date, years: int) -> dt.date:
-    """The same day and month `years` later; 29 February gives 28 February."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return dt.date(day.year + years, 2, 28)
-
-
-def earliest_date_running_at(day: dt.date, years: int) -> dt.date:
-    """The earliest start of a `years`-long term (through its anniversary) still running at `day`.
-
-    Terms starting on 29 February end on 28 February, so for `day` = 29 February the term
-    that started `years` earlier on 28 February has already ended.
-    """
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return dt.date(day.year - years, 3, 1)
-
-
-class PeriodError(ValueError):
-    """A reference date that cannot start a monitoring year's computation."""
-
-
-@dataclass(frozen=True)
-class Period:
-    """Monitoring year `Y` (the academic year Y/Y+1) and its reference date `R`."""
-
-    year: int
-    reference_date: dt.date
-
-    @classmethod
-    def of(cls, year: int, as_of: dt.date | None = None) -> "Period":
-        period = cls(year, as_of or dt.date(year + 1, 8, 31))
-        if not period.start <= period.reference_date <= period.end:
-            raise PeriodError(
-                f"Дата среза {period.reference_date:%d.%m.%Y} вне учебного года "
-                f"{year}/{year + 1}: нужна дата с {period.start:%d.%m.%Y} "
-                f"по {period.end:%d.%m.%Y}."
-            )
-        return period
-
-    @property
-    def start(self) -> dt.date:
-        return dt.date(self.year, 9, 1)
-
-    @property
-    def end(self) -> dt.date:
-        return dt.date(self.year + 1, 8, 31)
-
-    @property
-    def three_years_start(self) -> dt.date:
-        return dt.date(self.year - 2, 9, 1)
-
-
-class Window(Enum):
-    PERIOD = "P"  # [Y-09-01, R]
-    THREE_YEARS = "W3"  # [(Y-2)-09-01, R]
-    EVER = "ever"  # any date <= R
-
-    def contains(self, field: str, period: Period) -> Q:
-        r = period.reference_date
-        if self is Window.EVER:
-            return Q(**{f"{field}__lte": r})
-        start = period.start if self is Window.PERIOD else period.three_years_start
-        return Q(**{f"{field}__range": (start, r)})
-
-
-P, W3, EVER = Window.PERIOD, Window.THREE_YEARS, Window.EVER
 
 Clause = Q | Callable[[Period], Q]
 
@@ -167,19 +85,9 @@ def dated(field: str, window: Window) -> Callable[[Period], Q]:
     return lambda period: window.contains(field, period)
 
 
-def running_in_period(period: Period) -> Q:
-    """A route or mentorship active in P: started by R and not ended before Y-09-01."""
-    return Q(started_on__lte=period.reference_date) & (
-        Q(ended_on__isnull=True) | Q(ended_on__gte=period.start)
-    )
-
-
-def employed_at(period: Period, prefix: str = "") -> Q:
-    """An employment active at R: hired by R, not dismissed before R (dismissal on R counts)."""
-    r = period.reference_date
-    return Q(**{f"{prefix}hired_on__lte": r}) & (
-        Q(**{f"{prefix}dismissed_on__isnull": True}) | Q(**{f"{prefix}dismissed_on__gte": r})
-    )
+def at_r(rule: Callable[[dt.date, str], Q], prefix: str = "") -> Callable[[Period], Q]:
+    """A fact about a day (`profdev.facts`), taken at the reference date R."""
+    return lambda period: rule(period.reference_date, prefix)
 
 
 @dataclass(frozen=True)
@@ -192,13 +100,13 @@ class Source:
     person: str | None = None
 
 
-EMPLOYMENTS = Source(Employment, employed_at, school="school", person="person")
+EMPLOYMENTS = Source(Employment, at_r(employed_at), school="school", person="person")
 # Routes of persons with an active main pedagogical employment: the employment join sits in
 # the source's rows so that grouping by its school reuses that one join.
 ROUTES_OF_TEACHERS = Source(
     DevelopmentRoute,
     lambda p: (
-        employed_at(p, "person__employments__")
+        employed_at(p.reference_date, "person__employments__")
         & Q(
             person__employments__workplace=Employment.Workplace.MAIN,
             person__employments__category=Employment.Category.PEDAGOGICAL,
@@ -238,39 +146,8 @@ VACANCIES = Population(OPEN_VACANCIES)
 # --- What counts --------------------------------------------------------------------------------
 
 
-def _deficit(period: Period) -> Q:
-    q = Q()
-    for component in DeficitDiagnostic.COMPONENTS:
-        q |= Q(**{f"{component}__lt": settings.DEFICIT_SCORE})
-    return q
-
-
-def _young(period: Period) -> Q:
-    r = period.reference_date
-    return Q(person__birth_date__gt=years_before(r, 35)) & Q(
-        person__experience_since__gt=years_before(r, 3)
-    )
-
-
-def _pension_age(period: Period) -> Q:
-    r = period.reference_date
-    female = Q(
-        person__sex=Person.Sex.FEMALE,
-        person__birth_date__lte=years_before(r, settings.PENSION_AGE_FEMALE),
-    )
-    male = Q(
-        person__sex=Person.Sex.MALE,
-        person__birth_date__lte=years_before(r, settings.PENSION_AGE_MALE),
-    )
-    return female | male
-
-
-def _valid_category(period: Period) -> Q:
-    r = period.reference_date
-    return Q(result__in=Attestation.CATEGORIES, date__lte=r) & (
-        Q(date__gte=PERPETUAL_CATEGORIES_FROM)
-        | Q(date__gte=earliest_date_running_at(r, CATEGORY_TERM_YEARS))
-    )
+_pension_age = at_r(facts.pension_age, "person__")
+_valid_category = at_r(facts.valid_category)
 
 
 def _latest_burnout_high(period: Period) -> Q:
@@ -302,10 +179,11 @@ def education(*levels: str) -> Cond:
 
 
 diagnosed = has(DeficitDiagnostic, dated("date", P))
-deficit_found = has(DeficitDiagnostic, dated("date", P), _deficit)
+# The threshold is a setting: read when the condition is built.
+deficit_found = has(DeficitDiagnostic, dated("date", P), lambda period: facts.deficit())
 on_route = has(DevelopmentRoute, running_in_period)
 burnout_diagnosed = has(BurnoutRecord, dated("date", P))
-young = where(_young)
+young = where(at_r(facts.young, "person__"))
 
 PK = CourseCompletion.Kind.PK
 PP = CourseCompletion.Kind.PP

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from profdev.facts import academic_year_label
 from profdev.models import District, School
 
 
@@ -123,11 +124,11 @@ class MonitoringYear(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.district}: {self.year}/{self.year + 1}"
+        return f"{self.district}: {self.label}"
 
     @property
     def label(self) -> str:
-        return f"{self.year}/{self.year + 1}"
+        return academic_year_label(self.year)
 
 
 class IndicatorValue(models.Model):

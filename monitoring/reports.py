@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from monitoring.models import Indicator
 from monitoring.results import share_tenths
 from monitoring.tables import format_number
+from profdev.facts import between, employed_at
 from profdev.models import CourseCompletion, District, Employment, Provider
 
 SHORT_PROGRAMME_HOURS = (16, 36)
@@ -59,12 +60,10 @@ class ProviderRow:
 def district_completions(district: District, start: dt.date, end: dt.date):
     """Courses ended in [start, end] by people employed in the district on the end date."""
     employed_then = Employment.objects.filter(
-        person=OuterRef("person"),
-        school__district=district,
-        hired_on__lte=OuterRef("finished_on"),
-    ).filter(Q(dismissed_on__isnull=True) | Q(dismissed_on__gte=OuterRef("finished_on")))
+        employed_at(OuterRef("finished_on")), person=OuterRef("person"), school__district=district
+    )
     return CourseCompletion.objects.filter(
-        Exists(employed_then), finished_on__gte=start, finished_on__lte=end
+        Exists(employed_then), between("finished_on", start, end)
     )
 
 

@@ -3,8 +3,9 @@
 from django.db.models import QuerySet
 
 from monitoring.engine import missing_people
-from monitoring.indicators import BY_CODE, Period
+from monitoring.indicators import BY_CODE
 from monitoring.models import MonitoringYear
+from profdev.facts import Period
 from profdev.models import District, Person, School
 
 # Where a school can act on a person (portal.md), the names behind these numbers may be

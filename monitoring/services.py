@@ -10,7 +10,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from monitoring.engine import tally
-from monitoring.indicators import Period
 from monitoring.models import (
     Indicator,
     IndicatorValue,
@@ -21,6 +20,7 @@ from monitoring.models import (
 )
 from monitoring.results import YearResult, evaluate, status_of
 from profdev.bulk import insert_rows
+from profdev.facts import Period
 from profdev.models import District, School
 
 MAX_SHARE_TARGET = Decimal(100)

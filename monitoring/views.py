@@ -17,14 +17,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from monitoring import exports, region, selectors, services, tables
-from monitoring.context import academic_year, district_for, district_query
+from monitoring.context import district_for, district_query
 from monitoring.forms import BasisForm, ComputeForm, TargetForm
-from monitoring.indicators import Period
 from monitoring.jobs import compute_all_districts, compute_district
 from monitoring.models import BREACH_STATUSES, Indicator, MonitoringYear, TargetChange
 from monitoring.reports import providers_report
 from profdev.audit import log_export
 from profdev.downloads import XLSX, attachment
+from profdev.facts import Period, academic_year
 from profdev.jobs import job_url
 from profdev.models import District, School
 from profdev.scoping import scope_for

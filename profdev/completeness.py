@@ -10,14 +10,11 @@ subquery per sheet and gap on the school row, and one grouped count over the sta
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Count, Exists, F, Func, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from profdev.facts import W3, Period, dated_within, deficit, employed_at, took_course, young
 from profdev.models import (
-    BurnoutRecord,
-    CourseCompletion,
-    DeficitDiagnostic,
     DevelopmentRoute,
     Employment,
     MentorshipPair,
@@ -25,29 +22,11 @@ from profdev.models import (
     School,
     Vacancy,
 )
-from profdev.selectors import (
-    academic_year_end,
-    academic_year_start,
-    active_q,
-    three_year_window_start,
-    young_q,
-)
 from profdev.workbook import sheets as workbook_sheets
-from profdev.workbook.sheets import ROUTES, Sheet
+from profdev.workbook.sheets import BURNOUT, DIAGNOSTICS, MENTORSHIP, ROUTES, Sheet
 
 # The sheets whose records are dated, in the workbook's order.
 SHEETS = tuple(sheet for sheet in workbook_sheets.SHEETS if sheet.dated_by)
-
-
-def _in_year(sheet: Sheet, first: dt.date, last: dt.date) -> Q:
-    """A record dated in [first, last], or a span (ИОМ, наставничество) overlapping it."""
-    if len(sheet.dated_by) == 1:
-        (day,) = sheet.dated_by
-        return Q(**{f"{day}__gte": first, f"{day}__lte": last})
-    start, end = sheet.dated_by
-    return Q(**{f"{start}__lte": last}) & (
-        Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": first})
-    )
 
 
 @dataclass(frozen=True)
@@ -101,18 +80,11 @@ def _owned(model, school: School, staff: QuerySet) -> QuerySet:
     return model.objects.filter(person__in=staff)
 
 
-def _deficit_q() -> Q:
-    limit = settings.DEFICIT_SCORE
-    q = Q()
-    for component in DeficitDiagnostic.COMPONENTS:
-        q |= Q(**{f"{component}__lt": limit})
-    return q
-
-
 def school_completeness(school: School, *, today: dt.date) -> Completeness:
-    first, last = academic_year_start(today), academic_year_end(today)
+    period = Period.at(today)
+    first, last = period.start, period.end
     staff = Employment.objects.filter(
-        active_q(today), school=school, workplace=Employment.Workplace.MAIN
+        employed_at(today), school=school, workplace=Employment.Workplace.MAIN
     ).values("person")
     # Burnout surveys and mentors of the young are measured on teachers (PED) only.
     teachers = Q(pk__in=staff.filter(category=Employment.Category.PEDAGOGICAL))
@@ -120,10 +92,12 @@ def school_completeness(school: School, *, today: dt.date) -> Completeness:
     sheet_values = {}
     for i, sheet in enumerate(SHEETS):
         owned = _owned(sheet.model, school, staff)
-        sheet_values[f"n{i}"] = _scalar(owned.filter(_in_year(sheet, first, last)), "COUNT")
+        sheet_values[f"n{i}"] = _scalar(
+            owned.filter(dated_within(sheet.dated_by, first, last)), "COUNT"
+        )
         sheet_values[f"d{i}"] = _scalar(owned, "MAX", sheet.dated_by[0])
     unattended_routes = _owned(DevelopmentRoute, school, staff).filter(
-        _in_year(ROUTES, first, last), curator="", tutor=""
+        dated_within(ROUTES.dated_by, first, last), curator="", tutor=""
     )
     old_vacancies = Vacancy.objects.filter(school=school, opened_on__lt=first).filter(
         Q(closed_on__isnull=True) | Q(closed_on__gt=today)
@@ -139,42 +113,22 @@ def school_completeness(school: School, *, today: dt.date) -> Completeness:
         .get()
     )
 
-    def dated(model, field="date") -> Exists:
-        return Exists(
-            model.objects.filter(
-                person=OuterRef("pk"), **{f"{field}__gte": first, f"{field}__lte": last}
-            )
+    def this_year(sheet: Sheet, *conditions: Q, person: str = "person") -> Exists:
+        """The staff member has a record of `sheet` in this academic year."""
+        records = sheet.model.objects.filter(
+            dated_within(sheet.dated_by, first, last), *conditions, **{person: OuterRef("pk")}
         )
+        return Exists(records)
 
-    active_route = Exists(
-        DevelopmentRoute.objects.filter(_in_year(ROUTES, first, last), person=OuterRef("pk"))
-    )
-    mentored = Exists(
-        MentorshipPair.objects.filter(
-            Q(ended_on__isnull=True) | Q(ended_on__gte=first),
-            mentee=OuterRef("pk"),
-            started_on__lte=last,
-        )
-    )
-    deficit = Exists(
-        DeficitDiagnostic.objects.filter(
-            _deficit_q(), person=OuterRef("pk"), date__gte=first, date__lte=last
-        )
-    )
-    recent_course = Exists(
-        CourseCompletion.objects.filter(
-            person=OuterRef("pk"),
-            finished_on__gte=three_year_window_start(today),
-            finished_on__lte=today,
-        )
-    )
     people = Person.objects.filter(pk__in=staff).aggregate(
         staff=Count("pk"),
-        no_diagnostic=Count("pk", filter=~dated(DeficitDiagnostic)),
-        no_burnout=Count("pk", filter=teachers & ~dated(BurnoutRecord)),
-        no_course=Count("pk", filter=~recent_course),
-        deficit_no_route=Count("pk", filter=deficit & ~active_route),
-        young_no_mentor=Count("pk", filter=teachers & young_q(today) & ~mentored),
+        no_diagnostic=Count("pk", filter=~this_year(DIAGNOSTICS)),
+        no_burnout=Count("pk", filter=teachers & ~this_year(BURNOUT)),
+        no_course=Count("pk", filter=~took_course(W3, period, person="pk")),
+        deficit_no_route=Count("pk", filter=this_year(DIAGNOSTICS, deficit()) & ~this_year(ROUTES)),
+        young_no_mentor=Count(
+            "pk", filter=teachers & young(today) & ~this_year(MENTORSHIP, person="mentee")
+        ),
     )
 
     people_unit = _("чел.")

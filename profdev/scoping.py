@@ -16,8 +16,8 @@ from django.db.models.lookups import In
 from django.http import Http404
 from django.utils import timezone
 
+from profdev.facts import employed_at
 from profdev.models import District, Employment, Person, RoleGrant, School
-from profdev.selectors import active_q
 
 Role = RoleGrant.Role
 DISTRICT_ROLES = frozenset({Role.METHODOLOGIST, Role.HEAD, Role.REGIONAL_METHODOLOGIST})
@@ -30,7 +30,7 @@ def persons_kept_by(school_ids: Collection[int] | QuerySet, *, today: dt.date) -
     ends), then the one hired last. `school_ids`: ids, or a queryset of ids. One query: a
     person's employments are read in SQL."""
     employments = Employment.objects.filter(person=OuterRef("pk"))
-    main_today = employments.filter(active_q(today), workplace=Employment.Workplace.MAIN)
+    main_today = employments.filter(employed_at(today), workplace=Employment.Workplace.MAIN)
     latest_school = Subquery(employments.order_by(*Employment.LATEST_FIRST).values("school_id")[:1])
     return Person.objects.filter(
         Exists(main_today.filter(school_id__in=school_ids))

@@ -1,19 +1,18 @@
 """Reads for the school workspace and the teacher's card: querysets already shaped.
 
-Dates follow `indicators.md`: the academic year starts on 1 September, the three-year
-window for courses starts on 1 September two academic years earlier, and "young" means
-under 35 full years of age and under 3 full years of pedagogical experience.
+Active, young and «a course in the three-year window» are the record facts of
+`profdev.facts`, taken on the day the page is shown.
 """
 
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from profdev import history
+from profdev.facts import W3, Period, employed_at, is_deficit, took_course, young
 from profdev.models import (
     Attestation,
     BurnoutRecord,
@@ -29,60 +28,7 @@ from profdev.models import (
     School,
 )
 
-YOUNG_AGE = 35
-YOUNG_EXPERIENCE = 3
 HISTORY_SHOWN = 200  # the card shows the latest changes; the admin keeps them all
-
-
-def academic_year_start(day: dt.date) -> dt.date:
-    """1 September of the academic year that contains `day`."""
-    return dt.date(day.year if day.month >= 9 else day.year - 1, 9, 1)
-
-
-def academic_year_end(day: dt.date) -> dt.date:
-    return dt.date(academic_year_start(day).year + 1, 8, 31)
-
-
-def three_year_window_start(day: dt.date) -> dt.date:
-    """Start of W3: three academic years ending with the current one (273-ФЗ ст. 47)."""
-    start = academic_year_start(day)
-    return start.replace(year=start.year - 2)
-
-
-def years_before(day: dt.date, years: int) -> dt.date:
-    """The same day and month `years` earlier; 29 February gives 28 February."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
-
-
-def full_years_below(field: str, years: int, day: dt.date) -> Q:
-    """Fewer than `years` full years from `field` to `day`: the anniversary is after `day`."""
-    return Q(**{f"{field}__gt": years_before(day, years)})
-
-
-def young_q(day: dt.date, prefix: str = "") -> Q:
-    return full_years_below(f"{prefix}birth_date", YOUNG_AGE, day) & full_years_below(
-        f"{prefix}experience_since", YOUNG_EXPERIENCE, day
-    )
-
-
-def active_q(day: dt.date, prefix: str = "") -> Q:
-    """An employment active on `day`: hired by then, not dismissed before it."""
-    return Q(**{f"{prefix}hired_on__lte": day}) & (
-        Q(**{f"{prefix}dismissed_on__isnull": True}) | Q(**{f"{prefix}dismissed_on__gte": day})
-    )
-
-
-def course_in_window(day: dt.date) -> Exists:
-    return Exists(
-        CourseCompletion.objects.filter(
-            person=OuterRef("person"),
-            finished_on__gte=three_year_window_start(day),
-            finished_on__lte=day,
-        )
-    )
 
 
 # --- staff list ---------------------------------------------------------------
@@ -135,7 +81,7 @@ def staff_employments(
         .select_related("person")
         .annotate(
             kept=Exists(kept.filter(pk=OuterRef("person_id"))),
-            has_recent_course=course_in_window(today),
+            has_recent_course=took_course(W3, Period.at(today)),
         )
     )
     for term in query.search.split():
@@ -147,11 +93,11 @@ def staff_employments(
     if query.workplace:
         rows = rows.filter(workplace=query.workplace)
     if query.status == "active":
-        rows = rows.filter(active_q(today))
+        rows = rows.filter(employed_at(today))
     elif query.status == "dismissed":
         rows = rows.filter(dismissed_on__lt=today)
     if query.young:
-        rows = rows.filter(young_q(today, "person__"), kept=True)
+        rows = rows.filter(young(today, "person__"), kept=True)
     if query.no_courses:
         rows = rows.filter(has_recent_course=False, kept=True)
     fields = STAFF_ORDERINGS.get(query.sort, STAFF_ORDERINGS["name"])
@@ -182,7 +128,7 @@ class StaffSummary:
 def staff_summary(school: School, *, today: dt.date) -> StaffSummary:
     """Head counts of the school's staff on `today`, in one grouped query."""
     main = Q(workplace=Employment.Workplace.MAIN)
-    active = active_q(today)
+    active = employed_at(today)
     people = "person"
     counts = Employment.objects.filter(school=school).aggregate(
         active=Count(people, filter=active, distinct=True),
@@ -204,7 +150,7 @@ def staff_summary(school: School, *, today: dt.date) -> StaffSummary:
             filter=active
             & main
             & Q(category=Employment.Category.PEDAGOGICAL)
-            & young_q(today, "person__"),
+            & young(today, "person__"),
             distinct=True,
         ),
     )
@@ -327,14 +273,13 @@ class PersonCard:
 
 
 def diagnostic_rows(diagnostics) -> list[DiagnosticRow]:
-    limit = settings.DEFICIT_SCORE
     labels = {
         c: DeficitDiagnostic._meta.get_field(c).verbose_name for c in DeficitDiagnostic.COMPONENTS
     }
     return [
         DiagnosticRow(
             d,
-            [Score(str(labels[c]), v, v is not None and v < limit) for c, v in d.scores().items()],
+            [Score(str(labels[c]), v, is_deficit(v)) for c, v in d.scores().items()],
         )
         for d in diagnostics
     ]

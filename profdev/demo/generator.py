@@ -24,6 +24,13 @@ from typing import IO, Any
 
 from django.conf import settings
 
+from profdev.facts import (
+    CATEGORY_TERM_YEARS,
+    PERPETUAL_CATEGORIES_FROM,
+    Period,
+    years_after,
+    years_before,
+)
 from profdev.text import format_snils, snils_checksum
 from profdev.workbook.writer import write_workbook
 
@@ -38,8 +45,6 @@ KIND_LABELS = {
 PEDAGOGICAL, MANAGERIAL = "педагогический", "руководящий"
 MAIN, PART_TIME = "основное", "совместительство"
 YES, NO = "да", "нет"
-# Categories granted from this date have no end date (Приказ Минпросвещения № 196).
-PERMANENT_CATEGORIES_FROM = dt.date(2023, 9, 1)
 
 EDUCATION = {
     # Label → weights for general, preschool, additional schools.
@@ -225,10 +230,10 @@ class Region:
         self.seed = seed
         self.districts = list(districts)
         self.years = range(last_year - years + 1, last_year + 1)
-        self.start = dt.date(self.years[0], 9, 1)
+        self.start = Period.of(self.years[0]).start
         # Events of an academic year happen by the end of June; the year itself ends in August.
         self.events_end = dt.date(last_year + 1, 6, 30)
-        self.end = dt.date(last_year + 1, 8, 31)
+        self.end = Period.of(last_year).end
         self.schools = self._plan_schools(schools, staff)
 
     # --- the plan ---------------------------------------------------------------------
@@ -343,10 +348,10 @@ class Region:
             birth_date = _day(
                 rng, dt.date(self.years[-1] - age, 1, 1), dt.date(self.years[-1] - age, 12, 28)
             )
-            experience_since = _plus_years(birth_date, rng.randint(20, 25)) + dt.timedelta(
+            experience_since = years_after(birth_date, rng.randint(20, 25)) + dt.timedelta(
                 days=rng.randint(0, 200)
             )
-            experience_since = min(experience_since, _plus_years(self.start, -3))
+            experience_since = min(experience_since, years_before(self.start, 3))
         education = _weighted(
             rng, {label: w[KIND_COLUMN[school.kind]] for label, w in EDUCATION.items()}
         )
@@ -399,12 +404,12 @@ class Region:
 
     def beginner(self, m: Member) -> bool:
         """Started teaching at most two years before the window: a young teacher in it."""
-        return m.experience_since >= _plus_years(self.start, -2)
+        return m.experience_since >= years_before(self.start, 2)
 
     def academic_years(self) -> Iterator[tuple[int, dt.date, dt.date]]:
         """(year, 1 September, 30 June) of each academic year of the window."""
         for year in self.years:
-            yield year, dt.date(year, 9, 1), dt.date(year + 1, 6, 30)
+            yield year, Period.of(year).start, dt.date(year + 1, 6, 30)
 
     def sheets(self) -> Sheets:
         """Every sheet of the format, in its order, with rows as generators."""
@@ -591,7 +596,7 @@ class Region:
         for m in members:
             if not m.pedagogical:
                 continue
-            first_possible = max(_plus_years(m.experience_since, 2), earliest, m.hired_on)
+            first_possible = max(years_after(m.experience_since, 2), earliest, m.hired_on)
             if first_possible > self.events_end:
                 continue
             if rng.random() < 0.62:
@@ -600,11 +605,13 @@ class Region:
                 while True:
                     yield [format_snils(m.snils), date, result, _order_number(rng)]
                     # Renewed before the five-year term runs out, or left to expire.
-                    renewal = _plus_years(date, 5) - dt.timedelta(days=rng.randint(10, 90))
+                    renewal = years_after(date, CATEGORY_TERM_YEARS) - dt.timedelta(
+                        days=rng.randint(10, 90)
+                    )
                     if renewal > self.events_end or rng.random() < 0.35:
                         break
                     date, result = renewal, "высшая"
-                    if date >= PERMANENT_CATEGORIES_FROM and rng.random() < 0.12:
+                    if date >= PERPETUAL_CATEGORIES_FROM and rng.random() < 0.12:
                         result = rng.choice(("педагог-методист", "педагог-наставник"))
             elif rng.random() < 0.4:
                 date = _day(rng, max(first_possible, self.start), self.events_end)
@@ -639,7 +646,7 @@ class Region:
     def _mentorship_rows(self, school, rng, members) -> Iterator[list[Any]]:
         if not school.mentoring:
             return
-        veteran_since = _plus_years(self.start, -10)
+        veteran_since = years_before(self.start, 10)
         mentors = [
             m
             for m in members
@@ -655,7 +662,7 @@ class Region:
             started = max(m.hired_on, self.start) + dt.timedelta(days=rng.randint(0, 20))
             if started > self.events_end or (m.dismissed_on and m.dismissed_on < started):
                 continue
-            ended = _plus_years(started, 2) - dt.timedelta(days=1)
+            ended = years_after(started, 2) - dt.timedelta(days=1)
             if m.dismissed_on:
                 ended = min(ended, m.dismissed_on)
             mentor = rng.choice(mentors)
@@ -845,13 +852,6 @@ def _weighted(rng: random.Random, weights: dict) -> Any:
 
 def _day(rng: random.Random, lo: dt.date, hi: dt.date) -> dt.date:
     return lo + dt.timedelta(days=rng.randint(0, (hi - lo).days))
-
-
-def _plus_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def _yes_no(value: bool) -> str:

@@ -1,20 +1,10 @@
-import datetime as dt
-
 import pytest
 from django.http import Http404
 from django.test import RequestFactory
 
-from monitoring.context import academic_year, district_for, district_query
+from monitoring.context import district_for, district_query
 from profdev.models import RoleGrant
 from tests import factories
-
-
-@pytest.mark.parametrize(
-    ("day", "year"),
-    [(dt.date(2024, 8, 31), 2023), (dt.date(2024, 9, 1), 2024), (dt.date(2025, 1, 15), 2024)],
-)
-def test_academic_year_starts_on_the_first_of_september(day, year):
-    assert academic_year(day) == year
 
 
 def _request(user, query=""):

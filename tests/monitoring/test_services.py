@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from monitoring import selectors
 from monitoring.engine import missing_people
-from monitoring.indicators import BY_CODE, REGISTRY, Period
+from monitoring.indicators import BY_CODE, REGISTRY
 from monitoring.models import Indicator, IndicatorValue, MonitoringYear, Status, TargetChange
 from monitoring.services import (
     compute_districts,
@@ -16,6 +16,7 @@ from monitoring.services import (
     monitoring_year_update,
     set_target,
 )
+from profdev.facts import Period
 from profdev.models import School
 from tests import factories as f
 from tests.monitoring.conftest import R, manager, teacher

@@ -7,31 +7,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from monitoring.indicators import earliest_date_running_at, years_after, years_before
 from monitoring.models import Indicator, Status
 from monitoring.results import share_tenths, status_of
 from tests import factories as f
 from tests.monitoring.conftest import teacher
 
 GREEN, YELLOW, RED, NO_DATA = Status.GREEN, Status.YELLOW, Status.RED, Status.NO_DATA
-
-
-def full_years(a: dt.date, b: dt.date) -> int:
-    return b.year - a.year - ((b.month, b.day) < (a.month, a.day))
-
-
-dates = st.dates(min_value=dt.date(1930, 1, 1), max_value=dt.date(2090, 12, 31))
-
-
-@given(birth=dates, reference=dates, years=st.integers(0, 80))
-def test_age_cutoff_agrees_with_the_full_years_formula(birth, reference, years):
-    assert (birth <= years_before(reference, years)) == (full_years(birth, reference) >= years)
-
-
-@given(granted=dates, reference=dates)
-def test_category_cutoff_agrees_with_five_years_after(granted, reference):
-    valid = reference <= years_after(granted, 5)
-    assert (granted >= earliest_date_running_at(reference, 5)) == valid
 
 
 @given(numerator=st.integers(0, 10_000), extra=st.integers(0, 10_000))

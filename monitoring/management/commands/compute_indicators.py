@@ -6,10 +6,10 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from monitoring.indicators import PeriodError
 from monitoring.models import Status
 from monitoring.results import Result, YearResult
 from monitoring.services import compute_year
+from profdev.facts import PeriodError
 from profdev.models import District
 
 STATUS_MARKS = {
