@@ -16,7 +16,16 @@ from django.db.models import Exists, Model, OuterRef, Q, Subquery
 from django.db.models.lookups import In
 
 from profdev import facts
-from profdev.facts import EVER, W3, P, Period, Window, employed_at, running_in_period
+from profdev.facts import (
+    EVER,
+    W3,
+    P,
+    Period,
+    Window,
+    employed_at,
+    running_in_period,
+    vacancy_open_at,
+)
 from profdev.models import (
     Attestation,
     BurnoutRecord,
@@ -115,14 +124,7 @@ ROUTES_OF_TEACHERS = Source(
     school="person__employments__school",
     person="person",
 )
-OPEN_VACANCIES = Source(
-    Vacancy,
-    lambda p: (
-        Q(opened_on__lte=p.reference_date)
-        & (Q(closed_on__isnull=True) | Q(closed_on__gt=p.reference_date))
-    ),
-    school="school",
-)
+OPEN_VACANCIES = Source(Vacancy, lambda p: vacancy_open_at(p.reference_date), school="school")
 
 
 @dataclass(frozen=True)

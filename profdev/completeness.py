@@ -13,7 +13,16 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, F, Func, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from profdev.facts import W3, Period, dated_within, deficit, employed_at, took_course, young
+from profdev.facts import (
+    W3,
+    Period,
+    dated_within,
+    deficit,
+    employed_at,
+    took_course,
+    vacancy_open_at,
+    young,
+)
 from profdev.models import (
     DevelopmentRoute,
     Employment,
@@ -99,8 +108,8 @@ def school_completeness(school: School, *, today: dt.date) -> Completeness:
     unattended_routes = _owned(DevelopmentRoute, school, staff).filter(
         dated_within(ROUTES.dated_by, first, last), curator="", tutor=""
     )
-    old_vacancies = Vacancy.objects.filter(school=school, opened_on__lt=first).filter(
-        Q(closed_on__isnull=True) | Q(closed_on__gt=today)
+    old_vacancies = Vacancy.objects.filter(
+        vacancy_open_at(today), school=school, opened_on__lt=first
     )
     row = (
         School.objects.filter(pk=school.pk)

@@ -173,6 +173,11 @@ def employed_at(day: dt.date | OuterRef, prefix: str = "") -> Q:
     )
 
 
+def vacancy_open_at(day: dt.date) -> Q:
+    """«Вакансия открыта на R, если Дата открытия ≤ R и Дата закрытия пуста или позже R.»"""
+    return Q(opened_on__lte=day) & (Q(closed_on__isnull=True) | Q(closed_on__gt=day))
+
+
 def running_in_period(period: Period) -> Q:
     """«ИОМ или наставничество действуют в периоде P, если начались не позже R и дата окончания
     пуста или не раньше 1 сентября года Y.»"""

@@ -16,6 +16,7 @@ from profdev.models import (
     DevelopmentRoute,
     Employment,
     Person,
+    Vacancy,
 )
 from tests import factories as f
 
@@ -268,3 +269,18 @@ def test_valid_category(granted, result, day, valid):
     f.AttestationFactory(date=granted, result=result)
     assert Attestation.objects.filter(facts.valid_category(day)).exists() == valid
     assert Person.objects.filter(facts.valid_category(day, "attestations__")).exists() == valid
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("opened_on", "closed_on", "is_open"),
+    [
+        (R, None, True),  # opened on R
+        (R + DAY, None, False),
+        (D(2024, 1, 1), R + DAY, True),
+        (D(2024, 1, 1), R, False),  # closed on R: no longer open, unlike a dismissal
+    ],
+)
+def test_vacancy_open_at(opened_on, closed_on, is_open):
+    f.VacancyFactory(opened_on=opened_on, closed_on=closed_on)
+    assert Vacancy.objects.filter(facts.vacancy_open_at(R)).exists() == is_open
