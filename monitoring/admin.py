@@ -5,7 +5,23 @@ from monitoring import models
 
 @admin.register(models.Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ["code", "short_name", "group", "direction", "kind", "default_target"]
+    list_display = [
+        "code",
+        "short_name",
+        "group",
+        "direction",
+        "kind",
+        "default_target",
+        "names_people",
+    ]
+    # Whose names a letter may give is a decision about personal data, shipped with the
+    # catalogue (a migration) like the formulas, not a setting; the district phrase's {n}
+    # is filled in by the letters.
+    readonly_fields = ["people_phrase", "district_phrase"]
+
+    @admin.display(boolean=True, description="называет работников")
+    def names_people(self, indicator: models.Indicator) -> bool:
+        return indicator.names_people
 
 
 @admin.register(models.MonitoringYear)

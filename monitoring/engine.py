@@ -2,8 +2,8 @@
 
 Every definition of one source becomes a pair of conditional aggregates in one query over
 all the schools at once, grouped by school; so a full computation runs one query per source
-(three), however many schools and people there are. The people behind a number are one
-query each as well.
+(three), however many schools and people there are; the people behind the numbers, one
+more query per source that has persons.
 """
 
 from collections import defaultdict
@@ -22,7 +22,7 @@ from monitoring.indicators import (
     Total,
 )
 from profdev.facts import Period
-from profdev.models import Person, School
+from profdev.models import School
 
 
 @dataclass(frozen=True)
@@ -86,15 +86,38 @@ def tally(
     return tallies
 
 
-def missing_people(definition: Definition, school: School, period: Period) -> QuerySet:
-    """The persons in the population who are not counted (what the school can act on);
-    one query."""
-    measure = _measured(definition)
-    if isinstance(measure, Total) or measure.population.source.person is None:
-        raise ValueError(f"У показателя {definition.code} нет списка работников.")
-    if measure.scope and not measure.scope(school):
-        return Person.objects.none()
-    source = measure.population.source
-    condition = measure.population.condition(period) & ~measure.counted(period)
-    rows = _rows(source, period, Q(pk=school.pk)).filter(condition)
-    return Person.objects.filter(pk__in=rows.values(source.person))
+SchoolPeople = dict[int, dict[str, list[int]]]
+
+
+def missing_people(
+    period: Period, schools: Q | None, definitions: Iterable[Definition]
+) -> SchoolPeople:
+    """For every school matching `schools` and each definition, the ids of the persons in the
+    population who are not counted (what the school can act on).
+
+    Like `tally`, one query per source: the same aggregates grouped by school and person.
+    Scope is not applied here.
+    """
+    by_source: dict[Source, list[Share]] = defaultdict(list)
+    for definition in definitions:
+        if not isinstance(definition, Share) or definition.population.source.person is None:
+            raise ValueError(f"У показателя {definition.code} нет списка работников.")
+        by_source[definition.population.source].append(definition)
+    people: SchoolPeople = defaultdict(lambda: defaultdict(list))
+    for source, members in by_source.items():
+        aggregates = {
+            f"{d.code}__missing": Count(
+                "pk", filter=d.population.condition(period) & ~d.counted(period)
+            )
+            for d in members
+        }
+        grouped = (
+            _rows(source, period, schools)
+            .values(source.school, source.person)
+            .annotate(**aggregates)
+        )
+        for row in grouped.order_by():
+            for definition in members:
+                if row[f"{definition.code}__missing"]:
+                    people[row[source.school]][definition.code].append(row[source.person])
+    return people

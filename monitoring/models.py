@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from profdev.facts import academic_year_label
-from profdev.models import District, School
+from profdev.models import District, Person, School
 
 
 class Status(models.TextChoices):
@@ -42,6 +42,24 @@ class Indicator(models.Model):
         _("целевое значение по умолчанию"), max_digits=6, decimal_places=1, null=True, blank=True
     )
     order = models.PositiveSmallIntegerField(_("порядок"))
+    # How letters present the figure. A people phrase also means that the people behind a
+    # school's figure are stored and named (school page, letters): only where a school can act
+    # on a person, never for sensitive results (deficits, burnout levels) nor staffing facts
+    # (young, pension age, part-time), whose phrase stays blank.
+    people_phrase = models.CharField(
+        _("о поимённом списке"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Как письмо вводит работников, не учтённых в числителе; пусто — работники не называются"
+        ),
+    )
+    district_phrase = models.CharField(
+        _("вывод по муниципалитету"),
+        max_length=200,
+        blank=True,
+        help_text=_("Для показателя только по муниципалитету: вывод письма, {n} — число ОО"),
+    )
 
     class Meta:
         verbose_name = _("показатель")
@@ -54,6 +72,10 @@ class Indicator(models.Model):
     @property
     def informational(self) -> bool:
         return self.default_target is None
+
+    @property
+    def names_people(self) -> bool:
+        return bool(self.people_phrase)
 
 
 class Target(models.Model):
@@ -168,3 +190,68 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id} {self.school_id or 'district'}: {self.value}"
+
+
+class MissingPerson(models.Model):
+    """A person of a school's population behind its stored figures: the indicators (of those
+    that name people) whose numerators missed them when the year was computed. Letters and
+    the school page name exactly these people, whatever the records say since.
+
+    One row per person and school rather than per indicator: a school's figures miss most of
+    its staff somewhere, and a row per indicator would multiply the rows (and the checks of
+    their keys) by the number of indicators.
+    """
+
+    monitoring_year = models.ForeignKey(
+        MonitoringYear,
+        on_delete=models.CASCADE,
+        related_name="missing_people",
+        verbose_name=_("мониторинг"),
+    )
+    school = models.ForeignKey(School, on_delete=models.CASCADE, verbose_name=_("ОО"))
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        related_name="missing_from_indicators",
+        verbose_name=_("работник"),
+    )
+    indicators = models.TextField(_("не учтён в показателях"))  # codes: "DIAG PD_3Y"
+
+    class Meta:
+        verbose_name = _("работник в поимённом списке показателей")
+        verbose_name_plural = _("поимённые списки мониторинга")
+        constraints = [
+            # Also the index of `missing_by_indicator` (a year and a school).
+            models.UniqueConstraint(
+                fields=["monitoring_year", "school", "person"], name="missing_person_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.person_id}: {self.indicators}"
+
+    @property
+    def codes(self) -> list[str]:
+        return self.indicators.split()
+
+
+class CountedSchool(models.Model):
+    """A school a district-only count counts (passes its test), as computed."""
+
+    monitoring_year = models.ForeignKey(
+        MonitoringYear, on_delete=models.CASCADE, related_name="counted_schools"
+    )
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE)
+    school = models.ForeignKey(School, on_delete=models.CASCADE)
+
+    class Meta:
+        verbose_name = _("ОО, учтённая в показателе муниципалитета")
+        verbose_name_plural = _("ОО, учтённые в показателях муниципалитета")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["monitoring_year", "indicator", "school"], name="counted_school_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}: {self.school_id}"

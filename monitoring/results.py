@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from monitoring.engine import SchoolTallies, Tally
+from monitoring.engine import SchoolPeople, SchoolTallies, Tally
 from monitoring.indicators import BY_CODE, SchoolsWhere, Share
 from monitoring.models import Indicator, Status
 from profdev.models import School
@@ -54,9 +54,20 @@ class Result:
     value: Decimal | int | None
     status: str | None
     target: Decimal | None
+    # Who or what is behind the figure, stored with it: the persons a school's value misses
+    # (indicators that name people), the schools a district-only count counts.
+    people: tuple[int, ...] = ()
+    schools: tuple[int, ...] = ()
 
     @classmethod
-    def of(cls, indicator: Indicator, tally: Tally, target: Decimal | None) -> "Result":
+    def of(
+        cls,
+        indicator: Indicator,
+        tally: Tally,
+        target: Decimal | None,
+        people: Iterable[int] = (),
+        schools: Iterable[int] = (),
+    ) -> "Result":
         if indicator.kind == Indicator.Kind.COUNT:
             value = tally.numerator
             denominator = None
@@ -65,7 +76,16 @@ class Result:
             tenths = share_tenths(tally.numerator, denominator)
             value = None if tenths is None else Decimal(tenths) / TEN
         status = status_of(indicator, tally.numerator, denominator, target)
-        return cls(indicator, tally.numerator, denominator, value, status, target)
+        return cls(
+            indicator,
+            tally.numerator,
+            denominator,
+            value,
+            status,
+            target,
+            tuple(people),
+            tuple(schools),
+        )
 
     @classmethod
     def not_applicable(cls, indicator: Indicator, target: Decimal | None) -> "Result":
@@ -142,9 +162,12 @@ def evaluate(
     targets: dict[str, Decimal | None],
     schools: list[School],
     tallies: SchoolTallies,
+    missing: SchoolPeople | None = None,
 ) -> YearResult:
-    """Values and statuses of every school in `schools` and of all of them pooled."""
+    """Values and statuses of every school in `schools` and of all of them pooled; with
+    `missing`, the persons behind each school's values in scope."""
     zero = Tally(0, 0)
+    missing = missing or {}
     result = YearResult(year, reference_date, indicators, district={})
     for school in schools:
         results = {}
@@ -154,7 +177,8 @@ def evaluate(
             target = targets[indicator.code]
             if _in_scope(indicator, school):
                 tally = tallies.get(school.pk, {}).get(indicator.code, zero)
-                results[indicator.code] = Result.of(indicator, tally, target)
+                people = missing.get(school.pk, {}).get(indicator.code, ())
+                results[indicator.code] = Result.of(indicator, tally, target, people)
             else:
                 results[indicator.code] = Result.not_applicable(indicator, target)
         result.schools.append(SchoolResult(school, results))
@@ -162,9 +186,13 @@ def evaluate(
         code, target = indicator.code, targets[indicator.code]
         definition = BY_CODE[code]
         if isinstance(definition, SchoolsWhere):
-            school_tallies = (tallies.get(s.pk, {}).get(code, zero) for s in schools)
-            passing = sum(1 for t in school_tallies if definition.test(t.numerator, t.denominator))
-            result.district[code] = Result.of(indicator, Tally(passing, None), target)
+            school_tallies = [(s.pk, tallies.get(s.pk, {}).get(code, zero)) for s in schools]
+            passing = [
+                pk for pk, t in school_tallies if definition.test(t.numerator, t.denominator)
+            ]
+            result.district[code] = Result.of(
+                indicator, Tally(len(passing), None), target, schools=passing
+            )
             continue
         in_scope = [s for s in schools if _in_scope(indicator, s)]
         if not in_scope and _scope(indicator):

@@ -9,10 +9,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from monitoring.engine import tally
+from monitoring.engine import SchoolPeople, SchoolTallies, missing_people, tally
+from monitoring.indicators import BY_CODE
 from monitoring.models import (
+    CountedSchool,
     Indicator,
     IndicatorValue,
+    MissingPerson,
     MonitoringYear,
     Status,
     Target,
@@ -48,7 +51,8 @@ def _targets(indicators: list[Indicator], overrides: dict[str, Decimal]) -> dict
 def _evaluate(
     period: Period,
     schools: list[School],
-    tallies,
+    tallies: SchoolTallies,
+    missing: SchoolPeople | None,
     indicators: list[Indicator],
     overrides: dict[str, Decimal],
 ) -> YearResult:
@@ -59,6 +63,7 @@ def _evaluate(
         targets=_targets(indicators, overrides),
         schools=schools,
         tallies=tallies,
+        missing=missing,
     )
 
 
@@ -73,11 +78,13 @@ def compute_districts(
     `as_of` maps a district's id to its reference date (default: 31 August of Y+1). The
     districts sharing a reference date are tallied together, so a region of many districts
     costs the queries of one. With `store`, each district's result replaces its official
-    values of the year.
+    values of the year, with the people behind the values of the indicators that name them
+    and the schools each district-only count counts.
     """
     as_of = as_of or {}
     periods = {d.pk: Period.of(year, as_of.get(d.pk)) for d in districts}
     indicators = list(Indicator.objects.all())
+    named = [BY_CODE[i.code] for i in indicators if i.names_people] if store else []
     overrides: dict[int, dict[str, Decimal]] = defaultdict(dict)
     for district_id, code, value in Target.objects.filter(
         district__in=districts, year=year
@@ -89,10 +96,12 @@ def compute_districts(
     results = {}
     for period in set(periods.values()):
         members = [d for d in districts if periods[d.pk] == period]
-        tallies = tally(period, Q(district__in=members))
+        in_districts = Q(district__in=members)
+        tallies = tally(period, in_districts)
+        missing = missing_people(period, in_districts, named) if named else None
         for district in members:
             results[district] = _evaluate(
-                period, schools[district.pk], tallies, indicators, overrides[district.pk]
+                period, schools[district.pk], tallies, missing, indicators, overrides[district.pk]
             )
     if store:
         with transaction.atomic():  # a region is stored whole or not at all
@@ -120,6 +129,8 @@ def _store(district: District, result: YearResult) -> MonitoringYear:
     monitoring_year.computed_at = timezone.now()
     monitoring_year.save(update_fields=["reference_date", "computed_at"])
     monitoring_year.values.all().delete()
+    monitoring_year.missing_people.all().delete()
+    monitoring_year.counted_schools.all().delete()
     rows = [(None, result.district)] + [(s.school, s.results) for s in result.schools]
     insert_rows(
         IndicatorValue,
@@ -146,6 +157,29 @@ def _store(district: District, result: YearResult) -> MonitoringYear:
             ]
             for school, results in rows
             for r in results.values()
+        ),
+    )
+    missed: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for s in result.schools:
+        school = s.school.pk
+        for code, r in s.results.items():
+            for person in r.people:
+                missed[school, person].append(code)
+    insert_rows(
+        MissingPerson,
+        ["monitoring_year_id", "school_id", "person_id", "indicators"],
+        (
+            [monitoring_year.pk, school, person, " ".join(codes)]
+            for (school, person), codes in missed.items()
+        ),
+    )
+    insert_rows(
+        CountedSchool,
+        ["monitoring_year_id", "indicator_id", "school_id"],
+        (
+            [monitoring_year.pk, code, school]
+            for code, r in result.district.items()
+            for school in r.schools
         ),
     )
     return monitoring_year

@@ -14,10 +14,11 @@ from django.db import transaction
 from django.template.loader import render_to_string
 
 from monitoring.models import BREACH_STATUSES, IndicatorValue, MonitoringYear, Status
+from monitoring.selectors import counted_schools
 from monitoring.tables import format_number
 from profdev.models import Organisation, School
 from recommendations.models import Audience, Letter, LetterEvent, RecommendationRule
-from recommendations.people import PEOPLE_PHRASES, people_missing
+from recommendations.people import people_missing
 from recommendations.text import dative_initials, sanitise
 
 TITLE = (
@@ -25,33 +26,6 @@ TITLE = (
     "развития педагогических работников за {label} учебный год"
 )
 DISTRICT_ADDRESSEE = "Руководителям ОО"
-
-# District-only counts name their schools; which schools, is read from stored school values.
-# SCHOOLS_NO_IOM: a non-empty staff (DIAG's population is PED) and no route at all (IOM_TUTOR
-# counts every active route of PED). SCHOOLS_VACANCY: a school whose VACANCY count is above 0.
-DISTRICT_COUNT_PHRASES = {
-    "SCHOOLS_NO_IOM": "Не разработаны индивидуальные образовательные маршруты в {n} ОО",
-    "SCHOOLS_VACANCY": "Кадровый дефицит в {n} ОО",
-}
-
-
-def _schools_in_count(code: str, by_school: dict[int, dict[str, IndicatorValue]]) -> list[int]:
-    def has(values, c, test):
-        v = values.get(c)
-        return v is not None and test(v)
-
-    if code == "SCHOOLS_NO_IOM":
-        return [
-            s
-            for s, values in by_school.items()
-            if has(values, "DIAG", lambda v: (v.denominator or 0) > 0)
-            and has(values, "IOM_TUTOR", lambda v: v.denominator == 0)
-        ]
-    return [
-        s
-        for s, values in by_school.items()
-        if has(values, "VACANCY", lambda v: (v.numerator or 0) > 0)
-    ]
 
 
 @dataclass
@@ -135,9 +109,9 @@ def _school_content(year, school, values, district_values, rules) -> dict | None
     breaches.sort(key=lambda v: v.indicator.order)
     findings = [_figure(v, district_values.get(v.indicator_id)) for v in breaches]
     people = people_missing(year, school, [f["code"] for f in findings])
-    for finding in findings:
+    for finding, v in zip(findings, breaches, strict=True):
         finding["people"] = people.get(finding["code"], [])
-        finding["phrase"] = PEOPLE_PHRASES.get(finding["code"], "")
+        finding["phrase"] = v.indicator.people_phrase
     return {
         "basis": _basis(year),
         "school": {"code": school.code, "short_name": school.short_name, "name": school.name},
@@ -151,21 +125,21 @@ def _district_content(year, district_values, by_school, schools, rules) -> dict:
         (v for v in district_values.values() if v.status in BREACH_STATUSES),
         key=lambda v: v.indicator.order,
     )
+    counted = counted_schools(year)
     findings = []
     for v in breaches:
         finding = _figure(v, None)
-        if v.indicator_id in DISTRICT_COUNT_PHRASES:
-            named = _schools_in_count(v.indicator_id, by_school)
-            finding["conclusion"] = DISTRICT_COUNT_PHRASES[v.indicator_id].format(
-                n=v.numerator if v.numerator is not None else len(named)
-            )
+        if v.indicator.district_only:  # a count of schools names the schools it counted
+            named = counted.get(v.indicator_id, [])
         else:
             named = [
-                s
+                schools[s]
                 for s, values in by_school.items()
                 if values.get(v.indicator_id) and values[v.indicator_id].status == Status.RED
             ]
-        finding["schools"] = sorted(schools[s].short_name for s in named)
+        if v.indicator.district_phrase:
+            finding["conclusion"] = v.indicator.district_phrase.format(n=v.numerator)
+        finding["schools"] = sorted(s.short_name for s in named)
         findings.append(finding)
     return {
         "basis": _basis(year),

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from monitoring.models import Indicator, IndicatorValue, Status
+from monitoring.models import Indicator, IndicatorValue, MissingPerson, Status
 from tests import factories
 from tests.monitoring.conftest import teacher
 from tests.monitoring.factories import MonitoringYearFactory, stored_value
@@ -23,15 +23,18 @@ def stored(district, school, other_school):
 
 
 @pytest.fixture
-def staff(school, other_school):
-    """At S-A: one teacher diagnosed in 2024/2025, two not; at S-B: one not diagnosed."""
+def staff(stored, school, other_school):
+    """At S-A: one teacher diagnosed in 2024/2025, two not; at S-B: one not diagnosed; the
+    missing ones stored behind DIAG as the computation stores them."""
     diagnosed = teacher(school, last_name="Алексеева")
     factories.DiagnosticFactory(person=diagnosed, date=dt.date(2024, 10, 1))
-    return {
-        "diagnosed": diagnosed,
-        "missing": [teacher(school, last_name="Борисова"), teacher(school, last_name="Волкова")],
-        "elsewhere": teacher(other_school, last_name="Григорьева"),
-    }
+    missing = [teacher(school, last_name="Борисова"), teacher(school, last_name="Волкова")]
+    elsewhere = teacher(other_school, last_name="Григорьева")
+    for where, person in [(school, p) for p in missing] + [(other_school, elsewhere)]:
+        MissingPerson.objects.create(
+            monitoring_year=stored, school=where, person=person, indicators="DIAG"
+        )
+    return {"diagnosed": diagnosed, "missing": missing, "elsewhere": elsewhere}
 
 
 def _url(code="S-A", year=2024):

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
-from monitoring.models import Status
+from monitoring.models import CountedSchool, MissingPerson, Status
 from profdev.models import School
 from tests import factories
 from tests.recommendations.factories import (
@@ -19,7 +19,8 @@ RED, YELLOW, GREEN, NO_DATA = Status.RED, Status.YELLOW, Status.GREEN, Status.NO
 @pytest.fixture
 def year(district, school, other_school):
     """2024/2025 with stored values: S-A in breach (DIAG red, PD_3Y yellow, BURNOUT_HIGH red,
-    VACANCY red), S-B with none (and no ИОМ at all); the district row pooled."""
+    VACANCY red), S-B with none (and no ИОМ at all); the district row pooled, with the schools
+    its counts counted."""
     OrganisationFactory(district=district)
     school.head_name = "Иванов Пётр Сергеевич"
     school.save()
@@ -40,22 +41,31 @@ def year(district, school, other_school):
         value(y, ind[code], None, *d)
     value(y, ind["SCHOOLS_NO_IOM"], None, 1, None, RED)
     value(y, ind["SCHOOLS_VACANCY"], None, 1, None, RED)
+    CountedSchool.objects.create(
+        monitoring_year=y, indicator=ind["SCHOOLS_NO_IOM"], school=other_school
+    )
+    CountedSchool.objects.create(monitoring_year=y, indicator=ind["SCHOOLS_VACANCY"], school=school)
     return y
 
 
 @pytest.fixture
-def staff(school):
-    """Two teachers of S-A: one diagnosed in the year, one not."""
+def staff(year, school):
+    """Two teachers of S-A: one diagnosed in the year, one not; stored as the computation
+    stores them: missing from DIAG (the one), from PD_3Y (both)."""
     diagnosed = factories.EmploymentFactory(
         school=school, person__last_name="Алексеева", person__first_name="Мария"
     ).person
     factories.DiagnosticFactory(person=diagnosed, date=dt.date(2024, 10, 1))
-    factories.EmploymentFactory(
+    missing = factories.EmploymentFactory(
         school=school,
         person__last_name="Сидорова",
         person__first_name="Анна",
         person__middle_name="Павловна",
-    )
+    ).person
+    for person, indicators in ((diagnosed, "PD_3Y"), (missing, "DIAG PD_3Y")):
+        MissingPerson.objects.create(
+            monitoring_year=year, school=school, person=person, indicators=indicators
+        )
 
 
 @pytest.fixture

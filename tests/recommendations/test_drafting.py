@@ -171,11 +171,3 @@ def test_default_rules_cover_red_for_every_indicator_with_a_target():
     covered = set(RecommendationRule.objects.values_list("indicator_id", flat=True))
     assert covered == with_target
     assert not RecommendationRule.objects.filter(indicator__default_target__isnull=True).exists()
-
-
-def test_letters_name_people_only_where_the_dashboards_may():
-    from monitoring.selectors import NAMED_INDICATORS
-    from recommendations.people import PEOPLE_PHRASES
-
-    assert set(PEOPLE_PHRASES) <= set(NAMED_INDICATORS)
-    assert not {"DEFICIT", "BURNOUT_HIGH"} & set(NAMED_INDICATORS)
