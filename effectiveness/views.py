@@ -14,9 +14,8 @@ from effectiveness import exports, selectors, services
 from effectiveness.analytical import analytical_context
 from effectiveness.forms import MeasureFilterForm, MeasureForm
 from effectiveness.models import Measure
-from effectiveness.report import Verdict, effectiveness_report
-from monitoring.context import district_for, district_query
-from monitoring.selectors import years_on_record
+from effectiveness.report import Report, Verdict, effectiveness_report
+from monitoring.context import Years, district_for, district_query, years_of
 from profdev.audit import log_export
 from profdev.downloads import PDF, XLSX, attachment
 from profdev.facts import academic_year
@@ -111,12 +110,10 @@ def measure_delete(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _report(request: HttpRequest, year: int | None):
+def _report(request: HttpRequest, year: int | None) -> tuple[Report, Years]:
     district = district_for(request)
-    years = list(years_on_record(district))
-    if year is None:
-        year = years[0].year if years else academic_year(timezone.localdate())
-    return effectiveness_report(district, year), years
+    years = years_of(district, year)
+    return effectiveness_report(district, years.year), years
 
 
 @login_required
@@ -130,14 +127,7 @@ def report(request: HttpRequest, year: int | None = None) -> HttpResponse:
             "report": result,
             "fills": Verdict.FILLS,
             "dq": dq,
-            "year_links": [
-                {
-                    "label": m.label,
-                    "url": reverse("effectiveness:report", args=[m.year]) + dq,
-                    "active": m.year == result.year,
-                }
-                for m in years
-            ],
+            "year_links": years.links("effectiveness:report", query=dq),
         },
     )
 

@@ -1,6 +1,6 @@
 """The dashboards' tables as formatted `.xlsx`: statuses filled as on screen, numbers as numbers.
 
-Each export builds `Sheet`s from the same context its page renders, and `workbook(*sheets)`
+Each export builds `Sheet`s from the same table its page renders, and `workbook(*sheets)`
 writes them: bold frozen header rows, column widths, text never read as a formula.
 """
 
@@ -14,7 +14,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from monitoring.models import Indicator
-from monitoring.tables import INFORMATIONAL
+from monitoring.reports import ProvidersReport
+from monitoring.tables import INFORMATIONAL, Overview, Row, SchoolPage, ValueCell
 from profdev.workbook.writer import FORMULA_PREFIXES
 
 # The screen's status colours (static/css/portal.css, monitoring.css).
@@ -50,9 +51,9 @@ def number_format(indicator: Indicator) -> str:
     return COUNT_FORMAT if indicator.kind == Indicator.Kind.COUNT else SHARE_FORMAT
 
 
-def status_cell(indicator: Indicator, cell: dict) -> Cell:
-    """A dashboard cell (`monitoring.tables.cell`) as an export cell."""
-    return Cell(_number(cell["value"]), number_format(indicator), cell["status"])
+def status_cell(indicator: Indicator, cell: ValueCell) -> Cell:
+    """A dashboard cell as an export cell: the number, filled by its status."""
+    return Cell(_number(cell.value), number_format(indicator), cell.status)
 
 
 def _number(value: Decimal | None) -> float | None:
@@ -106,36 +107,38 @@ def _set(cell, value: Any) -> None:
         cell.quotePrefix = True
 
 
-def overview_workbook(context: dict) -> bytes:
-    indicators = context["indicators"]
-    group_row = ["", *(i.group for i in indicators)]
-    name_row = ["ОО", *(i.short_name for i in indicators)]
+def _values_row(indicators, row: Row, *, bold: bool = False) -> list:
+    return [
+        Cell(row.name, bold=bold),
+        *(status_cell(i, c) for i, c in zip(indicators, row.cells, strict=True)),
+    ]
+
+
+def overview_workbook(overview: Overview) -> bytes:
+    table = overview.table
+    year = overview.years.year
     sheet = Sheet(
-        f"Мониторинг {context['year']}-{context['year'] + 1}",
-        [group_row, name_row],
-        [40, *(14 for _ in indicators)],
+        f"Мониторинг {year}-{year + 1}",  # «/» is not allowed in a sheet name
+        [
+            ["", *(i.group for i in table.indicators)],
+            ["ОО", *(i.short_name for i in table.indicators)],
+        ],
+        [40, *(14 for _ in table.indicators)],
     )
-    for row in context["rows"]:
-        school = row["school"]
-        name = school.short_name if school is not None else str(context["district"])
-        sheet.rows.append(
-            [
-                Cell(name, bold=school is None),
-                *(status_cell(i, c) for i, c in zip(indicators, row["cells"], strict=True)),
-            ]
-        )
+    sheet.rows.append(_values_row(table.indicators, table.total, bold=True))
+    sheet.rows.extend(_values_row(table.indicators, row) for row in table.rows)
     return workbook(sheet)
 
 
-def school_workbook(context: dict) -> bytes:
-    years = [m.label for m in reversed(context["years"])]
+def school_workbook(page: SchoolPage) -> bytes:
+    years = [m.label for m in reversed(page.years.on_record)]
     sheet = Sheet(
-        context["school"].code,
+        page.school.code,
         [
             [
                 "Показатель",
                 "Группа",
-                f"ОО, {context['label']}",
+                f"ОО, {page.years.label}",
                 "Числитель",
                 "Знаменатель",
                 "Целевое",
@@ -145,24 +148,24 @@ def school_workbook(context: dict) -> bytes:
         ],
         [60, 28, 14, 11, 12, 11, 15, *(12 for _ in years)],
     )
-    for row in context["rows"]:
-        indicator, stored = row["indicator"], row["stored"]
+    for line in page.lines:
+        indicator, stored = line.indicator, line.stored
         sheet.rows.append(
             [
                 indicator.name,
                 indicator.group,
-                status_cell(indicator, row["school"]),
+                status_cell(indicator, line.school),
                 stored.numerator if stored else None,
                 stored.denominator if stored else None,
                 Cell(_number(stored.target) if stored else None, number_format(indicator)),
-                status_cell(indicator, row["district"]),
-                *(status_cell(indicator, t) for t in row["trend"]),
+                status_cell(indicator, line.district),
+                *(status_cell(indicator, t.cell) for t in line.trend),
             ]
         )
     return workbook(sheet)
 
 
-def providers_workbook(context: dict) -> bytes:
+def providers_workbook(report: ProvidersReport) -> bytes:
     sheet = Sheet(
         "Организации ДПО",
         [
@@ -179,7 +182,7 @@ def providers_workbook(context: dict) -> bytes:
         ],
         [50, 16, 18, 13, 12, 10, 14, 12],
     )
-    for row in [*context["rows"], context["totals"]]:
+    for row in [*report.rows, report.totals]:
         provider = row.provider
         unlicensed = row.unlicensed
         sheet.rows.append(

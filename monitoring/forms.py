@@ -1,8 +1,31 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from monitoring.models import Indicator
+from monitoring.models import Indicator, MonitoringYear
 from profdev.facts import Period, PeriodError
+from profdev.sorting import Direction
+
+
+class OverviewForm(forms.Form):
+    """The overview's group filter, change column and sorting, from its query string; a
+    value out of place is ignored."""
+
+    group = forms.CharField(required=False, strip=False)
+    delta = forms.ChoiceField(required=False, choices=[("1", "1")])
+    sort = forms.CharField(required=False, strip=False)
+    order = forms.ChoiceField(required=False, choices=[("asc", "asc"), ("desc", "desc")])
+    DIRECTION = Direction("order", descending="desc", ascending="asc")
+
+    def options(self) -> dict:
+        """Keyword arguments of `monitoring.tables.overview`."""
+        self.is_valid()
+        data = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+        return {
+            "group": data.get("group", ""),
+            "delta": data.get("delta") == "1",
+            "sort": data.get("sort", ""),
+            "descending": data.get("order") == "desc",
+        }
 
 
 class TargetForm(forms.Form):
@@ -33,6 +56,13 @@ class BasisForm(forms.Form):
     )
     basis_body = forms.CharField(label=_("кем издан"), max_length=255)
 
+    @classmethod
+    def of(cls, monitoring_year: MonitoringYear | None) -> "BasisForm":
+        """The form holding the basis as stored."""
+        if monitoring_year is None:
+            return cls()
+        return cls(initial={name: getattr(monitoring_year, name) for name in cls.base_fields})
+
 
 class ComputeForm(forms.Form):
     """The reference date of an official computation: within the academic year Y/Y+1."""
@@ -43,6 +73,12 @@ class ComputeForm(forms.Form):
         help_text=_("ДД.ММ.ГГГГ; по умолчанию 31.08 следующего календарного года"),
         error_messages={"invalid": _("Дата среза: введите дату в виде ДД.ММ.ГГГГ.")},
     )
+
+    @classmethod
+    def of(cls, year: int, monitoring_year: MonitoringYear | None) -> "ComputeForm":
+        """The form holding the stored reference date, else the year's default one."""
+        day = monitoring_year.reference_date if monitoring_year else Period.of(year).reference_date
+        return cls(year=year, initial={"reference_date": day})
 
     def __init__(self, *args, year: int, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,7 +3,7 @@
 Every provider the district's teachers studied with in a window: completions, distinct
 teachers, hours, the share of 16–36-hour programmes and of distance learning (ДОТ).
 A completion belongs to the district when its teacher was employed at one of the
-district's schools on the day it ended. Two grouped queries, whatever the data size.
+district's schools on the day it ended.
 """
 
 import datetime as dt
@@ -12,10 +12,10 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
-from monitoring.models import Indicator
+from monitoring.models import Indicator, MonitoringYear
 from monitoring.results import share_tenths
 from monitoring.tables import format_number
-from profdev.facts import between, employed_at
+from profdev.facts import Period, academic_year_label, between, employed_at
 from profdev.models import CourseCompletion, District, Employment, Provider
 
 SHORT_PROGRAMME_HOURS = (16, 36)
@@ -76,11 +76,28 @@ _AGGREGATES = {
 }
 
 
-def providers_report(
-    district: District, start: dt.date, end: dt.date
-) -> tuple[list[ProviderRow], ProviderRow]:
-    """Rows per provider (most completions first), and the totals row."""
-    completions = district_completions(district, start, end)
+@dataclass(frozen=True)
+class ProvidersReport:
+    district: District
+    year: int
+    three_years: bool  # the window: the three years up to the reference date, or the year
+    start: dt.date
+    end: dt.date
+    rows: list[ProviderRow]  # most completions first
+    totals: ProviderRow
+
+    @property
+    def label(self) -> str:
+        return academic_year_label(self.year)
+
+
+def providers_report(district: District, year: int, *, three_years: bool) -> ProvidersReport:
+    """The report of academic year `year` up to its reference date (the stored one, else the
+    default); three queries, whatever the data size."""
+    monitoring_year = MonitoringYear.objects.filter(district=district, year=year).first()
+    period = Period.of(year, monitoring_year.reference_date if monitoring_year else None)
+    start = period.three_years_start if three_years else period.start
+    completions = district_completions(district, start, period.reference_date)
     grouped = list(completions.values("provider").annotate(**_AGGREGATES).order_by())
     providers = Provider.objects.in_bulk([g["provider"] for g in grouped])
     rows = [
@@ -89,4 +106,12 @@ def providers_report(
     ]
     rows.sort(key=lambda r: (-r.completions, r.provider.name.casefold()))
     totals = completions.aggregate(**_AGGREGATES)
-    return rows, ProviderRow(provider=None, **{k: v or 0 for k, v in totals.items()})
+    return ProvidersReport(
+        district,
+        year,
+        three_years,
+        start,
+        period.reference_date,
+        rows,
+        ProviderRow(provider=None, **{k: v or 0 for k, v in totals.items()}),
+    )

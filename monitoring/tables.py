@@ -1,19 +1,24 @@
 """Stored values shaped for the dashboards and their `.xlsx` exports.
 
-Screens and exports draw the same tables: a cell is a plain dict (cheap in a template's
-inner loop) holding the stored value, its status class and the Russian text shown.
+A page and its export read the same typed table (frozen dataclasses): rows of cells, each
+holding the stored value, its status and the Russian text shown. The district's row (the
+region's on the region page) is an attribute of its own, never «the first row», so that no
+sorting can move it.
 """
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from monitoring.models import Indicator, IndicatorValue, Status
+from monitoring.context import Years, years_of
+from monitoring.models import BREACH_STATUSES, Indicator, IndicatorValue, MonitoringYear, Status
 from monitoring.selectors import missing_by_indicator
+from monitoring.services import targets_for
+from profdev.models import District, School
 
 INFORMATIONAL = "info"
 NBSP = "\u00a0"
@@ -73,101 +78,20 @@ class Stored:
 STORED_FIELDS = ("numerator", "denominator", "value", "status", "target")
 
 
-def read_values(values: Iterable[tuple]) -> dict[tuple[int | None, str], Stored]:
-    """`(school_id, indicator_id, *STORED_FIELDS)` rows keyed by (school id, indicator code)."""
-    return {(row[0], row[1]): Stored(*row[2:]) for row in values}
+def year_values(monitoring_year: MonitoringYear | None) -> dict[tuple[int | None, str], Stored]:
+    """Stored values of a monitoring year keyed by (school id, indicator code), one query;
+    `None` gives an empty table."""
+    if monitoring_year is None:
+        return {}
+    rows = IndicatorValue.objects.filter(monitoring_year=monitoring_year).values_list(
+        "school_id", "indicator_id", *STORED_FIELDS
+    )
+    return {(row[0], row[1]): Stored(*row[2:]) for row in rows}
 
 
-def value_rows(queryset) -> Iterable[tuple]:
-    return queryset.values_list("school_id", "indicator_id", *STORED_FIELDS)
-
-
-EMPTY_CELL = {
-    "cls": "",
-    "text": "—",
-    "title": "",
-    "value": None,
-    "status": None,
-    "delta": "",
-    "delta_cls": "",
-}
-
-
-def cell(indicator: Indicator, stored: Stored | None, previous: Stored | None = None) -> dict:
-    if stored is None:
-        return EMPTY_CELL
-    text = format_number(stored.value, indicator.kind)
-    title = "" if stored.denominator is None else f"{stored.numerator} из {stored.denominator}"
-    delta = None
-    if previous is not None and previous.value is not None and stored.value is not None:
-        delta = stored.value - previous.value
-    return {
-        "cls": f"status-{status_key(stored.status)}",
-        "text": text,
-        "title": title,
-        "value": stored.value,
-        "status": status_key(stored.status),
-        "delta": format_delta(delta, indicator.kind),
-        "delta_cls": delta_class(delta, indicator),
-    }
-
-
-def indicator_groups(indicators: list[Indicator]) -> list[dict]:
-    """Consecutive indicators of one group, for the table's two-row header."""
-    groups: list[dict] = []
-    for indicator in indicators:
-        if groups and groups[-1]["name"] == indicator.group:
-            groups[-1]["span"] += 1
-        else:
-            groups.append({"name": indicator.group, "span": 1})
-    return groups
-
-
-def overview_rows(
-    district,
-    schools: list,
-    indicators: list[Indicator],
-    values: dict,
-    previous: dict | None = None,
-    sort: str = "",
-    descending: bool = False,
-) -> list[dict]:
-    """The district row, then one row per school, sorted by a column's stored value."""
-    previous = previous or {}
-
-    def row(school) -> dict:
-        school_id = school.pk if school is not None else None
-        return {
-            "school": school,
-            "cells": [
-                cell(
-                    indicator,
-                    values.get((school_id, indicator.code)),
-                    previous.get((school_id, indicator.code)),
-                )
-                for indicator in indicators
-            ],
-        }
-
-    rows = [row(school) for school in schools]
-    column = next((i for i, ind in enumerate(indicators) if ind.code == sort), None)
-    if column is not None:
-        # Schools without a value go last whichever the direction.
-        with_value = [r for r in rows if r["cells"][column]["value"] is not None]
-        without = [r for r in rows if r["cells"][column]["value"] is None]
-        with_value.sort(key=lambda r: r["cells"][column]["value"], reverse=descending)
-        rows = with_value + without
-    elif sort == "school":
-        rows.sort(key=lambda r: r["school"].short_name.casefold(), reverse=descending)
-    return [{**row(None), "district": district}, *rows]
-
-
-def as_float(value: Decimal | None) -> float | None:
-    """For chart data (JSON)."""
-    return None if value is None else float(value)
-
-
-def history_values(district, schools: list, indicator: Indicator | None = None) -> dict:
+def history_values(
+    district: District, schools: list[School], indicator: Indicator | None = None
+) -> dict[tuple[int, int | None, str], Stored]:
     """Stored values of the schools and the district over every year on record (one query),
     keyed by (year, school id or None, indicator code)."""
     queryset = IndicatorValue.objects.filter(
@@ -181,25 +105,383 @@ def history_values(district, schools: list, indicator: Indicator | None = None) 
     return {(row[0], row[1], row[2]): Stored(*row[3:]) for row in rows}
 
 
-def named_people(school, monitoring_year, codes: list[str]) -> list[dict]:
-    """Who is missing from each listed indicator's numerator, linked to their cards."""
+def as_float(value: Decimal | None) -> float | None:
+    """For chart data (JSON)."""
+    return None if value is None else float(value)
+
+
+@dataclass(frozen=True)
+class ValueCell:
+    """A stored value as shown: the number, its status key (`status_key`; None when nothing
+    is stored), the text, «n из d» as its title and the change since another year."""
+
+    value: Decimal | None = None
+    status: str | None = None
+    text: str = "—"
+    title: str = ""
+    delta: str = ""
+    delta_cls: str = ""
+
+    @property
+    def cls(self) -> str:
+        return f"status-{self.status}" if self.status else ""
+
+
+EMPTY = ValueCell()
+
+
+def cell(indicator: Indicator, stored: Stored | None, previous: Stored | None = None) -> ValueCell:
+    if stored is None:
+        return EMPTY
+    delta = None
+    if previous is not None and previous.value is not None and stored.value is not None:
+        delta = stored.value - previous.value
+    return ValueCell(
+        value=stored.value,
+        status=status_key(stored.status),
+        text=format_number(stored.value, indicator.kind),
+        title="" if stored.denominator is None else f"{stored.numerator} из {stored.denominator}",
+        delta=format_delta(delta, indicator.kind),
+        delta_cls=delta_class(delta, indicator),
+    )
+
+
+@dataclass(frozen=True)
+class HeaderGroup:
+    name: str
+    span: int
+
+
+def indicator_groups(indicators: Iterable[Indicator]) -> list[HeaderGroup]:
+    """Consecutive indicators of one group, for a table's two-row header."""
+    groups: list[HeaderGroup] = []
+    for indicator in indicators:
+        if groups and groups[-1].name == indicator.group:
+            groups[-1] = HeaderGroup(indicator.group, groups[-1].span + 1)
+        else:
+            groups.append(HeaderGroup(indicator.group, 1))
+    return groups
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    cells: tuple[ValueCell, ...]
+    url: str = ""  # the row's own page
+
+
+@dataclass(frozen=True)
+class ValuesTable:
+    """Indicators across; the total row (the district's or the region's) and one row per
+    school (or district) below it."""
+
+    indicators: tuple[Indicator, ...]
+    total: Row
+    rows: tuple[Row, ...]
+
+    @property
+    def groups(self) -> list[HeaderGroup]:
+        return indicator_groups(self.indicators)
+
+
+def values_table(
+    total: str,
+    units: Iterable[School | District],
+    indicators: Iterable[Indicator],
+    values: dict,
+    previous: dict | None = None,
+    *,
+    url: Callable[[School | District], str],
+    sort: str = "",
+    descending: bool = False,
+) -> ValuesTable:
+    """The table of `values` keyed by (unit id or None for the total, indicator code), with
+    the change since `previous`; rows sorted by a column's value or by name (`sort` is an
+    indicator's code or "school")."""
+    indicators = tuple(indicators)
+    previous = previous or {}
+
+    def cells(unit_id: int | None) -> tuple[ValueCell, ...]:
+        return tuple(
+            cell(i, values.get((unit_id, i.code)), previous.get((unit_id, i.code)))
+            for i in indicators
+        )
+
+    rows = [Row(str(unit), cells(unit.pk), url(unit)) for unit in units]
+    column = next((n for n, i in enumerate(indicators) if i.code == sort), None)
+    if column is not None:
+        # Rows without a value go last whichever the direction.
+        with_value = [r for r in rows if r.cells[column].value is not None]
+        without = [r for r in rows if r.cells[column].value is None]
+        with_value.sort(key=lambda r: r.cells[column].value, reverse=descending)
+        rows = with_value + without
+    elif sort == "school":
+        rows.sort(key=lambda r: r.name.casefold(), reverse=descending)
+    return ValuesTable(indicators, Row(total, cells(None)), tuple(rows))
+
+
+def school_url(year: int, link_query: str) -> Callable[[School], str]:
+    """Links to the school pages of the year, keeping the district picked (`link_query`)."""
+    return lambda school: reverse("monitoring:school", args=[year, school.code]) + link_query
+
+
+# --- The district overview: schools × indicators -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Overview:
+    district: District
+    years: Years
+    previous_year: MonitoringYear | None  # the year the changes are shown against
+    groups: tuple[str, ...]  # every group of the catalogue, for the filter
+    group: str  # the group shown, "" for all
+    sort: str
+    descending: bool
+    table: ValuesTable
+
+
+def overview(
+    district: District,
+    year: int | None,
+    *,
+    group: str = "",
+    delta: bool = False,
+    sort: str = "",
+    descending: bool = False,
+    link_query: str = "",
+) -> Overview:
+    years = years_of(district, year)
+    indicators = list(Indicator.objects.all())
+    groups = tuple(dict.fromkeys(i.group for i in indicators))
+    group = group if group in groups else ""
+    if group:
+        indicators = [i for i in indicators if i.group == group]
+    previous_year = None
+    if delta:
+        previous_year = next((m for m in years.on_record if m.year < years.year), None)
+    table = values_table(
+        str(district),
+        School.objects.filter(district=district).order_by("code"),
+        indicators,
+        year_values(years.shown),
+        year_values(previous_year),
+        url=school_url(years.year, link_query),
+        sort=sort,
+        descending=descending,
+    )
+    return Overview(district, years, previous_year, groups, group, sort, descending, table)
+
+
+# --- One school: its values against the targets, the district and the years on record ----
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    label: str  # the academic year
+    cell: ValueCell
+
+
+@dataclass(frozen=True)
+class SchoolLine:
+    indicator: Indicator
+    stored: Stored | None
+    school: ValueCell
+    district: ValueCell
+    trend: tuple[TrendPoint, ...]  # every year on record, oldest first
+
+    @property
+    def target_text(self) -> str:
+        return format_number(self.stored.target if self.stored else None, self.indicator.kind)
+
+
+@dataclass(frozen=True)
+class SchoolPage:
+    school: School
+    district: District
+    years: Years
+    lines: tuple[SchoolLine, ...]
+
+
+def _trend(years: Years, values: dict, unit_id: int | None, indicator: Indicator) -> tuple:
+    return tuple(
+        TrendPoint(m.label, cell(indicator, values.get((m.year, unit_id, indicator.code))))
+        for m in reversed(years.on_record)
+    )
+
+
+def school_page(school: School, year: int | None) -> SchoolPage:
+    district = school.district
+    years = years_of(district, year)
+    values = history_values(district, [school])
+    lines = []
+    for indicator in Indicator.objects.all():
+        if indicator.district_only:
+            continue
+        stored = values.get((years.year, school.pk, indicator.code))
+        lines.append(
+            SchoolLine(
+                indicator,
+                stored,
+                cell(indicator, stored),
+                cell(indicator, values.get((years.year, None, indicator.code))),
+                _trend(years, values, school.pk, indicator),
+            )
+        )
+    return SchoolPage(school, district, years, tuple(lines))
+
+
+@dataclass(frozen=True)
+class Named:
+    name: str
+    url: str  # the person's card
+
+
+@dataclass(frozen=True)
+class Missing:
+    """The people missing from an indicator's numerator at the school."""
+
+    line: SchoolLine
+    people: tuple[Named, ...]
+
+    @property
+    def open(self) -> bool:
+        """Shown unfolded where the school falls short of the target."""
+        return self.line.school.status in BREACH_STATUSES
+
+
+def missing_people(page: SchoolPage) -> list[Missing]:
+    """Names only where the stored number says someone is missing, and only for indicators
+    that may name people (`monitoring.selectors`); one query per such indicator."""
+    if page.years.shown is None:
+        return []
+    lines = {
+        line.indicator.code: line
+        for line in page.lines
+        if line.stored
+        and line.stored.denominator
+        and line.stored.numerator < line.stored.denominator
+    }
+    missing = missing_by_indicator(page.years.shown, page.school, list(lines))
     return [
-        {
-            "code": code,
-            "people": [
-                {"name": p.full_name, "url": reverse("person_card", args=[p.pk])} for p in people
-            ],
-        }
-        for code, people in missing_by_indicator(monitoring_year, school, codes).items()
+        Missing(
+            lines[code],
+            tuple(Named(p.full_name, reverse("person_card", args=[p.pk])) for p in people),
+        )
+        for code, people in missing.items()
         if people
     ]
 
 
-def year_values(monitoring_year, schools=None) -> dict:
-    """Stored values of a monitoring year (one query); `None` gives an empty table."""
-    if monitoring_year is None:
-        return {}
-    queryset = IndicatorValue.objects.filter(monitoring_year=monitoring_year)
-    if schools is not None:
-        queryset = queryset.filter(school__in=schools)
-    return read_values(value_rows(queryset))
+# --- One indicator across the district's schools ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart's data as `static/js/monitoring/monitoring.js` reads it (`json_script`)."""
+
+    label: str
+    labels: list[str]
+    values: list[float | None]
+    unit: str  # "%" for shares
+    statuses: list[str | None] | None = None  # the bars' colours
+    target: float | None = None  # a line across the bars
+
+    @property
+    def data(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class IndicatorPage:
+    district: District
+    indicator: Indicator
+    years: Years
+    target: Decimal | None  # the district's, as stored
+    table: ValuesTable  # the district and each school
+    trend: tuple[TrendPoint, ...]  # the district's value in every year on record
+
+    @property
+    def target_text(self) -> str:
+        return format_number(self.target, self.indicator.kind)
+
+    @property
+    def unit(self) -> str:
+        return "%" if self.indicator.kind == Indicator.Kind.SHARE else ""
+
+    @property
+    def chart(self) -> Chart:
+        """The schools' values against the target."""
+        return Chart(
+            label=self.indicator.short_name,
+            labels=[r.name for r in self.table.rows],
+            values=[as_float(r.cells[0].value) for r in self.table.rows],
+            unit=self.unit,
+            statuses=[r.cells[0].status for r in self.table.rows],
+            target=as_float(self.target),
+        )
+
+    @property
+    def trend_chart(self) -> Chart:
+        return Chart(
+            label=str(self.district),
+            labels=[t.label for t in self.trend],
+            values=[as_float(t.cell.value) for t in self.trend],
+            unit=self.unit,
+        )
+
+
+def indicator_page(
+    district: District, indicator: Indicator, year: int | None, *, link_query: str = ""
+) -> IndicatorPage:
+    years = years_of(district, year)
+    schools = list(School.objects.filter(district=district).order_by("code"))
+    history = history_values(district, schools, indicator)
+    values = {(unit, code): v for (y, unit, code), v in history.items() if y == years.year}
+    stored = values.get((None, indicator.code))
+    table = values_table(
+        str(district),
+        [] if indicator.district_only else schools,
+        [indicator],
+        values,
+        url=school_url(years.year, link_query),
+    )
+    trend = _trend(years, history, None, indicator)
+    return IndicatorPage(
+        district, indicator, years, stored.target if stored else None, table, trend
+    )
+
+
+# --- The targets in force, beside the field that changes each -----------------------------
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    indicator: Indicator
+    in_force: Decimal | None
+    input: str | Decimal | None  # the field's value: what was posted, else the target
+    errors: tuple[str, ...]  # of the value posted for this indicator
+
+    @property
+    def target_text(self) -> str:
+        return format_number(self.in_force, self.indicator.kind)
+
+    @property
+    def overridden(self) -> bool:
+        return self.in_force != self.indicator.default_target
+
+
+def target_rows(
+    district: District, year: int, *, posted: str | None, value: str | None, errors: list[str]
+) -> list[TargetRow]:
+    """Every indicator with a target; `posted` is the indicator whose `value` was refused."""
+    indicators = list(Indicator.objects.filter(default_target__isnull=False))
+    in_force = targets_for(district, year, indicators)
+    return [
+        TargetRow(
+            i,
+            in_force[i.code],
+            value if posted == i.code else in_force[i.code],
+            tuple(errors) if posted == i.code else (),
+        )
+        for i in indicators
+    ]

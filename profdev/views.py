@@ -7,7 +7,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from profdev import completeness, selectors, services
@@ -16,6 +15,7 @@ from profdev.forms import PersonForm, RecordForm, StaffFilterForm, TeacherForm
 from profdev.landing import landing_url
 from profdev.models import AccessLog, Provider
 from profdev.scoping import scope_for
+from profdev.sorting import Direction, sort_headers
 from profdev.workbook import sheets
 
 STAFF_PAGE_SIZE = 50
@@ -55,6 +55,7 @@ STAFF_COLUMNS = (
     ("hired_on", _("Принят")),
     ("dismissed_on", _("Уволен")),
 )
+STAFF_DIRECTION = Direction("desc", descending="on")  # StaffFilterForm.desc
 
 
 @login_required
@@ -75,34 +76,18 @@ def staff_list(request: HttpRequest, code: str) -> HttpResponse:
             "form": form,
             "page": page,
             "page_range": page.paginator.get_elided_page_range(page.number),
-            "columns": _sort_headers(request, query),
+            "columns": sort_headers(
+                request.GET,
+                STAFF_COLUMNS,
+                sort=query.sort,
+                descending=query.descending,
+                direction=STAFF_DIRECTION,
+            ),
+            # Category and workplace are filters too; narrow screens keep the rest.
+            "narrow_hidden": NARROW_HIDDEN,
             "can_add": may(scope, sheets.STAFF, "create"),
         },
     )
-
-
-def _sort_headers(request: HttpRequest, query: selectors.StaffQuery) -> list[dict]:
-    """Column headers: a link sorting by the column (again: reversed) and its aria-sort."""
-    params = request.GET.copy()
-    params.pop("page", None)
-    headers = []
-    for key, label in STAFF_COLUMNS:
-        current = key == query.sort
-        params["sort"] = key
-        params.pop("desc", None)
-        if current and not query.descending:
-            params["desc"] = "on"
-        state = ("descending" if query.descending else "ascending") if current else "none"
-        headers.append(
-            {
-                "label": label,
-                "href": f"?{urlencode(params, doseq=True)}",
-                "sort": state,
-                # Category and workplace are filters too; narrow screens keep the rest.
-                "narrow_hidden": key in NARROW_HIDDEN,
-            }
-        )
-    return headers
 
 
 @login_required

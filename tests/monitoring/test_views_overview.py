@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from monitoring.models import Indicator, Status
 from tests import factories
+from tests.html import page, rows, text, texts
 from tests.monitoring.factories import MonitoringYearFactory, stored_value
 
 
@@ -28,21 +29,27 @@ def _url(year=2024, **query):
     return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
 
 
-def _row_names(content: str, codes) -> list[str]:
-    positions = {code: content.index(f"/schools/{code}/") for code in codes}
-    return sorted(codes, key=positions.get)
+def _row_names(response) -> list[str]:
+    """The table's rows below its two header rows: the district's, then each school's."""
+    return [r[0] for r in rows(page(response))[2:]]
 
 
 @pytest.mark.parametrize("role", ["methodologist", "head"])
-def test_district_staff_see_the_coloured_overview(request, client_for, year_2024, role):
+def test_district_staff_see_the_coloured_overview(
+    request, client_for, year_2024, school, other_school, role
+):
     response = client_for(request.getfixturevalue(role)).get(_url())
 
     assert response.status_code == 200
     content = response.content.decode()
     assert '<td class="status-red" title="1 из 8">12,5\u00a0%</td>' in content
     assert '<td class="status-green" title="9 из 10">90,0\u00a0%</td>' in content
+    html = page(response)
     # The district row comes first, before any school.
-    assert content.index("55,6\u00a0%") < content.index("12,5\u00a0%")
+    names = [str(year_2024.district), school.short_name, other_school.short_name]
+    assert _row_names(response) == names
+    [district_row] = html.xpath("//tr[@class='district-row']")
+    assert "55,6\u00a0%" in texts(district_row, "td")
     assert "приказ № 01-02/115 от 12.05.2025" in content
     assert "Дата среза: 31.08.2025" in content
 
@@ -52,8 +59,9 @@ def test_bare_address_shows_the_latest_year_on_record(client_for, methodologist,
 
     response = client_for(methodologist).get(reverse("monitoring:overview"))
 
-    assert response.context["year"] == 2024
-    assert "за 2024/2025 учебный год" in response.content.decode()
+    html = page(response)
+    assert text(html.xpath("//h1")[0]) == "Мониторинг за 2024/2025 учебный год"
+    assert texts(html, "//nav[@aria-label='Учебный год']//a[@aria-current]") == ["2024/2025"]
 
 
 @pytest.mark.parametrize(
@@ -87,24 +95,36 @@ def test_every_district_page_switches_the_year_on_the_same_page(client_for, year
 
 
 def test_sorting_by_a_column_orders_schools_and_keeps_the_district_first(
-    client_for, methodologist, year_2024
+    client_for, methodologist, year_2024, school, other_school
 ):
     client = client_for(methodologist)
 
-    ascending = client.get(_url(sort="DIAG", order="asc")).content.decode()
-    descending = client.get(_url(sort="DIAG", order="desc")).content.decode()
+    ascending = client.get(_url(sort="DIAG", order="asc"))
+    descending = client.get(_url(sort="DIAG", order="desc"))
 
-    assert _row_names(ascending, ["S-A", "S-B"]) == ["S-A", "S-B"]
-    assert _row_names(descending, ["S-A", "S-B"]) == ["S-B", "S-A"]
-    assert descending.index('class="district-row"') < descending.index("/schools/S-B/")
+    district, low, high = str(year_2024.district), school.short_name, other_school.short_name
+    assert _row_names(ascending) == [district, low, high]
+    assert _row_names(descending) == [district, high, low]
+
+
+def test_sort_headers_say_the_order_and_link_to_the_reverse(client_for, methodologist, year_2024):
+    html = page(client_for(methodologist).get(_url(sort="DIAG", order="asc", delta=1)))
+
+    [sorted_header] = html.xpath("//th[@aria-sort='ascending']")
+    assert "Диагностика педагогов" in text(sorted_header)
+    [link] = sorted_header.xpath("a[@class='sort-link']")
+    assert (text(link), link.get("href")) == ("▲", "?delta=1&sort=DIAG&order=desc")
+    [school_header] = html.xpath("//th[contains(@class, 'col-school')][@aria-sort]")
+    assert school_header.get("aria-sort") == "none"
+    assert school_header.xpath("a/@href") == ["?delta=1&sort=school&order=asc"]
 
 
 def test_group_filter_keeps_only_that_groups_columns(client_for, methodologist, year_2024, diag):
     response = client_for(methodologist).get(_url(group=diag.group))
 
-    codes = {c["indicator"].code for c in response.context["columns"]}
-    assert "DIAG" in codes
-    assert codes == set(Indicator.objects.filter(group=diag.group).values_list("code", flat=True))
+    columns = texts(page(response), "//th[contains(@class, 'ind-head')]/a[1]")
+    assert "Диагностика педагогов" in columns
+    assert columns == [i.short_name for i in Indicator.objects.filter(group=diag.group)]
 
 
 def test_change_since_previous_year(client_for, methodologist, year_2024, school, diag):
@@ -157,7 +177,7 @@ def test_methodologist_of_another_district_sees_only_their_own(client_for, year_
 
     response = client_for(user).get(_url())
 
-    assert response.context["district"] == other
+    assert "Другой район" in text(page(response).xpath("//h1/following-sibling::span")[0])
     assert "12,5" not in response.content.decode()
 
 
