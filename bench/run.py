@@ -45,6 +45,7 @@ from django.urls import reverse  # noqa: E402
 from monitoring.models import MonitoringYear  # noqa: E402
 from monitoring.services import compute_districts  # noqa: E402
 from profdev.demo.generator import district_codes, district_info, write_region  # noqa: E402
+from profdev.facts import academic_year_label  # noqa: E402
 from profdev.models import District, Organisation, RoleGrant  # noqa: E402
 from profdev.roles import grant_role  # noqa: E402
 from profdev.settings import env_int  # noqa: E402
@@ -147,7 +148,7 @@ def compute(bench: Bench) -> list[Measure]:
         _, seconds = timed(lambda: compute_districts(districts, MONITORING_YEAR))
     return [
         Measure(
-            f"Расчёт показателей {MONITORING_YEAR}/{MONITORING_YEAR + 1}",
+            f"Расчёт показателей {academic_year_label(MONITORING_YEAR)}",
             seconds,
             f"{bench.schools} ОО в {len(districts)} муниципалитетах, {len(queries)} запросов "
             f"к БД ({len(queries) // len(districts)} на муниципалитет)",

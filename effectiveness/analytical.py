@@ -8,6 +8,7 @@ from effectiveness.report import Report, Verdict, verdict
 from monitoring.models import BREACH_STATUSES, Indicator
 from monitoring.selectors import years_on_record
 from monitoring.tables import Stored, format_delta, format_number, history_values
+from profdev.facts import academic_year_label
 from recommendations.models import Audience, RecommendationRule
 
 
@@ -61,7 +62,7 @@ def analytical_context(report: Report) -> dict:
             recommendations[rule.audience].append(rule.text)
     return {
         "report": report,
-        "years": [f"{y}/{y + 1}" for y in years],
+        "years": [academic_year_label(y) for y in years],
         "rows": rows,
         "breached": breached,
         "improved": [r for r in rows if r.trend == Verdict.IMPROVED],

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from effectiveness.models import Measure
 from monitoring.models import Indicator
+from profdev.facts import academic_year_label
 from profdev.models import District, School
 from recommendations.models import Letter, RecommendationRule
 
@@ -107,7 +108,9 @@ class MeasureFilterForm(forms.Form):
 
     def __init__(self, *args, district: District, years: list[int], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", _("все годы"))] + [(y, f"{y}/{y + 1}") for y in years]
+        self.fields["year"].choices = [("", _("все годы"))] + [
+            (y, academic_year_label(y)) for y in years
+        ]
         self.fields["school"].queryset = School.objects.filter(district=district).order_by("code")
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"

@@ -16,6 +16,7 @@ from effectiveness.models import Measure
 from effectiveness.selectors import academic_years
 from monitoring.models import BREACH_STATUSES, Indicator, IndicatorValue, MonitoringYear, Status
 from monitoring.tables import Stored, delta_class, format_delta, format_number, year_values
+from profdev.facts import academic_year_label
 from profdev.models import (
     DIAGNOSTIC_COMPONENTS,
     CourseCompletion,
@@ -447,11 +448,11 @@ class Report:
 
     @property
     def label(self) -> str:
-        return f"{self.year}/{self.year + 1}"
+        return academic_year_label(self.year)
 
     @property
     def previous_label(self) -> str:
-        return f"{self.year - 1}/{self.year}"
+        return academic_year_label(self.year - 1)
 
     @property
     def quality_total(self) -> Closure:

@@ -7,12 +7,9 @@ from django.urls import reverse
 
 from monitoring.models import MonitoringYear
 from monitoring.services import compute_districts, compute_year
+from profdev.facts import academic_year_label
 from profdev.jobs import JobRun, job
 from profdev.models import District
-
-
-def _label(year: int) -> str:
-    return f"{year}/{year + 1}"
 
 
 @job("Расчёт показателей муниципалитета")
@@ -25,8 +22,8 @@ def compute_district(run: JobRun, *, district_id: int, year: int, reference_date
     run.progress(1, 1, str(district))
     return {
         "message": (
-            f"Показатели за {_label(year)} на дату среза {reference:%d.%m.%Y} рассчитаны "
-            "и сохранены как официальные."
+            f"Показатели за {academic_year_label(year)} на дату среза {reference:%d.%m.%Y} "
+            "рассчитаны и сохранены как официальные."
         ),
         "url": reverse("monitoring:overview", args=[year])
         + f"?{urlencode({'district': district.code})}",
@@ -46,8 +43,8 @@ def compute_all_districts(run: JobRun, *, year: int) -> dict:
     run.progress(len(districts), len(districts), "Готово")
     return {
         "message": (
-            f"Показатели {len(districts)} муниципалитетов за {_label(year)} рассчитаны "
-            "и сохранены как официальные."
+            f"Показатели {len(districts)} муниципалитетов за {academic_year_label(year)} "
+            "рассчитаны и сохранены как официальные."
         ),
         "url": reverse("monitoring:region", args=[year]),
     }

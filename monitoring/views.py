@@ -23,6 +23,7 @@ from monitoring.models import Indicator, MonitoringYear, TargetChange
 from monitoring.reports import providers_report
 from profdev.audit import log_export
 from profdev.downloads import XLSX, attachment
+from profdev.facts import academic_year_label
 from profdev.jobs import job_url
 from profdev.models import District
 from profdev.scoping import scope_for
@@ -241,7 +242,7 @@ def compute(request: HttpRequest, year: int) -> HttpResponse:
     job = compute_district.enqueue(
         user=request.user,
         district=district,
-        label=f"{district}, {year}/{year + 1}",
+        label=f"{district}, {academic_year_label(year)}",
         district_id=district.pk,
         year=year,
         reference_date=reference_date.isoformat(),
@@ -276,7 +277,7 @@ def region_overview(request: HttpRequest, year: int | None = None) -> HttpRespon
         "monitoring/region.html",
         {
             "year": year,
-            "label": f"{year}/{year + 1}",
+            "label": academic_year_label(year),
             "computed": bool(values),
             "table": table,
             "legend": LEGEND,
@@ -289,5 +290,7 @@ def region_overview(request: HttpRequest, year: int | None = None) -> HttpRespon
 @require_POST
 def region_compute(request: HttpRequest, year: int) -> HttpResponse:
     _require_regional(request)
-    job = compute_all_districts.enqueue(user=request.user, label=f"{year}/{year + 1}", year=year)
+    job = compute_all_districts.enqueue(
+        user=request.user, label=academic_year_label(year), year=year
+    )
     return redirect(job_url(job))

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from monitoring.models import Status
 from monitoring.results import Result, YearResult
 from monitoring.services import compute_year
-from profdev.facts import PeriodError
+from profdev.facts import PeriodError, academic_year_label
 from profdev.models import District
 
 STATUS_MARKS = {
@@ -78,7 +78,7 @@ def _table(result: YearResult) -> str:
     ]
     return "\n".join(
         [
-            f"Учебный год {result.year}/{result.year + 1}, "
+            f"Учебный год {academic_year_label(result.year)}, "
             f"дата среза {result.reference_date:%d.%m.%Y}; (ж) близко к целевому, "
             "(к) ниже целевого, н/п не применимо",
             *text,

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from monitoring.models import MonitoringYear
+from profdev.facts import academic_year_label
 from recommendations.drafting import letters_draft
 
 
@@ -14,10 +15,12 @@ def monitoring_year(year: int, district_code: str | None) -> MonitoringYear:
     found = list(years[:2])
     if not found:
         where = f" муниципалитета «{district_code}»" if district_code else ""
-        raise CommandError(f"Мониторинг{where} за {year}/{year + 1} учебный год не найден.")
+        raise CommandError(
+            f"Мониторинг{where} за {academic_year_label(year)} учебный год не найден."
+        )
     if len(found) > 1:
         raise CommandError(
-            f"Мониторинг за {year}/{year + 1} есть у нескольких муниципалитетов: "
+            f"Мониторинг за {academic_year_label(year)} есть у нескольких муниципалитетов: "
             "укажите --district КОД."
         )
     return found[0]
