@@ -351,7 +351,7 @@ class Missing:
 
 def missing_people(page: SchoolPage) -> list[Missing]:
     """Names only where the stored number says someone is missing, and only for indicators
-    that may name people (`monitoring.selectors`); one query per such indicator."""
+    that name people (`Indicator.people_phrase`): the people stored behind the figure."""
     if page.years.shown is None:
         return []
     lines = {

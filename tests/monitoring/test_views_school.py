@@ -114,8 +114,8 @@ def test_query_count_is_fixed(
 ):
     client = client_for(methodologist)
     client.get(_url())
-    # Request overhead (6), school, district, years, catalogue, values, and one query per
-    # indicator whose stored value has someone missing (DIAG only): none grows with the staff.
+    # Request overhead (6), school, district, years, catalogue, values, and the people stored
+    # behind the figures with someone missing: none grows with the staff.
     with django_assert_num_queries(12):
         client.get(_url())
     for _ in range(3):
