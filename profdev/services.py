@@ -12,7 +12,7 @@ from django.db.models import F, Model
 from profdev import history
 from profdev.models import ChangeRecord, Employment, Person
 from profdev.workbook import sheets
-from profdev.workbook.importer import record_label
+from profdev.workbook.labels import record_label
 
 Action = ChangeRecord.Action
 

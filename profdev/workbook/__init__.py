@@ -4,5 +4,6 @@
 - `rules`: value parsers and record rules, shared with the data-entry forms;
 - `reader`: the `.xlsx` file → the format's sheets and rows (python-calamine);
 - `importer`: `analyse_workbook`, `apply_workbook`, `import_workbook`;
+- `labels`: records and values as a person reads them (the history, the upload preview);
 - `exporter`: `export_workbook`; `writer`: `write_workbook` (openpyxl, write-only).
 """

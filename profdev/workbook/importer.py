@@ -51,6 +51,7 @@ from profdev.models import (
 from profdev.scoping import scope_for
 from profdev.text import format_snils, mask_snils
 from profdev.workbook import rules
+from profdev.workbook.labels import full_name, labeller, value_label
 from profdev.workbook.reader import (
     Issue,
     SheetData,
@@ -146,7 +147,7 @@ class WorkbookAnalysis:
         return [
             {
                 "row": step.row,
-                "person": f"{_full_name(step.values)} ({mask_snils(step.key[0])})",
+                "person": f"{full_name(step.values)} ({mask_snils(step.key[0])})",
                 "changes": [
                     {
                         "field": STAFF.header_of(name),
@@ -161,16 +162,8 @@ class WorkbookAnalysis:
         ]
 
 
-def _full_name(values: Record) -> str:
-    names = (values.get(f) for f in ("last_name", "first_name", "middle_name"))
-    return " ".join(n for n in names if n)
-
-
 def _shown(name: str, value: Any) -> str:
-    if value in (None, ""):
-        return "—"
-    choices = STAFF.column(name).choices
-    return rules.shown(choices(value).label if choices is not None else value)
+    return "—" if value in (None, "") else value_label(STAFF.column(name), value)
 
 
 @dataclass(frozen=True)
@@ -779,7 +772,7 @@ def _person_change(step: Step, ids) -> history.Change:
     return history.Change(
         person_id=ids["person"][step.key[0]],
         record_type=str(Person._meta.verbose_name),
-        record_label=_full_name(values),
+        record_label=full_name(values),
         action=step.action,
         changes=history.field_changes(old, new),
     )
@@ -789,7 +782,7 @@ def _record_changes(plan: SheetPlan, ids) -> Iterator[history.Change]:
     sheet = plan.sheet
     record_type = str(sheet.model._meta.verbose_name)
     present = frozenset(plan.fields)
-    label = _labeller(sheet)
+    label = labeller(sheet)
     for step in plan.steps:
         if step.action == UNCHANGED:
             continue
@@ -809,34 +802,3 @@ def _record_changes(plan: SheetPlan, ids) -> Iterator[history.Change]:
                 action=step.action,
                 changes=changes,
             )
-
-
-def record_label(sheet: Sheet, key: tuple) -> str:
-    """A record named by its key, as a person reads it (СНИЛС left out: it is the card's)."""
-    return _labeller(sheet)(key)
-
-
-def _labeller(sheet: Sheet) -> Callable[[tuple], str]:
-    """`record_label` for many keys of a sheet: each choice or date is shown once."""
-    parts = []
-    for index, name in enumerate(sheet.key):
-        column = sheet.columns_by_field.get(name)
-        if column is not None and column.ref != "person":
-            parts.append((index, column.choices))
-    shown: dict[tuple[int, Any], str] = {}
-
-    def label(key: tuple) -> str:
-        texts = []
-        for index, choices in parts:
-            value = key[index]
-            if choices is None and type(value) is str:
-                texts.append(rules.shown(value))
-                continue
-            text = shown.get((index, value))
-            if text is None:
-                text = rules.shown(choices(value).label if choices is not None else value)
-                shown[index, value] = text
-            texts.append(text)
-        return ", ".join(texts)
-
-    return label

@@ -1,0 +1,49 @@
+"""How a record and its values read to a person: the history of changes (written by the
+importer and the data-entry forms alike) and the upload preview name records and values this way.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from profdev.workbook import rules
+from profdev.workbook.sheets import Column, Record, Sheet
+
+
+def value_label(column: Column, value: Any) -> str:
+    """A clean value of the column as the workbook spells it (a choice by its label)."""
+    return rules.shown(column.choices(value).label if column.choices is not None else value)
+
+
+def full_name(values: Record) -> str:
+    names = (values.get(f) for f in ("last_name", "first_name", "middle_name"))
+    return " ".join(n for n in names if n)
+
+
+def record_label(sheet: Sheet, key: tuple) -> str:
+    """A record named by its key, as a person reads it (СНИЛС left out: it is the card's)."""
+    return labeller(sheet)(key)
+
+
+def labeller(sheet: Sheet) -> Callable[[tuple], str]:
+    """`record_label` for many keys of a sheet: each choice or date is shown once."""
+    parts = []
+    for index, name in enumerate(sheet.key):
+        column = sheet.columns_by_field.get(name)
+        if column is not None and column.ref != "person":
+            parts.append((index, column))
+    shown: dict[tuple[int, Any], str] = {}
+
+    def label(key: tuple) -> str:
+        texts = []
+        for index, column in parts:
+            value = key[index]
+            if column.choices is None and type(value) is str:
+                texts.append(rules.shown(value))
+                continue
+            text = shown.get((index, value))
+            if text is None:
+                text = shown[index, value] = value_label(column, value)
+            texts.append(text)
+        return ", ".join(texts)
+
+    return label
