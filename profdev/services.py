@@ -30,7 +30,7 @@ class PersonChanged(Exception):
 def _keyed(sheet: sheets.Sheet, record: dict[str, Any]) -> dict[str, Any]:
     """The record as the workbook names it: references by their key (СНИЛС, code, name)."""
     return {
-        name: getattr(value, sheets.REFERENCE_KEYS[column.ref])
+        name: getattr(value, sheets.REFERENCES[column.ref].key)
         if (column := sheet.columns_by_field.get(name)) and column.ref and value is not None
         else value
         for name, value in record.items()

@@ -19,7 +19,7 @@ from profdev.text import format_snils
 from profdev.workbook import rules
 from profdev.workbook.sheets import (
     PROVIDERS,
-    REFERENCE_KEYS,
+    REFERENCES,
     SCHOOLS,
     SHEETS,
     Column,
@@ -46,7 +46,7 @@ def _lookup(column: Column) -> str:
     if column.ref == "provider":
         return f"{column.field}__name"
     if column.ref:
-        return f"{column.field}__{REFERENCE_KEYS[column.ref]}"
+        return f"{column.field}__{REFERENCES[column.ref].key}"
     return column.field
 
 

@@ -25,7 +25,6 @@ stored name, sex and birth date, and gets the employment alone.
 """
 
 import functools
-import hashlib
 import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -33,23 +32,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Max, Sum
 
 from profdev import history
 from profdev.bulk import insert_rows
 from profdev.models import (
-    ChangeRecord,
-    CourseCompletion,
-    District,
     Employment,
     Person,
     Provider,
-    RoleGrant,
     School,
-    Vacancy,
 )
 from profdev.scoping import scope_for
-from profdev.text import format_snils, mask_snils
+from profdev.text import mask_snils
 from profdev.workbook import rules
 from profdev.workbook.labels import full_name, labeller, value_label
 from profdev.workbook.reader import (
@@ -62,8 +55,9 @@ from profdev.workbook.reader import (
     read_workbook,
 )
 from profdev.workbook.sheets import (
+    DEFINED_BY,
     PROVIDERS,
-    REFERENCE_KEYS,
+    REFERENCES,
     SCHOOLS,
     SHEETS,
     STAFF,
@@ -71,6 +65,7 @@ from profdev.workbook.sheets import (
     Record,
     Sheet,
 )
+from profdev.workbook.stored import Stored, state_token
 
 SHEETS_BY_NAME = {s.name: s for s in SHEETS}
 CREATE, UPDATE, DELETE, UNCHANGED = "create", "update", "delete", "unchanged"
@@ -198,55 +193,6 @@ def reach_for(user) -> Reach:
     )
 
 
-# The database state ------------------------------------------------------------------
-
-
-def _lookups(sheet: Sheet) -> list[tuple[str, str]]:
-    """(record field, ORM lookup) of a sheet's stored columns."""
-    pairs = [
-        (c.field, f"{c.field}__{REFERENCE_KEYS[c.ref]}" if c.ref else c.field)
-        for c in sheet.columns
-        if not c.person
-    ]
-    return pairs + [(f, f) for f in sheet.extra_fields]
-
-
-def _load(sheet: Sheet) -> dict[tuple, tuple[int, Record]]:
-    pairs = _lookups(sheet)
-    names = [f for f, _ in pairs]
-    stored = {}
-    for pk, *values in sheet.model.objects.values_list("pk", *(lookup for _, lookup in pairs)):
-        record = dict(zip(names, values, strict=True))
-        stored[tuple(record[f] for f in sheet.key)] = (pk, record)
-    return stored
-
-
-def _load_persons() -> dict[str, tuple[int, Record]]:
-    names = ["snils", *rules.PERSON_OWN_FIELDS, "version"]
-    return {
-        row[0]: (row[-1], dict(zip(names, row[:-1], strict=True)))
-        for row in Person.objects.values_list(*names, "pk")
-    }
-
-
-def state_token() -> str:
-    """A fingerprint of the stored data the importer reads: changes when any of it changes.
-
-    Row counts and top ids of every table catch creations and deletions; personal records
-    are changed only by writers that record history (the importer, the forms), so the top
-    history id and the sum of person versions catch their updates; schools, providers and
-    vacancies are small and hashed in full.
-    """
-    parts: list[Any] = [sorted(District.objects.values_list("pk", "code"))]
-    for model in (*(s.model for s in SHEETS), Person, ChangeRecord):
-        parts.append(model.objects.aggregate(n=Count("pk"), top=Max("pk")))
-    parts.append(Person.objects.aggregate(versions=Sum("version")))
-    for sheet in (SCHOOLS, PROVIDERS, SHEETS_BY_NAME["Вакансии"]):
-        lookups = [lookup for _, lookup in _lookups(sheet)]
-        parts.append(list(sheet.model.objects.order_by("pk").values_list("pk", *lookups)))
-    return hashlib.sha256(repr(parts).encode()).hexdigest()
-
-
 # Analysis -----------------------------------------------------------------------------
 
 
@@ -263,10 +209,10 @@ class _Analyser:
         self.sheets = sheets
         self.reach = reach
         self.errors: list[Issue] = []
-        needed = {s.name: s for s in (SCHOOLS, PROVIDERS, STAFF, *(d.sheet for d in sheets))}
-        self.stored = {name: _load(sheet) for name, sheet in needed.items()}
-        self.stored_persons = _load_persons()
-        self.districts = dict(District.objects.values_list("code", "pk"))
+        self.state = Stored(sheets)
+        self.stored = self.state.records
+        self.stored_persons = self.state.references["person"]
+        self.districts = self.state.ids["district"]
         self.counts = {d.sheet.name: SheetCounts() for d in sheets}
         self.person_steps: list[Step] = []
         # parser → raw value (with its type) → (value, message): shared by the sheets
@@ -373,13 +319,7 @@ class _Analyser:
                     staff = {s.values["person"] for s in plans[-1].steps if s.action != DELETE}
                     self.reach_persons = self.reach_persons | (staff - set(self.stored_persons))
         self.check_deletions(plans, parsed)
-        ids = {
-            "district": self.districts,
-            "school": {k[0]: pk for k, (pk, _) in self.stored[SCHOOLS.name].items()},
-            "provider": {k[0]: pk for k, (pk, _) in self.stored[PROVIDERS.name].items()},
-            "person": {snils: pk for snils, (pk, _) in self.stored_persons.items()},
-        }
-        return plans, ids
+        return plans, self.state.ids
 
     def _defined(self, sheet: Sheet, parsed, key_field: str) -> set:
         rows = parsed.get(sheet.name, [])
@@ -580,65 +520,59 @@ class _Analyser:
     def check_deletions(self, plans: list[SheetPlan], parsed) -> None:
         """A school or provider may be deleted only when nothing refers to it any more."""
         for plan in plans:
+            sheet = plan.sheet
             deleted = {s.key[0]: s.row for s in plan.steps if s.action == DELETE}
-            if not deleted or plan.sheet not in (SCHOOLS, PROVIDERS):
+            if not deleted or not sheet.is_reference:
                 continue
-            data = next(d for d in self.sheets if d.sheet is plan.sheet)
-            users = self._users(plan.sheet, parsed, set(deleted))
-            for key in sorted(users, key=deleted.get):
-                message = (
-                    "нельзя удалить ОО, пока у неё есть трудоустройства, вакансии "
-                    "или администраторы"
-                    if plan.sheet is SCHOOLS
-                    else "нельзя удалить организацию, пока есть пройденные в ней программы"
-                )
-                header = plan.sheet.header_of(plan.sheet.key_inputs[0])
-                self.errors.append(data.issue(deleted[key], header, message))
+            data = next(d for d in self.sheets if d.sheet is sheet)
+            header = sheet.header_of(sheet.key_inputs[0])
+            for key in sorted(self._used(sheet, parsed, set(deleted)), key=deleted.get):
+                self.errors.append(data.issue(deleted[key], header, sheet.in_use))
 
-    def _users(self, sheet: Sheet, parsed, keys: set[str]) -> set[str]:
-        """Of `keys`, those still referred to after the file is applied."""
-        if sheet is SCHOOLS:
-            referring = [(STAFF, "school"), (SHEETS_BY_NAME["Вакансии"], "school")]
-            used = set(
-                RoleGrant.objects.filter(school__code__in=keys).values_list(
-                    "school__code", flat=True
-                )
-            )
-            stored_use = {
-                STAFF.name: Employment.objects.filter(school__code__in=keys),
-                "Вакансии": Vacancy.objects.filter(school__code__in=keys),
-            }
-            lookup = "school__code"
-        else:
-            referring = [(SHEETS_BY_NAME["Курсы"], "provider")]
-            used = set()
-            stored_use = {"Курсы": CourseCompletion.objects.filter(provider__name_key__in=keys)}
-            lookup = "provider__name_key"
-        for other, ref_field in referring:
-            rows = parsed.get(other.name, [])
-            used |= {
-                r.values[ref_field] for r in rows if not r.delete and r.values[ref_field] in keys
-            }
-            deleted_keys = {r.key for r in rows if r.delete}
-            position = other.key.index(ref_field)
-            stored = self.stored.get(other.name)
-            if stored is not None:
+    def _used(self, sheet: Sheet, parsed, keys: set[str]) -> set[str]:
+        """Of `keys`, those still named after the file is applied: by the rows of the
+        sheets referring to them (in the file, or stored and not deleted by it) or outside
+        the workbook."""
+        name = sheet.defines.reference
+        key_field = REFERENCES[name].key
+        used = set()
+        for model, ref_field in sheet.referred_outside:
+            used |= _stored_names(model, f"{ref_field}__{key_field}", keys)
+        for other in SHEETS:
+            for column in other.columns:
+                if column.ref != name:
+                    continue
+                ref_field = column.field
+                rows = parsed.get(other.name, [])
                 used |= {
-                    k[position] for k in stored if k[position] in keys and k not in deleted_keys
+                    r.values[ref_field]
+                    for r in rows
+                    if not r.delete and r.values[ref_field] in keys
                 }
-            else:
-                used |= set(stored_use[other.name].values_list(lookup, flat=True))
+                stored = self.stored.get(other.name)
+                if stored is None:  # not in the file
+                    used |= _stored_names(other.model, f"{ref_field}__{key_field}", keys)
+                    continue
+                deleted_keys = {r.key for r in rows if r.delete}
+                used |= {
+                    record[ref_field]
+                    for key, (_, record) in stored.items()
+                    if record[ref_field] in keys and key not in deleted_keys
+                }
         return used
 
 
+def _stored_names(model, lookup: str, keys: set[str]) -> set[str]:
+    return set(model.objects.filter(**{f"{lookup}__in": keys}).values_list(lookup, flat=True))
+
+
 def _missing(ref: str, value: str) -> str:
-    return {
-        "school": f"ОО с кодом «{value}» нет ни на листе «ОО», ни в системе",
-        "provider": f"организации «{value}» нет ни на листе «Организации ДПО», ни в системе",
-        "person": f"работника со СНИЛС {format_snils(value) if len(value) == 11 else value} "
-        "нет ни на листе «Педагоги», ни в системе",
-        "district": f"муниципалитета с кодом «{value}» нет в системе",
-    }[ref]
+    reference = REFERENCES[ref]
+    what = reference.noun.format(reference.shown(value))
+    sheet = DEFINED_BY.get(ref)
+    if sheet is None:
+        return f"{what} нет в системе"
+    return f"{what} нет ни на листе «{sheet.name}», ни в системе"
 
 
 # Public API ---------------------------------------------------------------------------

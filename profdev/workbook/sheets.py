@@ -2,13 +2,16 @@
 
 A column maps a header to a model field with its parser; a reference column holds the
 natural key of the school (code), person (СНИЛС), provider (matched name) or district
-(code) it names. The importer, the exporter and their tests read only these specs.
+(code) it names (`REFERENCES`). A sheet may define the keys of a reference: rows of «ОО»
+and «Организации ДПО» are the schools and providers themselves, rows of «Педагоги» name
+their persons with the persons' own fields; districts are defined only in the system.
+The importer, the exporter and their tests read only these specs.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import models
 
@@ -19,23 +22,58 @@ from profdev.models import (
     CourseCompletion,
     DeficitDiagnostic,
     DevelopmentRoute,
+    District,
     Employment,
     MentorshipPair,
     Person,
     ProfessionalActivity,
     Provider,
+    RoleGrant,
     School,
     Vacancy,
 )
-from profdev.text import match_key
+from profdev.text import format_snils, match_key
 from profdev.workbook import rules
 
 DELETE_HEADER = "Удалить"
 
-# The field of a referenced model that the workbook names it by.
-REFERENCE_KEYS = {"person": "snils", "school": "code", "provider": "name_key", "district": "code"}
-
 Record = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What a reference column names: a row of `model` by its `key` field."""
+
+    model: type[models.Model]
+    key: str
+    noun: str  # one that is missing, named in a message: "ОО с кодом «{}»"
+    fields: tuple[str, ...] = ()  # the stored fields the importer reads besides the key
+    shown: Callable[[str], str] = str  # a key as a message shows it
+
+
+def _snils_shown(snils: str) -> str:
+    return format_snils(snils) if len(snils) == 11 else snils
+
+
+REFERENCES = {
+    "person": Reference(
+        Person,
+        "snils",
+        "работника со СНИЛС {}",
+        fields=(*rules.PERSON_OWN_FIELDS, "version"),
+        shown=_snils_shown,
+    ),
+    "school": Reference(School, "code", "ОО с кодом «{}»"),
+    "provider": Reference(Provider, "name_key", "организации «{}»"),
+    "district": Reference(District, "code", "муниципалитета с кодом «{}»"),
+}
+
+
+class Defines(NamedTuple):
+    """The reference (`REFERENCES`) whose keys a sheet's rows define, in `field`."""
+
+    reference: str
+    field: str
 
 
 @dataclass(frozen=True)
@@ -73,10 +111,20 @@ class Sheet:
     key_columns: tuple[str, ...] = ()  # the columns a derived key comes from
     # How a row is dated: its day, or (start, end) of the span it lasts (an open end runs on).
     dated_by: tuple[str, ...] = ()
+    defines: Defines | None = None
+    # A row the file deletes must not be named any more: by the rows of the sheets referring
+    # to it, or by the (model, field) pairs outside the workbook; `in_use` says so.
+    in_use: str = ""
+    referred_outside: tuple[tuple[type[models.Model], str], ...] = ()
 
     @property
     def key_inputs(self) -> tuple[str, ...]:
         return self.key_columns or self.key
+
+    @property
+    def is_reference(self) -> bool:
+        """Whether the rows are what other rows name (deleting one deletes a school)."""
+        return self.defines is not None and (self.model is REFERENCES[self.defines.reference].model)
 
     @cached_property
     def columns_by_field(self) -> dict[str, Column]:
@@ -191,6 +239,9 @@ SCHOOLS = Sheet(
         Column("Муниципалитет", "district", rules.text(20), ref="district"),
     ),
     key=("code",),
+    defines=Defines("school", "code"),
+    in_use="нельзя удалить ОО, пока у неё есть трудоустройства, вакансии или администраторы",
+    referred_outside=((RoleGrant, "school"),),
     school_field="code",
     admin_actions=frozenset({"update"}),
     admin_fixed=("kind", "low_results", "unfavourable", "district"),
@@ -205,6 +256,8 @@ PROVIDERS = Sheet(
         text(Provider, "Лицензия", "licence"),
     ),
     key=("name_key",),
+    defines=Defines("provider", "name_key"),
+    in_use="нельзя удалить организацию, пока есть пройденные в ней программы",
     normalise=_provider_name_key,
     admin_actions=frozenset({"create"}),
     admin_create_rule=_external_only,
@@ -232,6 +285,7 @@ STAFF = Sheet(
         date("Дата увольнения", "dismissed_on"),
     ),
     key=("person", "school", "hired_on"),
+    defines=Defines("person", "person"),
     row_rules=(rules.dates_in_order("hired_on", "dismissed_on"),),
     school_field="school",
     person_fields=("person",),
@@ -418,3 +472,4 @@ SHEETS: tuple[Sheet, ...] = (
     VACANCIES,
 )
 REQUIRED_SHEET = SCHOOLS
+DEFINED_BY = {s.defines.reference: s for s in SHEETS if s.defines}  # reference → its sheet

@@ -425,13 +425,88 @@ def test_delete_column(district):
     assert Person.objects.filter(snils=snils).exists()  # the person and the rest stay
 
 
-def test_a_school_with_staff_cannot_be_deleted(school):
-    factories.EmploymentFactory(school=school)
-    analysis = analyse_workbook(xlsx({"ОО": [{**school_row(school), "Удалить": "да"}]}))
+SCHOOL_IN_USE = (
+    "Лист «ОО», строка 2, столбец «Код ОО»: нельзя удалить ОО, пока у неё есть "
+    "трудоустройства, вакансии или администраторы"
+)
+PROVIDER_IN_USE = (
+    "Лист «Организации ДПО», строка 2, столбец «Наименование»: нельзя удалить организацию, "
+    "пока есть пройденные в ней программы"
+)
+
+
+def deleted(row: dict) -> dict:
+    return {**row, "Удалить": "да"}
+
+
+def vacancy(code="S-A") -> dict:
+    return {
+        "Код ОО": code,
+        "Должность": "учитель физики",
+        "Количество": 1,
+        "Дата открытия": dt.date(2025, 6, 1),
+    }
+
+
+@pytest.mark.parametrize(
+    "named_by",
+    [
+        lambda school: factories.EmploymentFactory(school=school),
+        lambda school: factories.VacancyFactory(school=school),
+        lambda school: factories.RoleGrantFactory(role="school_admin", school=school),
+    ],
+    ids=["employment", "vacancy", "administrator"],
+)
+def test_a_school_named_by_a_stored_row_cannot_be_deleted(school, named_by):
+    named_by(school)
+    analysis = analyse_workbook(xlsx({"ОО": [deleted(school_row(school))]}))
+    assert errors(analysis) == [SCHOOL_IN_USE]
+
+
+def test_a_school_goes_with_the_rows_naming_it_but_not_under_a_new_one(school):
+    person = factories.EmploymentFactory(school=school).person
+    factories.VacancyFactory(school=school)
+    rows = {
+        "ОО": [deleted(school_row(school))],
+        "Педагоги": [deleted(staff(person.snils))],
+        "Вакансии": [deleted(vacancy())],
+    }
+    assert errors(import_workbook(xlsx(rows))) == []
+    assert not School.objects.exists()
+    school = factories.SchoolFactory(code="S-A")
+    newcomer = staff(code="S-A", **{"Дата приема": dt.date(2020, 9, 1)})
+    analysis = analyse_workbook(xlsx({"ОО": [deleted(school_row(school))], "Педагоги": [newcomer]}))
     assert errors(analysis) == [
-        "Лист «ОО», строка 2, столбец «Код ОО»: нельзя удалить ОО, пока у неё есть "
-        "трудоустройства, вакансии или администраторы"
+        SCHOOL_IN_USE,
+        "Лист «Педагоги», строка 2, столбец «Код ОО»: ОО с кодом «S-A» нет ни на листе «ОО», "
+        "ни в системе",
     ]
+
+
+def test_a_provider_goes_with_its_courses_only(school):
+    course_done = factories.CourseFactory(provider=factories.ProviderFactory(name="АНО «Ёлка»"))
+    row = deleted(provider("АНО «Ёлка»"))
+    assert errors(
+        analyse_workbook(xlsx({"ОО": [school_row(school)], "Организации ДПО": [row]}))
+    ) == [PROVIDER_IN_USE]
+    rows = {
+        "ОО": [school_row(school)],
+        "Организации ДПО": [row],
+        "Курсы": [
+            deleted(
+                course(
+                    course_done.person.snils,
+                    **{
+                        "Программа": course_done.programme,
+                        "Организация": "АНО «Ёлка»",
+                        "Дата окончания": course_done.finished_on,
+                    },
+                )
+            )
+        ],
+    }
+    assert errors(import_workbook(xlsx(rows))) == []
+    assert not Provider.objects.exists()
 
 
 def test_district_column_default_and_several_districts(district):
