@@ -27,7 +27,7 @@ stored name, sex and birth date, and gets the employment alone.
 import functools
 import itertools
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +45,7 @@ from profdev.scoping import scope_for
 from profdev.text import mask_snils
 from profdev.workbook import rules
 from profdev.workbook.labels import full_name, labeller, value_label
+from profdev.workbook.parse import BookParser, Row
 from profdev.workbook.reader import (
     Issue,
     SheetData,
@@ -61,7 +62,6 @@ from profdev.workbook.sheets import (
     SCHOOLS,
     SHEETS,
     STAFF,
-    Column,
     Record,
     Sheet,
 )
@@ -196,14 +196,6 @@ def reach_for(user) -> Reach:
 # Analysis -----------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class _Row:
-    number: int
-    delete: bool
-    values: Record
-    key: tuple
-
-
 class _Analyser:
     def __init__(self, sheets: list[SheetData], reach: Reach):
         self.sheets = sheets
@@ -215,87 +207,12 @@ class _Analyser:
         self.districts = self.state.ids["district"]
         self.counts = {d.sheet.name: SheetCounts() for d in sheets}
         self.person_steps: list[Step] = []
-        # parser → raw value (with its type) → (value, message): shared by the sheets
-        self.parsed: defaultdict[rules.Parser, dict] = defaultdict(dict)
-
-    # Parsing
-
-    def parse(self, data: SheetData) -> list[_Row]:
-        sheet = data.sheet
-        data_rows = data.read_rows()
-        # (field, cell index, validate, required, default) of each column found in the file
-        fields = [
-            (name, index, self._validator(column), column.required, column.default)
-            for name, index in data.columns.items()
-            for column in (sheet.column(name),)
-        ]
-        rows, seen = [], {}
-        for number, cells in data_rows:
-            width = len(cells)
-            delete = False
-            if data.delete_at is not None and data.delete_at < width:
-                raw = cells[data.delete_at]
-                if raw is not None:
-                    delete, message = rules.validate(rules.yes_no, raw)
-                    if message:
-                        self.errors.append(data.issue(number, "Удалить", message))
-                        continue
-            values, issues = {}, []
-            for name, index, validate, required, default in fields:
-                raw = cells[index] if index < width else None
-                if raw is None:
-                    if required:
-                        issues.append((name, rules.REQUIRED))
-                    else:
-                        values[name] = default
-                    continue
-                value, message = validate(raw)
-                if message:
-                    issues.append((name, message))
-                else:
-                    values[name] = value
-            if delete:
-                issues = [(n, m) for n, m in issues if n in sheet.key_inputs]
-            if sheet.normalise:
-                sheet.normalise(values)
-            if not delete:
-                for rule in sheet.row_rules:
-                    issues.extend(rule(values))
-            self.errors.extend(data.issue(number, sheet.header_of(n), m) for n, m in issues)
-            key = tuple(values.get(f) for f in sheet.key)
-            if issues or None in key:
-                continue
-            if key in seen:
-                header = sheet.header_of(sheet.key_inputs[0])
-                self.errors.append(
-                    data.issue(number, header, f"повторяет строку {seen[key]}: тот же ключ записи")
-                )
-                continue
-            seen[key] = number
-            rows.append(_Row(number, delete, values, key))
-        return rows
-
-    def _validator(self, column: Column) -> Callable[[Any], tuple[Any, str | None]]:
-        """`rules.validate` with the column's parser; a column whose values repeat parses
-        each distinct raw value once in the whole book (keyed with its type: 1, 1.0 and
-        True are parsed apart)."""
-        if not column.repeats:
-            return functools.partial(rules.validate, column.parse)
-        parsed = self.parsed[column.parse]
-
-        def validate(raw: Any) -> tuple[Any, str | None]:
-            key = (type(raw), raw)
-            result = parsed.get(key)
-            if result is None:
-                result = parsed[key] = rules.validate(column.parse, raw)
-            return result
-
-        return validate
 
     # Planning
 
     def analyse(self) -> tuple[list[SheetPlan], dict]:
-        parsed = {d.sheet.name: self.parse(d) for d in self.sheets}
+        parser = BookParser(self.errors)
+        parsed = {d.sheet.name: parser.rows(d) for d in self.sheets}
         self.defined = {
             "school": self._defined(SCHOOLS, parsed, "code"),
             "provider": self._defined(PROVIDERS, parsed, "name_key"),
@@ -327,7 +244,7 @@ class _Analyser:
         kept = {k[0] for k in self.stored[sheet.name]} - deleted
         return kept | {r.values[key_field] for r in rows if not r.delete}
 
-    def plan(self, data: SheetData, rows: list[_Row]) -> SheetPlan:
+    def plan(self, data: SheetData, rows: list[Row]) -> SheetPlan:
         sheet = data.sheet
         present = [f for f in data.columns if not sheet.column(f).person]
         compared = [*present, *sheet.extra_fields]
@@ -362,7 +279,7 @@ class _Analyser:
     def _issue(self, data: SheetData, row: int, field_name: str, message: str) -> None:
         self.errors.append(data.issue(row, data.sheet.header_of(field_name), message))
 
-    def default_district(self, data: SheetData, row: _Row, old_record: Record | None) -> None:
+    def default_district(self, data: SheetData, row: Row, old_record: Record | None) -> None:
         if row.values.get("district") is not None:
             return
         if "district" not in data.columns and old_record is not None:
@@ -380,7 +297,7 @@ class _Analyser:
         )
         self.errors.append(data.issue(row.number, "Муниципалитет", message))
 
-    def check_references(self, sheet: Sheet, row: _Row, issue) -> None:
+    def check_references(self, sheet: Sheet, row: Row, issue) -> None:
         for column in sheet.columns:
             value = row.values.get(column.field)
             if column.ref is None or value is None or value in self.defined[column.ref]:
@@ -431,11 +348,11 @@ class _Analyser:
                 ok = False
         return ok
 
-    def plan_persons(self, data: SheetData, rows: list[_Row], plan: SheetPlan) -> None:
+    def plan_persons(self, data: SheetData, rows: list[Row], plan: SheetPlan) -> None:
         """Persons of «Педагоги»: their own fields agree across rows; main employments do
         not overlap, in the file or with the database."""
         person_fields = [f for f in data.columns if STAFF.column(f).person]
-        first: dict[str, _Row] = {}
+        first: dict[str, Row] = {}
         kept_rows = {s.row for s in plan.steps}
         for row in rows:
             if row.delete or row.number not in kept_rows:

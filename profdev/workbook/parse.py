@@ -1,0 +1,107 @@
+"""Parsing: the cells of each sheet → clean records keyed by the sheet's key.
+
+Every cell goes through its column's parser and every record through the sheet's row rules;
+each failure is collected as an `Issue` (the row is left out), nothing stops at the first.
+A row marked «Удалить» needs only its key. A key given twice on a sheet is an error.
+"""
+
+import functools
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from profdev.workbook import rules
+from profdev.workbook.reader import Issue, SheetData
+from profdev.workbook.sheets import DELETE_HEADER, Column, Record
+
+Validate = Callable[[Any], tuple[Any, str | None]]
+
+
+@dataclass(slots=True)
+class Row:
+    number: int  # the Excel row number
+    delete: bool
+    values: Record
+    key: tuple
+
+
+class BookParser:
+    def __init__(self, errors: list[Issue]):
+        self.errors = errors
+        # parser → raw value (with its type) → (value, message): shared by the sheets
+        self.parsed: defaultdict[rules.Parser, dict] = defaultdict(dict)
+
+    def rows(self, data: SheetData) -> list[Row]:
+        """The sheet's valid rows; read them in the format's order of sheets (the reader
+        hands the sheets over so)."""
+        sheet = data.sheet
+        data_rows = data.read_rows()
+        # (field, cell index, validate, required, default) of each column found in the file
+        fields = [
+            (name, index, self._validator(column), column.required, column.default)
+            for name, index in data.columns.items()
+            for column in (sheet.column(name),)
+        ]
+        rows, seen = [], {}
+        for number, cells in data_rows:
+            width = len(cells)
+            delete = False
+            if data.delete_at is not None and data.delete_at < width:
+                raw = cells[data.delete_at]
+                if raw is not None:
+                    delete, message = rules.validate(rules.yes_no, raw)
+                    if message:
+                        self.errors.append(data.issue(number, DELETE_HEADER, message))
+                        continue
+            values, issues = {}, []
+            for name, index, validate, required, default in fields:
+                raw = cells[index] if index < width else None
+                if raw is None:
+                    if required:
+                        issues.append((name, rules.REQUIRED))
+                    else:
+                        values[name] = default
+                    continue
+                value, message = validate(raw)
+                if message:
+                    issues.append((name, message))
+                else:
+                    values[name] = value
+            if delete:
+                issues = [(n, m) for n, m in issues if n in sheet.key_inputs]
+            if sheet.normalise:
+                sheet.normalise(values)
+            if not delete:
+                for rule in sheet.row_rules:
+                    issues.extend(rule(values))
+            self.errors.extend(data.issue(number, sheet.header_of(n), m) for n, m in issues)
+            key = tuple(values.get(f) for f in sheet.key)
+            if issues or None in key:
+                continue
+            if key in seen:
+                header = sheet.header_of(sheet.key_inputs[0])
+                self.errors.append(
+                    data.issue(number, header, f"повторяет строку {seen[key]}: тот же ключ записи")
+                )
+                continue
+            seen[key] = number
+            rows.append(Row(number, delete, values, key))
+        return rows
+
+    def _validator(self, column: Column) -> Validate:
+        """`rules.validate` with the column's parser; a column whose values repeat parses
+        each distinct raw value once in the whole book (keyed with its type: 1, 1.0 and
+        True are parsed apart)."""
+        if not column.repeats:
+            return functools.partial(rules.validate, column.parse)
+        parsed = self.parsed[column.parse]
+
+        def validate(raw: Any) -> tuple[Any, str | None]:
+            key = (type(raw), raw)
+            result = parsed.get(key)
+            if result is None:
+                result = parsed[key] = rules.validate(column.parse, raw)
+            return result
+
+        return validate
