@@ -1,5 +1,9 @@
-"""The workbook importer: read → validate every row against the file and the database → plan
-→ write the plan in one transaction (`workbook.md`).
+"""The workbook importer: read → parse → plan → persons → write, in stages (`workbook.md`).
+
+The stages: `reader` (the file's sheets and rows), `parse` (clean keyed rows), `plan` (each
+row's step, checked against the stored data and the user's reach), `persons` (the persons
+named with their own fields), then the plan is written (`write_plan`). Every error of
+every stage is collected; with one, nothing is written.
 
 Public API (the command and the web upload use only these):
 
@@ -24,53 +28,40 @@ changes the own fields and records only of the persons their schools keep
 stored name, sex and birth date, and gets the employment alone.
 """
 
-import functools
 import itertools
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
 
 from profdev import history
 from profdev.bulk import insert_rows
-from profdev.models import (
-    Employment,
-    Person,
-    Provider,
-    School,
+from profdev.models import Person
+from profdev.workbook.labels import full_name, labeller
+from profdev.workbook.parse import BookParser
+from profdev.workbook.persons import PersonPlanner
+from profdev.workbook.plan import (
+    CREATE,
+    DELETE,
+    UNCHANGED,
+    UPDATE,
+    Planner,
+    SheetPlan,
+    Step,
+    WorkbookAnalysis,
 )
-from profdev.scoping import scope_for
-from profdev.text import mask_snils
-from profdev.workbook import rules
-from profdev.workbook.labels import full_name, labeller, value_label
-from profdev.workbook.parse import BookParser, Row
+from profdev.workbook.reach import NoAccess, Reach, reach_for
 from profdev.workbook.reader import (
     Issue,
-    SheetData,
+    ReadResult,
     Source,
     UnreadableWorkbook,
     file_issue,
     read_bytes,
     read_workbook,
 )
-from profdev.workbook.sheets import (
-    DEFINED_BY,
-    PROVIDERS,
-    REFERENCES,
-    SCHOOLS,
-    SHEETS,
-    STAFF,
-    Record,
-    Sheet,
-)
+from profdev.workbook.sheets import REFERENCES, Record, Sheet
 from profdev.workbook.stored import Stored, state_token
-
-SHEETS_BY_NAME = {s.name: s for s in SHEETS}
-CREATE, UPDATE, DELETE, UNCHANGED = "create", "update", "delete", "unchanged"
-ADMIN_VERBS = {CREATE: "добавлять", UPDATE: "изменять", DELETE: "удалять"}
-BATCH = 1000
 
 
 class WorkbookHasErrors(Exception):
@@ -85,416 +76,6 @@ class StaleWorkbook(Exception):
         )
 
 
-@dataclass
-class SheetCounts:
-    created: int = 0
-    updated: int = 0
-    deleted: int = 0
-    unchanged: int = 0
-
-    def add(self, action: str) -> None:
-        name = {CREATE: "created", UPDATE: "updated", DELETE: "deleted"}.get(action, "unchanged")
-        setattr(self, name, getattr(self, name) + 1)
-
-
-@dataclass(slots=True)
-class Step:
-    """One row's change: values are clean, references hold natural keys."""
-
-    row: int
-    action: str
-    key: tuple
-    values: Record
-    pk: int | None = None
-    old: Record = field(default_factory=dict)  # stored values of the changed fields
-
-
-@dataclass
-class SheetPlan:
-    sheet_name: str
-    fields: tuple[str, ...]  # the record fields present in the file (what an update writes)
-    steps: list[Step]
-
-    @property
-    def sheet(self) -> Sheet:
-        return SHEETS_BY_NAME[self.sheet_name]
-
-
-@dataclass
-class WorkbookAnalysis:
-    counts: dict[str, SheetCounts]
-    errors: list[Issue]
-    warnings: list[str]
-    state_token: str = ""
-    plans: list[SheetPlan] = field(default_factory=list)
-    persons: list[Step] = field(default_factory=list)  # persons of «Педагоги», key (snils,)
-    person_fields: tuple[str, ...] = ()
-    ids: dict[str, dict[str, int]] = field(default_factory=dict)  # ref → natural key → pk
-    applied: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def person_changes(self) -> list[dict]:
-        """Every change the file makes to a known person's own fields, as the preview lists
-        it: the row, the person (name in the file, masked СНИЛС), each field old → new."""
-        return [
-            {
-                "row": step.row,
-                "person": f"{full_name(step.values)} ({mask_snils(step.key[0])})",
-                "changes": [
-                    {
-                        "field": STAFF.header_of(name),
-                        "old": _shown(name, old),
-                        "new": _shown(name, step.values[name]),
-                    }
-                    for name, old in step.old.items()
-                ],
-            }
-            for step in sorted(self.persons, key=lambda s: s.row)
-            if step.action == UPDATE
-        ]
-
-
-def _shown(name: str, value: Any) -> str:
-    return "—" if value in (None, "") else value_label(STAFF.column(name), value)
-
-
-@dataclass(frozen=True)
-class Reach:
-    """What a file may touch; None means no limit."""
-
-    admin: bool = False
-    schools: frozenset[str] | None = None
-    districts: frozenset[str] | None = None
-    persons: frozenset[str] | None = None  # СНИЛС of the persons whose data the file may change
-
-
-class NoAccess(Exception):
-    pass
-
-
-def reach_for(user) -> Reach:
-    if user is None:
-        return Reach()
-    scope = scope_for(user)
-    if scope.is_district_staff and scope.district_ids is None:
-        return Reach()
-    if not scope.is_anyone:
-        raise NoAccess
-    return Reach(
-        admin=not scope.is_district_staff,
-        schools=frozenset(scope.editable_schools().values_list("code", flat=True)),
-        districts=frozenset(
-            scope.districts().values_list("code", flat=True) if scope.is_district_staff else ()
-        ),
-        persons=frozenset(scope.kept_persons().values_list("snils", flat=True)),
-    )
-
-
-# Analysis -----------------------------------------------------------------------------
-
-
-class _Analyser:
-    def __init__(self, sheets: list[SheetData], reach: Reach):
-        self.sheets = sheets
-        self.reach = reach
-        self.errors: list[Issue] = []
-        self.state = Stored(sheets)
-        self.stored = self.state.records
-        self.stored_persons = self.state.references["person"]
-        self.districts = self.state.ids["district"]
-        self.counts = {d.sheet.name: SheetCounts() for d in sheets}
-        self.person_steps: list[Step] = []
-
-    # Planning
-
-    def analyse(self) -> tuple[list[SheetPlan], dict]:
-        parser = BookParser(self.errors)
-        parsed = {d.sheet.name: parser.rows(d) for d in self.sheets}
-        self.defined = {
-            "school": self._defined(SCHOOLS, parsed, "code"),
-            "provider": self._defined(PROVIDERS, parsed, "name_key"),
-            "person": set(self.stored_persons)
-            | {r.values["person"] for r in parsed.get(STAFF.name, []) if not r.delete},
-            "district": set(self.districts),
-        }
-        self.reach_schools = self.reach.schools
-        self.reach_persons = self.reach.persons
-        plans = []
-        for data in self.sheets:
-            rows = parsed[data.sheet.name]
-            plans.append(self.plan(data, rows))
-            if data.sheet is SCHOOLS and self.reach_schools is not None:
-                created = {s.values["code"] for s in plans[-1].steps if s.action == CREATE}
-                self.reach_schools = self.reach_schools | created
-            if data.sheet is STAFF:
-                self.plan_persons(data, rows, plans[-1])
-                if self.reach_persons is not None:
-                    # Persons new to the system are the file's own; known ones stay as kept.
-                    staff = {s.values["person"] for s in plans[-1].steps if s.action != DELETE}
-                    self.reach_persons = self.reach_persons | (staff - set(self.stored_persons))
-        self.check_deletions(plans, parsed)
-        return plans, self.state.ids
-
-    def _defined(self, sheet: Sheet, parsed, key_field: str) -> set:
-        rows = parsed.get(sheet.name, [])
-        deleted = {r.key[0] for r in rows if r.delete}
-        kept = {k[0] for k in self.stored[sheet.name]} - deleted
-        return kept | {r.values[key_field] for r in rows if not r.delete}
-
-    def plan(self, data: SheetData, rows: list[Row]) -> SheetPlan:
-        sheet = data.sheet
-        present = [f for f in data.columns if not sheet.column(f).person]
-        compared = [*present, *sheet.extra_fields]
-        stored = self.stored[sheet.name]
-        steps = []
-        for row in rows:
-            pk, old_record = stored.get(row.key, (None, None))
-            issue = functools.partial(self._issue, data, row.number)
-            if row.delete:
-                if pk is None:
-                    issue(sheet.key_inputs[0], "нет такой записи: удалять нечего")
-                    continue
-                step = Step(row.number, DELETE, row.key, row.values, pk, old_record)
-            else:
-                if sheet is SCHOOLS:
-                    self.default_district(data, row, old_record)
-                fields = [f for f in compared if f in row.values]
-                changed = {
-                    f: old_record[f]
-                    for f in fields
-                    if old_record and row.values[f] != old_record[f]
-                }
-                action = CREATE if pk is None else (UPDATE if changed else UNCHANGED)
-                step = Step(row.number, action, row.key, row.values, pk, changed)
-                self.check_references(sheet, row, issue)
-            if self.check_reach(sheet, step, issue):
-                steps.append(step)
-                if sheet is not STAFF:
-                    self.counts[sheet.name].add(step.action)
-        return SheetPlan(sheet.name, tuple(present), steps)
-
-    def _issue(self, data: SheetData, row: int, field_name: str, message: str) -> None:
-        self.errors.append(data.issue(row, data.sheet.header_of(field_name), message))
-
-    def default_district(self, data: SheetData, row: Row, old_record: Record | None) -> None:
-        if row.values.get("district") is not None:
-            return
-        if "district" not in data.columns and old_record is not None:
-            return
-        if len(self.districts) == 1:
-            row.values["district"] = next(iter(self.districts))
-            return
-        message = (
-            "укажите муниципалитет: в системе их несколько"
-            if self.districts
-            else (
-                "в системе нет ни одного муниципалитета: сначала заведите его командой "
-                "«manage.py add_district КОД НАЗВАНИЕ»"
-            )
-        )
-        self.errors.append(data.issue(row.number, "Муниципалитет", message))
-
-    def check_references(self, sheet: Sheet, row: Row, issue) -> None:
-        for column in sheet.columns:
-            value = row.values.get(column.field)
-            if column.ref is None or value is None or value in self.defined[column.ref]:
-                continue
-            # Out of a limited user's reach: check_reach says so without revealing who exists.
-            limited = {"person": self.reach_persons, "school": self.reach_schools}.get(column.ref)
-            if limited is not None and sheet is not SCHOOLS and value not in limited:
-                continue
-            issue(column.field, _missing(column.ref, value))
-
-    def check_reach(self, sheet: Sheet, step: Step, issue) -> bool:
-        """Scope rules; False when the row is out of the user's reach."""
-        ok = True
-        values = step.values
-        school = values.get(sheet.school_field) if sheet.school_field else None
-        if school is not None and self.reach_schools is not None:
-            in_reach = school in self.reach_schools or (
-                sheet is SCHOOLS
-                and step.action == CREATE
-                and not self.reach.admin
-                and values.get("district") in self.reach.districts
-            )
-            if not in_reach:
-                issue(sheet.school_field, f"нет прав на данные ОО с кодом «{school}»")
-                return False
-        if sheet.school_field is None and self.reach_persons is not None:
-            for name in sheet.person_fields:
-                if values[name] not in self.reach_persons:
-                    issue(name, rules.not_kept_message(values[name]))
-                    ok = False
-        if not ok or not self.reach.admin or step.action == UNCHANGED:
-            return ok
-        if step.action not in sheet.admin_actions:
-            column = sheet.key_inputs[0]
-            issue(
-                column, f"администратор ОО не может {ADMIN_VERBS[step.action]} строки этого листа"
-            )
-            return False
-        if step.action == UPDATE:
-            for name in sheet.admin_fixed:
-                if name in step.old:
-                    issue(name, "администратор ОО не может изменить это поле своей ОО")
-                    ok = False
-        if step.action == CREATE and sheet.admin_create_rule:
-            message = sheet.admin_create_rule(values)
-            if message:
-                issue(sheet.key_inputs[0], message)
-                ok = False
-        return ok
-
-    def plan_persons(self, data: SheetData, rows: list[Row], plan: SheetPlan) -> None:
-        """Persons of «Педагоги»: their own fields agree across rows; main employments do
-        not overlap, in the file or with the database."""
-        person_fields = [f for f in data.columns if STAFF.column(f).person]
-        first: dict[str, Row] = {}
-        kept_rows = {s.row for s in plan.steps}
-        for row in rows:
-            if row.delete or row.number not in kept_rows:
-                continue
-            snils = row.values["person"]
-            if snils not in first:
-                first[snils] = row
-                continue
-            for name in rules.person_disagreements(first[snils].values, row.values):
-                self.errors.append(
-                    data.issue(
-                        row.number,
-                        STAFF.header_of(name),
-                        rules.person_disagreement_message(
-                            name, row.values[name], first[snils].number
-                        ),
-                    )
-                )
-        updated_persons = set()
-        kept = self.reach.persons
-        for snils, row in first.items():
-            values = {"snils": snils, **{f: row.values[f] for f in person_fields}}
-            pk, old_record = self.stored_persons.get(snils, (None, None))
-            if old_record and kept is not None and snils not in kept:
-                # Kept by another school: named with the stored data, changed in nothing.
-                if rules.identity_differs(values, old_record):
-                    self._issue(data, row.number, "person", rules.IDENTITY_MISMATCH)
-                changed = {}
-            else:
-                changed = {
-                    f: old_record[f]
-                    for f in person_fields
-                    if old_record and values[f] != old_record[f]
-                }
-            action = CREATE if pk is None else (UPDATE if changed else UNCHANGED)
-            step = Step(row.number, action, (snils,), values, pk, changed)
-            if old_record:
-                step.values["version"] = old_record["version"] + 1
-            self.person_steps.append(step)
-            if action == UPDATE:
-                updated_persons.add(snils)
-        for step in plan.steps:
-            if step.action == UNCHANGED and step.values["person"] in updated_persons:
-                self.counts[STAFF.name].add(UPDATE)
-            else:
-                self.counts[STAFF.name].add(step.action)
-        self.check_overlaps(data, plan)
-
-    def check_overlaps(self, data: SheetData, plan: SheetPlan) -> None:
-        main = Employment.Workplace.MAIN
-        in_file = {s.key for s in plan.steps}
-        stored_by_person = defaultdict(list)
-        snils_in_file = {s.key[0] for s in plan.steps}
-        for key, (_, record) in self.stored[STAFF.name].items():
-            if key[0] in snils_in_file and key not in in_file and record["workplace"] == main:
-                label = f"ОО «{key[1]}»" if self._school_visible(key[1]) else ""
-                stored_by_person[key[0]].append((key[2], record["dismissed_on"], label))
-        earlier = defaultdict(list)
-        for step in sorted(plan.steps, key=lambda s: s.row):
-            values = step.values
-            if step.action == DELETE or values["workplace"] != main:
-                continue
-            snils = values["person"]
-            start = values["hired_on"]
-            if "dismissed_on" in values:
-                end = values["dismissed_on"]
-            else:  # the column is absent: a stored employment keeps its date
-                end = self.stored[STAFF.name].get(step.key, (None, {}))[1].get("dismissed_on")
-            periods = [*stored_by_person[snils], *earlier[snils]]
-            overlap = rules.find_overlap(start, end, periods)
-            if overlap:
-                self.errors.append(
-                    data.issue(
-                        step.row, STAFF.header_of("hired_on"), rules.overlap_message(*overlap)
-                    )
-                )
-            earlier[snils].append((start, end, f"строка {step.row}"))
-
-    def _school_visible(self, code: str) -> bool:
-        return self.reach_schools is None or code in self.reach_schools
-
-    def check_deletions(self, plans: list[SheetPlan], parsed) -> None:
-        """A school or provider may be deleted only when nothing refers to it any more."""
-        for plan in plans:
-            sheet = plan.sheet
-            deleted = {s.key[0]: s.row for s in plan.steps if s.action == DELETE}
-            if not deleted or not sheet.is_reference:
-                continue
-            data = next(d for d in self.sheets if d.sheet is sheet)
-            header = sheet.header_of(sheet.key_inputs[0])
-            for key in sorted(self._used(sheet, parsed, set(deleted)), key=deleted.get):
-                self.errors.append(data.issue(deleted[key], header, sheet.in_use))
-
-    def _used(self, sheet: Sheet, parsed, keys: set[str]) -> set[str]:
-        """Of `keys`, those still named after the file is applied: by the rows of the
-        sheets referring to them (in the file, or stored and not deleted by it) or outside
-        the workbook."""
-        name = sheet.defines.reference
-        key_field = REFERENCES[name].key
-        used = set()
-        for model, ref_field in sheet.referred_outside:
-            used |= _stored_names(model, f"{ref_field}__{key_field}", keys)
-        for other in SHEETS:
-            for column in other.columns:
-                if column.ref != name:
-                    continue
-                ref_field = column.field
-                rows = parsed.get(other.name, [])
-                used |= {
-                    r.values[ref_field]
-                    for r in rows
-                    if not r.delete and r.values[ref_field] in keys
-                }
-                stored = self.stored.get(other.name)
-                if stored is None:  # not in the file
-                    used |= _stored_names(other.model, f"{ref_field}__{key_field}", keys)
-                    continue
-                deleted_keys = {r.key for r in rows if r.delete}
-                used |= {
-                    record[ref_field]
-                    for key, (_, record) in stored.items()
-                    if record[ref_field] in keys and key not in deleted_keys
-                }
-        return used
-
-
-def _stored_names(model, lookup: str, keys: set[str]) -> set[str]:
-    return set(model.objects.filter(**{f"{lookup}__in": keys}).values_list(lookup, flat=True))
-
-
-def _missing(ref: str, value: str) -> str:
-    reference = REFERENCES[ref]
-    what = reference.noun.format(reference.shown(value))
-    sheet = DEFINED_BY.get(ref)
-    if sheet is None:
-        return f"{what} нет в системе"
-    return f"{what} нет ни на листе «{sheet.name}», ни в системе"
-
-
-# Public API ---------------------------------------------------------------------------
-
-
 def analyse_workbook(source: Source, user=None) -> WorkbookAnalysis:
     """Read, validate and plan; writes nothing."""
     try:
@@ -503,24 +84,36 @@ def analyse_workbook(source: Source, user=None) -> WorkbookAnalysis:
         return _failed(file_issue("у пользователя нет прав на загрузку книги"))
     try:
         result = read_workbook(read_bytes(source))
-        token = state_token()
-        analyser = _Analyser(result.sheets, reach)
-        plans, ids = analyser.analyse()
+        return _analyse(result, reach, state_token())
     except UnreadableWorkbook as exc:
         return _failed(exc.issue)
-    analyser.errors.extend(result.errors)
-    persons_present = tuple(
-        f for d in result.sheets if d.sheet is STAFF for f in d.columns if STAFF.column(f).person
-    )
+
+
+def _analyse(result: ReadResult, reach: Reach, token: str) -> WorkbookAnalysis:
+    errors: list[Issue] = []
+    stored = Stored(result.sheets)
+    parser = BookParser(errors)
+    rows = {data.sheet.name: parser.rows(data) for data in result.sheets}
+    planner = Planner(stored, reach, rows, errors)
+    persons = PersonPlanner(stored, reach, errors)
+    plans = []
+    for data in result.sheets:
+        plan = planner.plan(data)
+        if data.sheet.own_fields:
+            persons.plan(data, rows[data.sheet.name], plan)
+        planner.extend_reach(plan)
+        plans.append(plan)
+    for data, plan in zip(result.sheets, plans, strict=True):
+        planner.check_deletions(data, plan)
     return WorkbookAnalysis(
-        counts=analyser.counts,
-        errors=sorted(analyser.errors),
+        counts={plan.sheet_name: plan.counts(persons.updated) for plan in plans},
+        errors=sorted([*errors, *result.errors]),
         warnings=result.warnings,
         state_token=token,
         plans=plans,
-        persons=analyser.person_steps,
-        person_fields=persons_present,
-        ids=ids,
+        persons=persons.steps,
+        person_fields=persons.fields,
+        ids=stored.ids,
     )
 
 
@@ -542,13 +135,22 @@ def apply_workbook(analysis: WorkbookAnalysis, user=None) -> WorkbookAnalysis:
         raise WorkbookHasErrors("В файле есть ошибки: записывать нечего.")
     if state_token() != analysis.state_token:
         raise StaleWorkbook
+    write_plan(analysis, user)
+    analysis.applied = True
+    return analysis
+
+
+BATCH = 1000
+
+
+def write_plan(analysis: WorkbookAnalysis, user) -> None:
     ids = {ref: dict(keys) for ref, keys in analysis.ids.items()}
-    for plan in reversed(analysis.plans):
+    for plan in reversed(analysis.plans):  # a row naming another goes before it
         pks = [s.pk for s in plan.steps if s.action == DELETE]
         for start in range(0, len(pks), BATCH):
             plan.sheet.model.objects.filter(pk__in=pks[start : start + BATCH]).delete()
     for plan in analysis.plans:
-        if plan.sheet is STAFF:
+        if plan.sheet.own_fields:  # the persons its rows name are written first
             _write_persons(analysis, ids)
         _write(plan, ids)
     # Streamed into the history table batch by batch: a region's first load is large.
@@ -557,8 +159,11 @@ def apply_workbook(analysis: WorkbookAnalysis, user=None) -> WorkbookAnalysis:
         *(_record_changes(plan, ids) for plan in analysis.plans if plan.sheet.person_fields),
     )
     history.record_changes(changes, user=user, source=history.SOURCE_WORKBOOK)
-    analysis.applied = True
-    return analysis
+
+
+def _ids(reference: str) -> dict[Any, int]:
+    ref = REFERENCES[reference]
+    return dict(ref.model.objects.values_list(ref.key, "pk"))
 
 
 def _model_values(sheet: Sheet, values: Record, ids) -> dict[str, Any]:
@@ -582,10 +187,8 @@ def _write(plan: SheetPlan, ids) -> None:
     created = _insert(
         model, (_model_values(sheet, s.values, ids) for s in plan.steps if s.action == CREATE)
     )
-    if created and sheet is SCHOOLS:
-        ids["school"] = dict(School.objects.values_list("code", "pk"))
-    elif created and sheet is PROVIDERS:
-        ids["provider"] = dict(Provider.objects.values_list("name_key", "pk"))
+    if created and sheet.is_reference:  # later sheets name the new rows
+        ids[sheet.defines.reference] = _ids(sheet.defines.reference)
     updated = [s for s in plan.steps if s.action == UPDATE]
     fields = [f for f in (*plan.fields, *sheet.extra_fields) if f not in sheet.key]
     if updated and fields:
@@ -606,7 +209,7 @@ def _insert(model, records: Iterable[dict[str, Any]]) -> int:
 
 def _write_persons(analysis: WorkbookAnalysis, ids) -> None:
     if _insert(Person, (s.values for s in analysis.persons if s.action == CREATE)):
-        ids["person"] = dict(Person.objects.values_list("snils", "pk"))
+        ids["person"] = _ids("person")
     updated = [s for s in analysis.persons if s.action == UPDATE]
     if updated:
         Person.objects.bulk_update(

@@ -102,6 +102,9 @@ class Sheet:
     # Scope: the field naming the row's school, and the fields naming its persons.
     school_field: str | None = None
     person_fields: tuple[str, ...] = ()
+    # The field naming the row's district: empty, it is the only district in the system;
+    # a district's staff may create rows in their districts.
+    district_field: str | None = None
     # What a school administrator may do with rows of this sheet (besides leaving them as
     # they are), the fields they may not change, and a rule on the rows they create.
     admin_actions: frozenset[str] = frozenset()
@@ -120,6 +123,11 @@ class Sheet:
     @property
     def key_inputs(self) -> tuple[str, ...]:
         return self.key_columns or self.key
+
+    @cached_property
+    def own_fields(self) -> tuple[str, ...]:
+        """The fields of the persons the rows name (`Column.person`), not of the rows."""
+        return tuple(c.field for c in self.columns if c.person)
 
     @property
     def is_reference(self) -> bool:
@@ -243,6 +251,7 @@ SCHOOLS = Sheet(
     in_use="нельзя удалить ОО, пока у неё есть трудоустройства, вакансии или администраторы",
     referred_outside=((RoleGrant, "school"),),
     school_field="code",
+    district_field="district",
     admin_actions=frozenset({"update"}),
     admin_fixed=("kind", "low_results", "unfavourable", "district"),
 )

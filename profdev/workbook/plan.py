@@ -1,0 +1,310 @@
+"""Planning: each sheet's clean rows → the steps that bring the stored data to the file.
+
+A row creates, updates, deletes or leaves its record as it is. On the way the planner checks
+what needs the stored data: the references a row names exist (in the file or the system),
+the row is within the user's reach, a deleted record exists and is named no more. The plan
+holds only plain data: the upload page keeps it pickled between the preview and the
+confirmation.
+"""
+
+import functools
+from dataclasses import dataclass, field
+
+from profdev.text import mask_snils
+from profdev.workbook import rules
+from profdev.workbook.labels import full_name, value_label
+from profdev.workbook.parse import Row
+from profdev.workbook.reach import Reach
+from profdev.workbook.reader import Issue, SheetData
+from profdev.workbook.sheets import DEFINED_BY, REFERENCES, SHEETS, Record, Sheet
+from profdev.workbook.stored import Stored
+
+SHEETS_BY_NAME = {s.name: s for s in SHEETS}
+CREATE, UPDATE, DELETE, UNCHANGED = "create", "update", "delete", "unchanged"
+ADMIN_VERBS = {CREATE: "добавлять", UPDATE: "изменять", DELETE: "удалять"}
+
+
+@dataclass
+class SheetCounts:
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+
+    def add(self, action: str) -> None:
+        name = {CREATE: "created", UPDATE: "updated", DELETE: "deleted"}.get(action, "unchanged")
+        setattr(self, name, getattr(self, name) + 1)
+
+
+@dataclass(slots=True)
+class Step:
+    """One row's change: values are clean, references hold natural keys."""
+
+    row: int
+    action: str
+    key: tuple
+    values: Record
+    pk: int | None = None
+    old: Record = field(default_factory=dict)  # stored values of the changed fields
+
+
+@dataclass
+class SheetPlan:
+    sheet_name: str
+    fields: tuple[str, ...]  # the record fields present in the file (what an update writes)
+    steps: list[Step]
+
+    @property
+    def sheet(self) -> Sheet:
+        return SHEETS_BY_NAME[self.sheet_name]
+
+    def counts(self, updated_persons: set[str]) -> SheetCounts:
+        """The steps by action; a row that leaves its record as it is but changes its
+        person's own fields counts as updated."""
+        counts = SheetCounts()
+        sheet = self.sheet
+        named = sheet.defines.field if sheet.own_fields else None
+        for step in self.steps:
+            if step.action == UNCHANGED and named and step.values[named] in updated_persons:
+                counts.add(UPDATE)
+            else:
+                counts.add(step.action)
+        return counts
+
+
+@dataclass
+class WorkbookAnalysis:
+    counts: dict[str, SheetCounts]
+    errors: list[Issue]
+    warnings: list[str]
+    state_token: str = ""
+    plans: list[SheetPlan] = field(default_factory=list)
+    persons: list[Step] = field(default_factory=list)  # the persons named, key (snils,)
+    person_fields: tuple[str, ...] = ()  # the persons' own fields present in the file
+    ids: dict[str, dict[str, int]] = field(default_factory=dict)  # ref → natural key → pk
+    applied: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def person_changes(self) -> list[dict]:
+        """Every change the file makes to a known person's own fields, as the preview lists
+        it: the row, the person (name in the file, masked СНИЛС), each field old → new."""
+        sheet = DEFINED_BY["person"]
+        return [
+            {
+                "row": step.row,
+                "person": f"{full_name(step.values)} ({mask_snils(step.key[0])})",
+                "changes": [
+                    {
+                        "field": sheet.header_of(name),
+                        "old": _shown(sheet, name, old),
+                        "new": _shown(sheet, name, step.values[name]),
+                    }
+                    for name, old in step.old.items()
+                ],
+            }
+            for step in sorted(self.persons, key=lambda s: s.row)
+            if step.action == UPDATE
+        ]
+
+
+def _shown(sheet: Sheet, name: str, value) -> str:
+    return "—" if value in (None, "") else value_label(sheet.column(name), value)
+
+
+class Planner:
+    def __init__(self, stored: Stored, reach: Reach, rows: dict[str, list[Row]], errors):
+        self.stored = stored
+        self.reach = reach
+        self.rows = rows
+        self.errors: list[Issue] = errors
+        # reference → every key a row may name: stored or in the file, less those it deletes
+        self.defined = {name: self._defined(name) for name in REFERENCES}
+        # the user's limits, growing by the keys the file defines anew (`extend_reach`)
+        self.limits = dict(reach.limits)
+
+    def _defined(self, name: str) -> set:
+        keys = set(self.stored.references[name])
+        sheet = DEFINED_BY.get(name)
+        if sheet is None:
+            return keys
+        rows = self.rows.get(sheet.name, [])
+        key_field = sheet.defines.field
+        if sheet.is_reference:
+            keys -= {r.values[key_field] for r in rows if r.delete}
+        return keys | {r.values[key_field] for r in rows if not r.delete}
+
+    def plan(self, data: SheetData) -> SheetPlan:
+        sheet = data.sheet
+        present = [f for f in data.columns if not sheet.column(f).person]
+        compared = [*present, *sheet.extra_fields]
+        stored = self.stored.records[sheet.name]
+        steps = []
+        for row in self.rows[sheet.name]:
+            pk, old_record = stored.get(row.key, (None, None))
+            issue = functools.partial(self._issue, data, row.number)
+            if row.delete:
+                if pk is None:
+                    issue(sheet.key_inputs[0], "нет такой записи: удалять нечего")
+                    continue
+                step = Step(row.number, DELETE, row.key, row.values, pk, old_record)
+            else:
+                if sheet.district_field:
+                    self._default_district(data, row, old_record)
+                fields = [f for f in compared if f in row.values]
+                changed = {
+                    f: old_record[f]
+                    for f in fields
+                    if old_record and row.values[f] != old_record[f]
+                }
+                action = CREATE if pk is None else (UPDATE if changed else UNCHANGED)
+                step = Step(row.number, action, row.key, row.values, pk, changed)
+                self._check_references(sheet, row, issue)
+            if self._in_reach(sheet, step, issue):
+                steps.append(step)
+        return SheetPlan(sheet.name, tuple(present), steps)
+
+    def _issue(self, data: SheetData, row: int, field_name: str, message: str) -> None:
+        self.errors.append(data.issue(row, data.sheet.header_of(field_name), message))
+
+    def _default_district(self, data: SheetData, row: Row, old_record: Record | None) -> None:
+        """An empty district is the only one in the system (a stored row keeps its own)."""
+        name = data.sheet.district_field
+        if row.values.get(name) is not None:
+            return
+        if name not in data.columns and old_record is not None:
+            return
+        districts = self.stored.references["district"]
+        if len(districts) == 1:
+            row.values[name] = next(iter(districts))
+            return
+        message = (
+            "укажите муниципалитет: в системе их несколько"
+            if districts
+            else (
+                "в системе нет ни одного муниципалитета: сначала заведите его командой "
+                "«manage.py add_district КОД НАЗВАНИЕ»"
+            )
+        )
+        self._issue(data, row.number, name, message)
+
+    def _check_references(self, sheet: Sheet, row: Row, issue) -> None:
+        for column in sheet.columns:
+            value = row.values.get(column.field)
+            if column.ref is None or value is None or value in self.defined[column.ref]:
+                continue
+            # Out of a limited user's reach: `_in_reach` says so without revealing who exists.
+            limit = self.limits.get(column.ref)
+            if limit is not None and value not in limit:
+                continue
+            issue(column.field, _missing(column.ref, value))
+
+    def _in_reach(self, sheet: Sheet, step: Step, issue) -> bool:
+        """Scope rules; False when the row is out of the user's reach."""
+        ok = True
+        values = step.values
+        schools = self.limits.get("school")
+        school = values.get(sheet.school_field) if sheet.school_field else None
+        if school is not None and schools is not None:
+            in_reach = school in schools or (
+                sheet.district_field is not None
+                and step.action == CREATE
+                and not self.reach.admin
+                and values.get(sheet.district_field) in self.reach.districts
+            )
+            if not in_reach:
+                issue(sheet.school_field, f"нет прав на данные ОО с кодом «{school}»")
+                return False
+        persons = self.limits.get("person")
+        if sheet.school_field is None and persons is not None:
+            for name in sheet.person_fields:
+                if values[name] not in persons:
+                    issue(name, rules.not_kept_message(values[name]))
+                    ok = False
+        if not ok or not self.reach.admin or step.action == UNCHANGED:
+            return ok
+        if step.action not in sheet.admin_actions:
+            column = sheet.key_inputs[0]
+            issue(
+                column, f"администратор ОО не может {ADMIN_VERBS[step.action]} строки этого листа"
+            )
+            return False
+        if step.action == UPDATE:
+            for name in sheet.admin_fixed:
+                if name in step.old:
+                    issue(name, "администратор ОО не может изменить это поле своей ОО")
+                    ok = False
+        if step.action == CREATE and sheet.admin_create_rule:
+            message = sheet.admin_create_rule(values)
+            if message:
+                issue(sheet.key_inputs[0], message)
+                ok = False
+        return ok
+
+    def extend_reach(self, plan: SheetPlan) -> None:
+        """What the file defines anew is its own: a school it creates, a person new to the
+        system (a person already known stays with the schools keeping them)."""
+        defines = plan.sheet.defines
+        limit = self.limits.get(defines.reference) if defines else None
+        if limit is None:
+            return
+        known = self.stored.references[defines.reference]
+        new = {s.values[defines.field] for s in plan.steps if s.action != DELETE}
+        self.limits[defines.reference] = limit | {key for key in new if key not in known}
+
+    def check_deletions(self, data: SheetData, plan: SheetPlan) -> None:
+        """A school or provider may be deleted only when nothing names it any more."""
+        sheet = data.sheet
+        deleted = {s.key[0]: s.row for s in plan.steps if s.action == DELETE}
+        if not deleted or not sheet.is_reference:
+            return
+        header = sheet.header_of(sheet.key_inputs[0])
+        for key in sorted(self._used(sheet, set(deleted)), key=deleted.get):
+            self.errors.append(data.issue(deleted[key], header, sheet.in_use))
+
+    def _used(self, sheet: Sheet, keys: set[str]) -> set[str]:
+        """Of `keys`, those still named after the file is applied: by the rows of the
+        sheets referring to them (in the file, or stored and not deleted by it) or outside
+        the workbook."""
+        name = sheet.defines.reference
+        key_field = REFERENCES[name].key
+        used = set()
+        for model, ref_field in sheet.referred_outside:
+            used |= _stored_names(model, f"{ref_field}__{key_field}", keys)
+        for other in SHEETS:
+            for column in other.columns:
+                if column.ref != name:
+                    continue
+                ref_field = column.field
+                rows = self.rows.get(other.name, [])
+                used |= {
+                    r.values[ref_field]
+                    for r in rows
+                    if not r.delete and r.values[ref_field] in keys
+                }
+                stored = self.stored.records.get(other.name)
+                if stored is None:  # not in the file
+                    used |= _stored_names(other.model, f"{ref_field}__{key_field}", keys)
+                    continue
+                deleted_keys = {r.key for r in rows if r.delete}
+                used |= {
+                    record[ref_field]
+                    for key, (_, record) in stored.items()
+                    if record[ref_field] in keys and key not in deleted_keys
+                }
+        return used
+
+
+def _stored_names(model, lookup: str, keys: set[str]) -> set[str]:
+    return set(model.objects.filter(**{f"{lookup}__in": keys}).values_list(lookup, flat=True))
+
+
+def _missing(ref: str, value: str) -> str:
+    reference = REFERENCES[ref]
+    what = reference.noun.format(reference.shown(value))
+    sheet = DEFINED_BY.get(ref)
+    if sheet is None:
+        return f"{what} нет в системе"
+    return f"{what} нет ни на листе «{sheet.name}», ни в системе"
