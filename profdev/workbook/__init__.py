@@ -7,6 +7,7 @@
 - `importer`: `analyse_workbook`, `apply_workbook`, `import_workbook`, in stages:
   `reader` (the `.xlsx` file → the format's sheets and rows, python-calamine) → `parse`
   (clean keyed rows) → `plan` (each row's step against the stored data, `stored`, and the
-  user's reach, `reach`) → `persons` (the persons named with their own fields) → written;
+  user's reach, `reach`) → `persons` (the persons named with their own fields) → `apply`
+  (the plan written in one transaction, with the history of personal records);
 - `exporter`: `export_workbook`; `writer`: `write_workbook` (openpyxl, write-only).
 """
