@@ -26,7 +26,7 @@ def reach_for(user) -> Reach:
     if user is None:
         return Reach()
     scope = scope_for(user)
-    if scope.is_district_staff and scope.district_ids is None:
+    if scope.is_regionwide:
         return Reach()
     if not scope.is_anyone:
         raise NoAccess

@@ -188,6 +188,26 @@ def test_methodologist_may_touch_the_district_but_not_another(methodologist, sch
     ]
 
 
+def test_regional_methodologist_may_touch_every_district(school, staffed):
+    regional = factories.RoleGrantFactory(role="regional_methodologist").user
+    other_district = factories.DistrictFactory(code="XX", name="Соседний")
+    factories.SchoolFactory(district=other_district, code="X-1")
+    _, theirs, known = staffed
+    book = xlsx(
+        {
+            "ОО": [
+                row_of(school, **{"Муниципалитет": "ZH"}),
+                school_cells("X-1", **{"Муниципалитет": "XX"}),
+                school_cells("X-2", **{"Муниципалитет": "XX"}),
+            ],
+            "Педагоги": [staff(code="X-2")],
+            "Курсы": [course(theirs.snils, **{"Организация": known.name})],
+        }
+    )
+    assert import_workbook(book, user=regional).errors == []
+    assert School.objects.get(code="X-2").district == other_district
+
+
 def test_user_without_a_role_may_not_upload(district):
     user = factories.UserFactory()
     assert [str(e) for e in analyse_workbook(xlsx({"ОО": [school_cells()]}), user=user).errors] == [
