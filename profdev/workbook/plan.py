@@ -115,11 +115,13 @@ def _shown(sheet: Sheet, name: str, value) -> str:
 
 
 class Planner:
-    def __init__(self, stored: Stored, reach: Reach, rows: dict[str, list[Row]], errors):
+    def __init__(
+        self, stored: Stored, reach: Reach, rows: dict[str, list[Row]], errors: list[Issue]
+    ):
         self.stored = stored
         self.reach = reach
-        self.rows = rows
-        self.errors: list[Issue] = errors
+        self.rows = rows  # sheet name → its parsed rows
+        self.errors = errors
         # reference → every key a row may name: stored or in the file, less those it deletes
         self.defined = {name: self._defined(name) for name in REFERENCES}
         # the user's limits, growing by the keys the file defines anew (`extend_reach`)

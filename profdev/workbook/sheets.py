@@ -92,6 +92,12 @@ class Column:
 
 @dataclass(frozen=True)
 class Sheet:
+    """One table of the format. A reference sheet's rows are what other rows name: they
+    define the keys of their own model (`defines`: «ОО», «Организации ДПО») and go only when
+    nothing names them (`in_use`). The rows of a person-record sheet name their persons
+    (`person_fields`), whose history records each change; «Педагоги» also carries the
+    persons' own fields (`Column.person`), and so defines the persons."""
+
     name: str
     model: type[models.Model]
     columns: tuple[Column, ...]
@@ -114,7 +120,7 @@ class Sheet:
     key_columns: tuple[str, ...] = ()  # the columns a derived key comes from
     # How a row is dated: its day, or (start, end) of the span it lasts (an open end runs on).
     dated_by: tuple[str, ...] = ()
-    defines: Defines | None = None
+    defines: Defines | None = None  # the keys other rows name
     # A row the file deletes must not be named any more: by the rows of the sheets referring
     # to it, or by the (model, field) pairs outside the workbook; `in_use` says so.
     in_use: str = ""
@@ -132,7 +138,7 @@ class Sheet:
     @property
     def is_reference(self) -> bool:
         """Whether the rows are what other rows name (deleting one deletes a school)."""
-        return self.defines is not None and (self.model is REFERENCES[self.defines.reference].model)
+        return self.defines is not None and self.model is REFERENCES[self.defines.reference].model
 
     @cached_property
     def columns_by_field(self) -> dict[str, Column]:
