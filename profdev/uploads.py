@@ -198,7 +198,12 @@ def _unseal(blob: bytes):
     expected = salted_hmac(_PLAN_SALT, data, algorithm="sha256").digest()
     if not constant_time_compare(mac, expected):
         raise NotConfirmable("Сохранённая проверка файла повреждена: проверьте файл заново.")
-    return pickle.loads(zlib.decompress(data))
+    try:
+        return pickle.loads(zlib.decompress(data))
+    except (AttributeError, ImportError):  # it names classes of an earlier version
+        raise NotConfirmable(
+            "Файл проверен прежней версией портала: проверьте файл заново."
+        ) from None
 
 
 def _check(upload: Upload) -> None:

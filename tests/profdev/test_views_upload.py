@@ -18,6 +18,7 @@ from profdev.models import (
     Person,
     Upload,
 )
+from profdev.workbook import importer
 from profdev.workbook.sheets import SHEETS
 from tests import factories
 from tests.factories import next_snils
@@ -310,6 +311,31 @@ def test_a_stored_plan_altered_in_the_database_is_never_unpickled(
 
     assert "Сохранённая проверка файла повреждена" in response.content.decode()
     assert record_counts() == before
+
+
+def test_a_plan_checked_by_an_earlier_version_is_checked_again(
+    client_for, school_admin, school, good_book, monkeypatch
+):
+    client = client_for(school_admin)
+    send(client, reverse("school_upload", args=[school.code]), good_book)
+    upload = Upload.objects.get()
+
+    class Gone:
+        """A class of the plan that a later version no longer has."""
+
+    Gone.__module__, Gone.__qualname__ = importer.__name__, "Gone"
+    monkeypatch.setattr(importer, "Gone", Gone, raising=False)
+    Upload.objects.filter(pk=upload.pk).update(plan=uploads._seal(Gone()))
+    monkeypatch.undo()
+    before = record_counts()
+
+    response = client.post(reverse("upload_confirm", args=[upload.pk]), follow=True)
+
+    assert "Файл проверен прежней версией портала" in response.content.decode()
+    assert record_counts() == before
+    client.post(reverse("upload_recheck", args=[upload.pk]))
+    client.post(reverse("upload_confirm", args=[upload.pk]))
+    assert record_counts() != before
 
 
 def test_a_school_admins_file_touching_another_school_is_refused(
