@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class EffectivenessConfig(AppConfig):
     name = "effectiveness"
     verbose_name = _("Эффективность мер")
+
+    def ready(self) -> None:
+        from profdev import hooks
+
+        hooks.add_demo_step("Мероприятия", "effectiveness.demo.load_measures")

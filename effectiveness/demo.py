@@ -1,19 +1,17 @@
-"""The demo district's closed cycle (`load_demo`): two years of signed letters (but for a draft
-and a letter awaiting signature in the last year) and a dozen measures from seeds 003 and 004,
-through the apps' own services; a second run changes nothing."""
+"""The demo district's measures (a step of `load_demo`): a dozen measures from seeds 003 and
+004, aimed at the schools in breach the year before, through the app's own service; a second
+run changes nothing."""
 
 import datetime as dt
 
-from django.contrib.auth import get_user_model
-
 from effectiveness.models import Measure
 from effectiveness.services import measure_create
-from monitoring.models import BREACH_STATUSES, Indicator, IndicatorValue, MonitoringYear
+from monitoring.demo import DEMO_MONITORING_YEARS
+from monitoring.models import BREACH_STATUSES, Indicator, IndicatorValue
+from profdev.demo.loading import DEMO_DISTRICT
 from profdev.facts import academic_year
 from profdev.models import District
-from recommendations.drafting import letters_draft
 from recommendations.models import Letter
-from recommendations.services import letter_confirm_receipt, letter_send, letter_sign
 
 METHODIST = "Смирнова О. И., методист ИМК"
 
@@ -54,49 +52,6 @@ MEASURES = [
 TARGETED_SCHOOLS = 4
 
 
-def load_letters(
-    *,
-    district_code: str,
-    years: tuple[int, ...],
-    drafter: str,
-    signer: str,
-    in_progress_year: int | None = None,
-) -> str:
-    """Each year's letters drafted and sent by `drafter` (their executor), signed by `signer`;
-    every other school confirms receipt. In `in_progress_year`, the first two schools' letters
-    are left for trying the workflow in the browser: one a draft, one awaiting signature. A
-    year that has letters is left as it is, so a second run changes nothing."""
-    district = District.objects.get(code=district_code)
-    users = {u.username: u for u in get_user_model().objects.all()}
-    methodologist, head = users[drafter], users[signer]
-    done = []
-    for year in years:
-        monitoring_year = MonitoringYear.objects.get(district=district, year=year)
-        letters = Letter.objects.filter(monitoring_year=monitoring_year)
-        if letters.exists():
-            done.append(f"{monitoring_year.label}: писем {letters.count()}, подписано сейчас 0")
-            continue
-        drafted = letters_draft(year=monitoring_year, user=methodologist).letters
-        in_progress = [x for x in drafted if x.school][:2] if year == in_progress_year else []
-        for letter in drafted:
-            if letter in in_progress:
-                continue
-            letter = letter_send(letter=letter, user=methodologist)
-            letter = letter_sign(letter=letter, user=head)
-            school_admin = users.get(f"ou-{letter.school.code}") if letter.school else None
-            if school_admin is not None and letter.school.code[-1] in "13579":
-                letter_confirm_receipt(letter=letter, user=school_admin)
-        summary = f"{monitoring_year.label}: писем {len(drafted)}, "
-        summary += f"подписано сейчас {len(drafted) - len(in_progress)}"
-        if in_progress:
-            summary += f"; черновик — {in_progress[0].school.short_name}"
-        if len(in_progress) > 1:
-            letter_send(letter=in_progress[1], user=methodologist)
-            summary += f", на подписи — {in_progress[1].school.short_name}"
-        done.append(summary)
-    return "; ".join(done)
-
-
 def _breaching_schools(district: District, year: int, code: str) -> list:
     values = (
         IndicatorValue.objects.filter(
@@ -112,7 +67,9 @@ def _breaching_schools(district: District, year: int, code: str) -> list:
     return [v.school for v in values[:TARGETED_SCHOOLS]]
 
 
-def load_measures(*, district_code: str, first_year: int) -> str:
+def load_measures(
+    *, district_code: str = DEMO_DISTRICT, first_year: int = DEMO_MONITORING_YEARS[0]
+) -> str:
     """The measures of seeds 003/004 aimed at the schools in breach the year before (or in
     `first_year`, the first on record); existing ones are kept."""
     district = District.objects.get(code=district_code)

@@ -1,9 +1,10 @@
 """A person's requests under 152-ФЗ: everything stored about them, and its erasure.
 
 The records are found from the model itself (every relation pointing at `Person`), so a new
-kind of record is exported and erased without changes here. Signed letters are official
-documents and stay as they were signed: they hold copied figures and short names
-(«Иванова А. С.») in their frozen text, and erasure only counts them.
+kind of record is exported and erased without changes here. Documents of the apps above that
+name a person and are kept as they are (signed letters: official documents holding copied
+figures and short names, «Иванова А. С.», in their frozen text) are only counted, by the
+functions those apps register (`hooks.KEPT_MENTIONS`).
 """
 
 import datetime
@@ -16,6 +17,7 @@ from django.db.models import QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from profdev import hooks
 from profdev.audit import log_export, who
 from profdev.history import Change, record_changes, scrub_snils
 from profdev.models import ChangeRecord, Person
@@ -83,7 +85,7 @@ def person_data(person: Person) -> dict:
         "записи": {
             title: [_row(r, field) for r in rows] for title, field, rows in _sections(person)
         },
-        "подписанные письма, в которых упомянут": signed_letters_naming(person),
+        **{f"{title}, в которых упомянут": n for title, n in kept_mentions(person).items()},
         "выгружено": timezone.now().isoformat(timespec="seconds"),
     }
 
@@ -98,7 +100,7 @@ def export_person_data(person: Person, *, user=None) -> dict:
 @dataclass(frozen=True)
 class Erasure:
     removed: dict[str, int]  # title of a kind of record → rows erased
-    letters: int  # signed letters naming the person, left intact
+    kept: dict[str, int]  # title of a kind of document naming the person → documents left intact
 
 
 def erasure_plan(person: Person) -> dict[str, int]:
@@ -117,7 +119,7 @@ def erasure_plan(person: Person) -> dict[str, int]:
 def erase_person(person: Person, *, user=None) -> Erasure:
     """Erase the person as `erasure_plan` says; the erasure itself is recorded in the history
     (without the person's name: only the masked СНИЛС)."""
-    erasure = Erasure(erasure_plan(person), signed_letters_naming(person))
+    erasure = Erasure(erasure_plan(person), kept_mentions(person))
     label = f"работник, СНИЛС {person.masked_snils}"
     ChangeRecord.objects.filter(person=person).delete()
     _scrub_history(person.snils)
@@ -146,19 +148,6 @@ def _scrub_history(snils: str) -> None:
     ChangeRecord.objects.bulk_update(rows, ["changes"], batch_size=1000)
 
 
-def signed_letters_naming(person: Person) -> int:
-    """Signed letters to the person's schools whose frozen text names them."""
-    from recommendations.models import Letter  # the letters app sits above the records
-    from recommendations.people import short_name
-
-    employments = person.employments.all()
-    to_school = models.Q(school__in=employments.values("school"))
-    to_district = models.Q(
-        school__isnull=True,
-        monitoring_year__district__in=employments.values("school__district"),
-    )
-    return (
-        Letter.objects.filter(status=Letter.State.SIGNED, body__contains=short_name(person))
-        .filter(to_school | to_district)
-        .count()
-    )
+def kept_mentions(person: Person) -> dict[str, int]:
+    """Documents naming the person that erasure leaves intact, by kind («подписанные письма»)."""
+    return {title: count(person) for title, count in hooks.KEPT_MENTIONS.items()}

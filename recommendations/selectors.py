@@ -1,11 +1,14 @@
-"""Reading letters within a user's scope (`profdev.scoping`): outsiders get 404."""
+"""Reading letters: within a user's scope (`profdev.scoping`; outsiders get 404), and those
+naming a person (their data under 152-ФЗ)."""
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from monitoring.models import MonitoringYear
+from profdev.models import Person
 from profdev.scoping import Scope
 from recommendations.models import Letter, LetterEvent
+from recommendations.people import short_name
 
 
 def letters_visible(scope: Scope) -> QuerySet[Letter]:
@@ -45,3 +48,19 @@ def letter_rows(letters: QuerySet[Letter]) -> QuerySet[Letter]:
 
 def monitoring_years(scope: Scope) -> QuerySet[MonitoringYear]:
     return MonitoringYear.objects.filter(district__in=scope.districts()).select_related("district")
+
+
+def signed_letters_naming(person: Person) -> int:
+    """Signed letters to the person's schools whose frozen text names them: kept as they are
+    when the person is erased (`profdev.privacy`)."""
+    employments = person.employments.all()
+    to_school = Q(school__in=employments.values("school"))
+    to_district = Q(
+        school__isnull=True,
+        monitoring_year__district__in=employments.values("school__district"),
+    )
+    return (
+        Letter.objects.filter(status=Letter.State.SIGNED, body__contains=short_name(person))
+        .filter(to_school | to_district)
+        .count()
+    )

@@ -1,45 +1,33 @@
 """The demo district (`load_demo`): a sequence of small idempotent steps.
 
-Each step returns a one-line Russian summary. A later feature adds its own step (letters,
-measures, certificates) by appending a `DemoStep` to `DEMO_STEPS`. This package is the one
-place that knows every app: it fills them all with demo data through their services.
+Each step returns a one-line Russian summary. The records' steps are here; each app above
+them adds its own (monitoring years, letters, measures, the signing certificate) with
+`profdev.hooks.add_demo_step`, reading the demo's names from this module.
 """
 
-import datetime as dt
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from effectiveness.demo import load_letters, load_measures
-from monitoring.models import MonitoringYear
-from monitoring.services import compute_year
+from profdev import hooks
 from profdev.demo.generator import district_info, write_region
 from profdev.landing import landing_url
 from profdev.models import District, Organisation, RoleGrant, School
 from profdev.roles import grant_role
 from profdev.workbook.importer import import_workbook
-from recommendations.demo import load_signing_certificate
 
 DEMO_DISTRICT = "ZR"
 # One password for every demo user, printed by `load_demo`.
 DEMO_PASSWORD = "demo-parol-2025"
 DEMO_REGION = {"schools": 12, "staff": 400, "seed": 2025, "districts": (DEMO_DISTRICT,)}
-DEMO_MONITORING_YEARS = (2023, 2024)
 
 Role = RoleGrant.Role
 
 
 class DemoError(Exception):
     """The demo could not be loaded (e.g. the database holds conflicting records)."""
-
-
-@dataclass(frozen=True)
-class DemoStep:
-    title: str
-    run: Callable[[], str]
 
 
 def demo_district() -> District:
@@ -83,7 +71,9 @@ def load_workbook() -> str:
     return "записей " + ", ".join(f"{label} {n}" for label, n in totals.items())
 
 
-DISTRICT_LOGINS = ("metodist", "nachalnik", "admin")
+DEMO_METHODOLOGIST = "metodist"
+DEMO_HEAD = "nachalnik"
+DISTRICT_LOGINS = (DEMO_METHODOLOGIST, DEMO_HEAD, "admin")
 PLACES = {
     Role.METHODOLOGIST: "обзор муниципалитета",
     Role.HEAD: "обзор муниципалитета",
@@ -91,8 +81,8 @@ PLACES = {
 }
 
 DEMO_NAMES = {
-    "metodist": ("Смирнова", "Ольга Викторовна"),
-    "nachalnik": ("Белова", "Ирина Николаевна"),
+    DEMO_METHODOLOGIST: ("Смирнова", "Ольга Викторовна"),
+    DEMO_HEAD: ("Белова", "Ирина Николаевна"),
 }
 
 
@@ -127,31 +117,6 @@ def load_users() -> str:
     )
 
 
-def load_monitoring() -> str:
-    """The monitoring years with their basis (the order), each computed once."""
-    district = demo_district()
-    order = district_info(DEMO_DISTRICT)["monitoring_order"]
-    body = district.organisation.name
-    done = []
-    for year in DEMO_MONITORING_YEARS:
-        monitoring_year, _ = MonitoringYear.objects.get_or_create(
-            district=district,
-            year=year,
-            defaults={
-                "reference_date": dt.date(year + 1, 8, 31),
-                "basis_number": order["numbers"][str(year)],
-                "basis_date": dt.date.fromisoformat(order["dates"][str(year)]),
-                "basis_body": body,
-            },
-        )
-        if monitoring_year.computed_at is None:
-            compute_year(district, year)
-            done.append(f"{monitoring_year.label} рассчитан")
-        else:
-            done.append(f"{monitoring_year.label} уже рассчитан")
-    return f"приказ «{order['title']}»; " + "; ".join(done)
-
-
 def demo_logins() -> list[tuple[str, str, str]]:
     """(role, login, where they land) of every demo user: the district's, then each school's."""
     grants = (
@@ -180,33 +145,15 @@ def logins_table() -> str:
     )
 
 
-DEMO_STEPS: list[DemoStep] = [
-    DemoStep("Муниципалитет и реквизиты", load_district),
-    DemoStep("Книга ОО и педагогов", load_workbook),
-    DemoStep("Пользователи", load_users),
-    DemoStep("Мониторинг", load_monitoring),
-    DemoStep(
-        "Сертификат подписи",
-        lambda: load_signing_certificate(username="nachalnik", district_code=DEMO_DISTRICT),
-    ),
-    DemoStep(
-        "Письма",
-        lambda: load_letters(
-            district_code=DEMO_DISTRICT,
-            years=DEMO_MONITORING_YEARS,
-            drafter="metodist",
-            signer="nachalnik",
-            in_progress_year=DEMO_MONITORING_YEARS[-1],
-        ),
-    ),
-    DemoStep(
-        "Мероприятия",
-        lambda: load_measures(district_code=DEMO_DISTRICT, first_year=DEMO_MONITORING_YEARS[0]),
-    ),
-]
+RECORD_STEPS: dict[str, Callable[[], str]] = {
+    "Муниципалитет и реквизиты": load_district,
+    "Книга ОО и педагогов": load_workbook,
+    "Пользователи": load_users,
+}
 
 
 def load_demo(report: Callable[[str], None]) -> None:
-    """Run every step in order, reporting each; raises DemoError."""
-    for step in DEMO_STEPS:
-        report(f"{step.title}: {step.run()}")
+    """Run the records' steps, then those of the apps above (`hooks.DEMO_STEPS`), reporting
+    each; raises DemoError."""
+    for title, run in (RECORD_STEPS | hooks.DEMO_STEPS).items():
+        report(f"{title}: {run()}")

@@ -4,8 +4,9 @@ import pytest
 from django.core.management import call_command
 from django.db.models import F
 
-from effectiveness.demo import MEASURES, load_letters, load_measures
+from effectiveness.demo import MEASURES, load_measures
 from effectiveness.models import Measure
+from recommendations.demo import load_letters
 from recommendations.models import Letter, LetterEvent
 from recommendations.pdf import executor_name
 from tests import factories

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.text import capfirst
 
 from profdev.privacy import UnknownPerson, erase_person, erasure_plan, person_by_snils
 
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         for title, count in erasure.removed.items():
             self.stdout.write(f"  удалено — {title}: {count}")
         self.stdout.write("Работник и все его записи удалены; удаление записано в историю.")
-        self.stdout.write(
-            f"Подписанные письма, в которых упомянут работник, не изменены: {erasure.letters}"
-        )
+        for title, count in erasure.kept.items():
+            self.stdout.write(
+                f"{capfirst(title)}, в которых упомянут работник, не изменены: {count}"
+            )
