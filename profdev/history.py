@@ -27,8 +27,8 @@ from profdev.bulk import insert_rows
 from profdev.models import ChangeRecord
 from profdev.text import mask_snils
 
-SOURCE_WORKBOOK = "workbook"
-SOURCE_FORM = "form"
+SOURCE_WORKBOOK = ChangeRecord.Source.WORKBOOK
+SOURCE_FORM = ChangeRecord.Source.FORM
 # The fields of a record that name a person by СНИЛС (the workbook's person references).
 PERSON_REFERENCES = frozenset({"person", "mentor", "mentee"})
 
@@ -92,7 +92,7 @@ def scrub_snils(changes: Mapping[str, Any], snils: str) -> dict:
     }
 
 
-def record_changes(changes: Iterable[Change], *, user=None, source: str) -> int:
+def record_changes(changes: Iterable[Change], *, user=None, source: ChangeRecord.Source) -> int:
     """Store the changes in bulk (one timestamp for all); returns how many were stored."""
     user_id = user.pk if user is not None and user.is_authenticated else None
     now = timezone.now()

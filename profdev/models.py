@@ -709,6 +709,11 @@ class ChangeRecord(models.Model):
         UPDATE = "update", _("изменение")
         DELETE = "delete", _("удаление")
 
+    class Source(models.TextChoices):
+        WORKBOOK = "workbook", _("книга Excel")
+        FORM = "form", _("форма портала")
+        ERASURE = "erasure", _("удаление по запросу работника")
+
     person = models.ForeignKey(
         Person,
         on_delete=models.SET_NULL,
@@ -724,7 +729,7 @@ class ChangeRecord(models.Model):
         verbose_name=_("пользователь"),
     )
     at = models.DateTimeField(_("когда"), auto_now_add=True)
-    source = models.CharField(_("источник"), max_length=50)
+    source = models.CharField(_("источник"), max_length=50, choices=Source.choices)
     record_type = models.CharField(_("вид записи"), max_length=100)
     record_label = models.CharField(_("запись"), max_length=500)
     action = models.CharField(_("действие"), max_length=10, choices=Action.choices)

@@ -24,7 +24,7 @@ from profdev.models import ChangeRecord, Person
 from profdev.text import format_snils
 from profdev.workbook import rules
 
-SOURCE_ERASURE = "erasure"
+SOURCE_ERASURE = ChangeRecord.Source.ERASURE
 logger = logging.getLogger("profdev.audit")
 
 
