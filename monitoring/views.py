@@ -22,6 +22,7 @@ from monitoring.jobs import compute_all_districts, compute_district
 from monitoring.models import Indicator, MonitoringYear, TargetChange
 from monitoring.reports import providers_report
 from profdev.audit import log_export
+from profdev.context_processors import page_school_or_404
 from profdev.downloads import XLSX, attachment
 from profdev.facts import academic_year_label
 from profdev.jobs import job_url
@@ -80,7 +81,7 @@ def overview_export(request: HttpRequest, year: int) -> HttpResponse:
 
 @login_required
 def school(request: HttpRequest, code: str, year: int | None = None) -> HttpResponse:
-    page = tables.school_page(scope_for(request.user).school_or_404(code), year)
+    page = tables.school_page(page_school_or_404(request, code), year)
     return render(
         request,
         "monitoring/school.html",

@@ -135,6 +135,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "profdev.context_processors.navigation",
+                "profdev.context_processors.school_navigation",
             ],
         },
     }

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from profdev import jobs, uploads
 from profdev.audit import log_export
+from profdev.context_processors import page_school_or_404
 from profdev.downloads import XLSX, attachment
 from profdev.models import School, Upload
 from profdev.scoping import scope_for
@@ -54,8 +55,7 @@ class WorkbookForm(forms.Form):
 
 @login_required
 def school_upload(request: HttpRequest, code: str) -> HttpResponse:
-    school = scope_for(request.user).school_or_404(code)
-    return _upload_form(request, school)
+    return _upload_form(request, page_school_or_404(request, code))
 
 
 @login_required
@@ -85,7 +85,7 @@ def _upload_or_404(request: HttpRequest, pk: int) -> Upload:
     uploads_ = Upload.objects.select_related("school").defer("plan")
     upload = get_object_or_404(uploads_, pk=pk, user=request.user)
     if upload.school is not None:
-        scope_for(request.user).school_or_404(upload.school.code)
+        page_school_or_404(request, upload.school.code)
     return upload
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from profdev import completeness, selectors, services
 from profdev.access_log import log_access
+from profdev.context_processors import CURRENT_SCHOOL, current_school, page_school_or_404
 from profdev.forms import PersonForm, RecordForm, StaffFilterForm, TeacherForm
 from profdev.landing import landing_url
 from profdev.models import AccessLog, Provider
@@ -19,19 +20,20 @@ from profdev.sorting import Direction, sort_headers
 from profdev.workbook import sheets
 
 STAFF_PAGE_SIZE = 50
-CURRENT_SCHOOL = "profdev_school"  # session key: the school last opened by the user
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Each role lands where its work is."""
-    url = landing_url(request.user, request.session.get(CURRENT_SCHOOL))
+    scope = scope_for(request.user)
+    school = current_school(request, scope.schools()) if scope.is_school_admin else None
+    url = landing_url(request.user, school)
     return redirect(url) if url else render(request, "profdev/no_role.html")
 
 
 @login_required
 def school_workspace(request: HttpRequest, code: str) -> HttpResponse:
-    school = scope_for(request.user).school_or_404(code)
+    school = page_school_or_404(request, code)
     request.session[CURRENT_SCHOOL] = school.code
     today = timezone.localdate()
     return render(
@@ -61,7 +63,7 @@ STAFF_DIRECTION = Direction("desc", descending="on")  # StaffFilterForm.desc
 @login_required
 def staff_list(request: HttpRequest, code: str) -> HttpResponse:
     scope = scope_for(request.user)
-    school = scope.school_or_404(code)
+    school = page_school_or_404(request, code)
     today = timezone.localdate()
     form = StaffFilterForm(request.GET, positions=selectors.school_positions(school))
     query = form.staff_query()
@@ -296,7 +298,7 @@ def person_edit(request: HttpRequest, pk: int):
 @login_required
 def teacher_add(request: HttpRequest, code: str):
     scope = scope_for(request.user)
-    school = scope.school_or_404(code)
+    school = page_school_or_404(request, code)
     if not may(scope, sheets.STAFF, "create"):
         raise Http404
     form = TeacherForm(

@@ -36,3 +36,14 @@ def script_data(root, element_id: str):
     """The JSON a page hands its scripts (`json_script`), as the chart reads it."""
     [script] = root.xpath(f"//script[@id='{element_id}']")
     return json.loads(script.text)
+
+
+def form_errors(root) -> dict[str, list[str]]:
+    """The messages a form shows, by field (crispy's `error_<n>_id_<field>`), the form's own
+    under "__all__"."""
+    errors: dict[str, list[str]] = {}
+    for message in root.xpath("//*[starts-with(@id, 'error_')]"):
+        field = re.fullmatch(r"error_\d+_id_(\w+)", message.get("id"))[1]
+        errors.setdefault(field, []).append(text(message))
+    own = texts(root, "//div[contains(@class, 'alert-block')]//li")
+    return errors | ({"__all__": own} if own else {})

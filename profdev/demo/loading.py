@@ -131,7 +131,7 @@ def demo_logins() -> list[tuple[str, str, str]]:
     rows = []
     for grant in sorted(grants, key=lambda g: order.get(g.user.username, len(order))):
         place = grant.school.short_name if grant.school else PLACES[grant.role]
-        landing = f"{landing_url(grant.user)} — {place}"
+        landing = f"{landing_url(grant.user, grant.school)} — {place}"
         rows.append((str(grant.get_role_display()), grant.user.username, landing))
     return rows
 

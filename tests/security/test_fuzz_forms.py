@@ -17,6 +17,7 @@ from profdev.models import ChangeRecord, Employment, MentorshipPair, Person
 from profdev.views import RECORD_SHEETS
 from profdev.workbook.importer import state_token
 from tests import factories
+from tests.html import form_errors, page
 from tests.security.test_fuzz_importer import FUZZ, HOSTILE_TEXT
 
 TRIED = Counter()
@@ -111,7 +112,7 @@ def assert_answered_safely(response, before: str, user_reach: set[int]) -> None:
     if response.status_code != 302:
         assert state_token() == before  # nothing half-written
         if response.status_code == 200:
-            errors = [m for ms in response.context["form"].errors.values() for m in ms]
+            errors = [m for ms in form_errors(page(response)).values() for m in ms]
             assert errors and all(russian(m) for m in errors), errors
         TRIED["refused"] += 1
         return

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from profdev.models import Organisation
 from recommendations.models import OutgoingRegister
+from tests.html import form_errors, page
 from tests.profdev.test_first_run import REQUISITES
 from tests.security.test_fuzz_forms import HOSTILE, russian
 from tests.security.test_fuzz_importer import FUZZ, TRIED
@@ -29,7 +30,8 @@ def changed(valid: dict, hostile: st.SearchStrategy) -> st.SearchStrategy:
 
 
 def errors_of(response) -> list[str]:
-    return [m for ms in response.context["form"].errors.values() for m in ms]
+    """The messages the page shows for the form."""
+    return [m for ms in form_errors(page(response)).values() for m in ms]
 
 
 @FUZZ
