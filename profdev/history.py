@@ -7,7 +7,7 @@ describes its changes as `Change`s and stores them with one `record_changes` cal
         [Change(person_id=p.pk, record_type="Аттестация", record_label="первая, 12.03.2024",
                 action=ChangeRecord.Action.UPDATE,
                 changes=field_changes({"result": "first"}, {"result": "highest"}))],
-        user=request.user, source=SOURCE_FORM,
+        user=request.user, source=ChangeRecord.Source.FORM,
     )
 
 A record names its persons by СНИЛС («person», «mentor», «mentee»); the history keeps those
@@ -27,8 +27,6 @@ from profdev.bulk import insert_rows
 from profdev.models import ChangeRecord
 from profdev.text import mask_snils
 
-SOURCE_WORKBOOK = ChangeRecord.Source.WORKBOOK
-SOURCE_FORM = ChangeRecord.Source.FORM
 # The fields of a record that name a person by СНИЛС (the workbook's person references).
 PERSON_REFERENCES = frozenset({"person", "mentor", "mentee"})
 

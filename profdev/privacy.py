@@ -24,7 +24,6 @@ from profdev.models import ChangeRecord, Person
 from profdev.text import format_snils
 from profdev.workbook import rules
 
-SOURCE_ERASURE = ChangeRecord.Source.ERASURE
 logger = logging.getLogger("profdev.audit")
 
 
@@ -127,7 +126,7 @@ def erase_person(person: Person, *, user=None) -> Erasure:
     record_changes(
         [Change(None, "Работник", label, ChangeRecord.Action.DELETE, {})],
         user=user,
-        source=SOURCE_ERASURE,
+        source=ChangeRecord.Source.ERASURE,
     )
     logger.info(
         "Удаление: %s, записей %s; кто: %s", label, sum(erasure.removed.values()), who(user)

@@ -57,7 +57,7 @@ def _changes(sheet, instance, action, old, new, user) -> None:
             for pk in persons
         ],
         user=user,
-        source=history.SOURCE_FORM,
+        source=ChangeRecord.Source.FORM,
     )
 
 
@@ -103,7 +103,7 @@ def person_update(*, person: Person, values: dict[str, Any], version: int, user)
             )
         ],
         user=user,
-        source=history.SOURCE_FORM,
+        source=ChangeRecord.Source.FORM,
     )
     return person
 
@@ -126,7 +126,7 @@ def teacher_create(*, record: dict[str, Any], user) -> Employment:
             )
         ],
         user=user,
-        source=history.SOURCE_FORM,
+        source=ChangeRecord.Source.FORM,
     )
     employment = {f: v for f, v in record.items() if f not in own}
     return record_save(sheet=sheets.STAFF, record={**employment, "person": person}, user=user)

@@ -9,7 +9,7 @@ from typing import Any
 
 from profdev import history
 from profdev.bulk import insert_rows
-from profdev.models import Person
+from profdev.models import ChangeRecord, Person
 from profdev.workbook.labels import full_name, labeller
 from profdev.workbook.plan import (
     CREATE,
@@ -40,7 +40,7 @@ def write_plan(analysis: WorkbookAnalysis, user) -> None:
         (_person_change(s, ids) for s in analysis.persons if s.action != UNCHANGED),
         *(_record_changes(plan, ids) for plan in analysis.plans if plan.sheet.person_fields),
     )
-    history.record_changes(changes, user=user, source=history.SOURCE_WORKBOOK)
+    history.record_changes(changes, user=user, source=ChangeRecord.Source.WORKBOOK)
 
 
 def _ids(reference: str) -> dict[Any, int]:

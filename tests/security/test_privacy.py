@@ -9,9 +9,8 @@ from django.urls import reverse
 
 from profdev import models
 from profdev.access_log import log_access
-from profdev.history import SOURCE_FORM, Change, record_changes
+from profdev.history import Change, record_changes
 from profdev.models import AccessLog, ChangeRecord, Person
-from profdev.privacy import SOURCE_ERASURE
 from recommendations.models import Letter
 from tests import factories
 
@@ -39,7 +38,7 @@ def teacher(school, school_admin):
     record_changes(
         [Change(person.pk, "Работник", "Соколова", ChangeRecord.Action.UPDATE, {"x": [1, 2]})],
         user=school_admin,
-        source=SOURCE_FORM,
+        source=ChangeRecord.Source.FORM,
     )
     log_access(user=school_admin, action=AccessLog.Action.VIEW, person=person)
     return person
@@ -156,7 +155,7 @@ def test_erasure_removes_the_person_and_their_records_only(teacher, bystander, c
     # The accounting of access stays, without the link to the person.
     assert AccessLog.objects.filter(action=AccessLog.Action.VIEW, person=None).count() == 1
     # The erasure is recorded without the name.
-    erasure = ChangeRecord.objects.get(source=SOURCE_ERASURE)
+    erasure = ChangeRecord.objects.get(source=ChangeRecord.Source.ERASURE)
     assert (erasure.action, erasure.record_label, erasure.person) == (
         ChangeRecord.Action.DELETE,
         "работник, СНИЛС ***-***-*** 64",
