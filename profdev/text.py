@@ -44,3 +44,32 @@ def format_snils(snils: str) -> str:
 def mask_snils(snils: str) -> str:
     """СНИЛС as shown outside the teacher's card: only the control number."""
     return f"***-***-*** {snils[-2:]}" if snils else ""
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(value: str) -> tuple:
+    """The order people expect for names with numbers: «СОШ № 2» before «СОШ № 10».
+
+    Runs of digits compare as numbers, the text between them as `match_key` does; the parts
+    alternate text, number, text…, so two keys always compare like with like.
+    """
+    return tuple(
+        int(part) if i % 2 else match_key(part) for i, part in enumerate(_DIGITS.split(value))
+    )
+
+
+def plural(n: int, one: str, few: str, many: str) -> str:
+    """The noun form that agrees with the number n: 1 нарушение, 2 нарушения, 5 нарушений,
+    11 нарушений, 21 нарушение. For «из 181 …» pass the genitive forms (нарушения, нарушений,
+    нарушений)."""
+    n = abs(n) % 100
+    if 11 <= n <= 14:
+        return many
+    n %= 10
+    if n == 1:
+        return one
+    if 2 <= n <= 4:
+        return few
+    return many
