@@ -1,7 +1,8 @@
 """The dashboards' tables as formatted `.xlsx`: statuses filled as on screen, numbers as numbers.
 
 Each export builds `Sheet`s from the same table its page renders, and `workbook(*sheets)`
-writes them: bold frozen header rows, column widths, text never read as a formula.
+writes them: bold frozen header rows, column widths, text never read as a formula. A value
+short of its target says so in words, by the indicator's direction, in the cell's comment.
 """
 
 from dataclasses import dataclass, field
@@ -10,12 +11,14 @@ from io import BytesIO
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from monitoring.models import Indicator
 from monitoring.reports import ProvidersReport
 from monitoring.tables import INFORMATIONAL, Overview, Row, SchoolPage, ValueCell
+from monitoring.wording import target_phrase
 from profdev.workbook.writer import FORMULA_PREFIXES
 
 # The screen's status colours (static/css/portal.css, monitoring.css).
@@ -29,6 +32,7 @@ FILLS = {
 }
 SHARE_FORMAT = '0.0" %"'
 COUNT_FORMAT = "0"
+COMMENT_AUTHOR = "Мониторинг"
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,7 @@ class Cell:
     number_format: str | None = None
     fill: str | None = None  # a status key of FILLS
     bold: bool = False
+    comment: str = ""
 
 
 @dataclass
@@ -51,9 +56,16 @@ def number_format(indicator: Indicator) -> str:
     return COUNT_FORMAT if indicator.kind == Indicator.Kind.COUNT else SHARE_FORMAT
 
 
+def target_format(indicator: Indicator) -> str:
+    """A target as a bound, still a number: «не менее 80,0 %», «не более 0»."""
+    return f'"{target_phrase(indicator, "")}"{number_format(indicator)}'
+
+
 def status_cell(indicator: Indicator, cell: ValueCell) -> Cell:
-    """A dashboard cell as an export cell: the number, filled by its status."""
-    return Cell(_number(cell.value), number_format(indicator), cell.status)
+    """A dashboard cell as an export cell: the number, filled by its status; short of the
+    target, the status in words as its comment."""
+    comment = cell.status_text if cell.breach else ""
+    return Cell(_number(cell.value), number_format(indicator), cell.status, comment=comment)
 
 
 def _number(value: Decimal | None) -> float | None:
@@ -94,6 +106,8 @@ def _write(ws, sheet: Sheet) -> None:
                 cell.fill = fills[spec.fill]
             if spec.bold:
                 cell.font = bold
+            if spec.comment:
+                cell.comment = Comment(spec.comment, COMMENT_AUTHOR, width=220, height=60)
     for c, width in enumerate(sheet.widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.freeze_panes = ws.cell(row=first, column=2)
@@ -139,6 +153,7 @@ def school_workbook(page: SchoolPage) -> bytes:
                 "Показатель",
                 "Группа",
                 f"ОО, {page.years.label}",
+                "Статус ОО",
                 "Числитель",
                 "Знаменатель",
                 "Целевое",
@@ -146,7 +161,7 @@ def school_workbook(page: SchoolPage) -> bytes:
                 *years,
             ]
         ],
-        [60, 28, 14, 11, 12, 11, 15, *(12 for _ in years)],
+        [60, 28, 14, 40, 11, 12, 16, 15, *(12 for _ in years)],
     )
     for line in page.lines:
         indicator, stored = line.indicator, line.stored
@@ -155,9 +170,10 @@ def school_workbook(page: SchoolPage) -> bytes:
                 indicator.name,
                 indicator.group,
                 status_cell(indicator, line.school),
+                line.school.status_text,
                 stored.numerator if stored else None,
                 stored.denominator if stored else None,
-                Cell(_number(stored.target) if stored else None, number_format(indicator)),
+                Cell(_number(stored.target) if stored else None, target_format(indicator)),
                 status_cell(indicator, line.district),
                 *(status_cell(indicator, t.cell) for t in line.trend),
             ]

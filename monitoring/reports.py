@@ -17,6 +17,7 @@ from monitoring.results import share_tenths
 from monitoring.tables import format_number
 from profdev.facts import Period, academic_year_label, between, employed_at
 from profdev.models import CourseCompletion, District, Employment, Provider
+from profdev.text import natural_key
 
 SHORT_PROGRAMME_HOURS = (16, 36)
 
@@ -83,7 +84,7 @@ class ProvidersReport:
     three_years: bool  # the window: the three years up to the reference date, or the year
     start: dt.date
     end: dt.date
-    rows: list[ProviderRow]  # most completions first
+    rows: list[ProviderRow]  # most completions first, then by name in natural order
     totals: ProviderRow
 
     @property
@@ -104,7 +105,7 @@ def providers_report(district: District, year: int, *, three_years: bool) -> Pro
         ProviderRow(provider=providers[g["provider"]], **{k: g[k] or 0 for k in _AGGREGATES})
         for g in grouped
     ]
-    rows.sort(key=lambda r: (-r.completions, r.provider.name.casefold()))
+    rows.sort(key=lambda r: (-r.completions, natural_key(r.provider.name)))
     totals = completions.aggregate(**_AGGREGATES)
     return ProvidersReport(
         district,

@@ -12,30 +12,53 @@ from decimal import Decimal
 
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
 from monitoring.context import Years, years_of
 from monitoring.models import BREACH_STATUSES, Indicator, IndicatorValue, MonitoringYear, Status
 from monitoring.selectors import missing_by_indicator
 from monitoring.services import targets_for
+from monitoring.wording import status_label, target_phrase
 from profdev.models import District, School
+from profdev.text import natural_key
 
 INFORMATIONAL = "info"
 NBSP = "\u00a0"
-
-STATUS_LABELS = {
-    Status.GREEN: _("не ниже целевого (для «чем меньше, тем лучше» — не выше)"),
-    Status.YELLOW: _("в пределах допуска от целевого"),
-    Status.RED: _("хуже целевого за пределами допуска"),
-    Status.NO_DATA: _("нет данных"),
-    Status.NOT_APPLICABLE: _("не применимо"),
-    INFORMATIONAL: _("информационный показатель, без целевого"),
-}
 
 
 def status_key(status: str | None) -> str:
     """The status as the CSS class suffix and the export's fill key (informational: `info`)."""
     return status or INFORMATIONAL
+
+
+# A table of many indicators reads its colours both ways; these stand for the two directions.
+_UP = Indicator(direction=Indicator.Direction.UP, kind=Indicator.Kind.SHARE)
+_DOWN = Indicator(direction=Indicator.Direction.DOWN, kind=Indicator.Kind.SHARE)
+_STATUSES = (Status.GREEN, Status.YELLOW, Status.RED, Status.NO_DATA, Status.NOT_APPLICABLE)
+
+
+def legend(indicator: Indicator | None = None) -> list[tuple[str, str]]:
+    """The colours in words, as (status key, text): of one indicator, by its direction and
+    kind; without one, of a table of many, each colour read for both directions."""
+    if indicator is not None:
+        if indicator.informational:
+            return [(INFORMATIONAL, status_label(indicator, None))]
+        statuses = _STATUSES
+        if indicator.kind == Indicator.Kind.COUNT:  # a count has no band and always a value
+            statuses = (Status.GREEN, Status.RED, Status.NOT_APPLICABLE)
+        return [(s.value, status_label(indicator, s)) for s in statuses]
+    items = []
+    for s in _STATUSES:
+        up, down = status_label(_UP, s), status_label(_DOWN, s)
+        text = up if up == down else f"{up} (для «{_DOWN.get_direction_display()}» — {down})"
+        items.append((s.value, text))
+    return [*items, (INFORMATIONAL, status_label(_UP, None))]
+
+
+def bound_text(indicator: Indicator, target: Decimal | None) -> str:
+    """The target as a bound in the indicator's direction: «не менее 80,0 %»; «—» if none."""
+    if target is None:
+        return format_number(None, indicator.kind)
+    return target_phrase(indicator, format_number(target, indicator.kind))
 
 
 def format_number(value: Decimal | int | None, kind: str) -> str:
@@ -113,18 +136,30 @@ def as_float(value: Decimal | None) -> float | None:
 @dataclass(frozen=True)
 class ValueCell:
     """A stored value as shown: the number, its status key (`status_key`; None when nothing
-    is stored), the text, «n из d» as its title and the change since another year."""
+    is stored), the text, «n из d», the status in words by the indicator's direction and the
+    change since another year."""
 
     value: Decimal | None = None
     status: str | None = None
     text: str = "—"
-    title: str = ""
+    fraction: str = ""
+    status_text: str = ""
     delta: str = ""
     delta_cls: str = ""
 
     @property
     def cls(self) -> str:
         return f"status-{self.status}" if self.status else ""
+
+    @property
+    def title(self) -> str:
+        """The tooltip: «1 из 8: ниже целевого значения, за пределами допуска»."""
+        return ": ".join(filter(None, [self.fraction, self.status_text]))
+
+    @property
+    def breach(self) -> bool:
+        """Short of the target (red or yellow): its words are also read out by screen readers."""
+        return self.status in BREACH_STATUSES
 
 
 EMPTY = ValueCell()
@@ -136,11 +171,13 @@ def cell(indicator: Indicator, stored: Stored | None, previous: Stored | None = 
     delta = None
     if previous is not None and previous.value is not None and stored.value is not None:
         delta = stored.value - previous.value
+    fraction = "" if stored.denominator is None else f"{stored.numerator} из {stored.denominator}"
     return ValueCell(
         value=stored.value,
         status=status_key(stored.status),
         text=format_number(stored.value, indicator.kind),
-        title="" if stored.denominator is None else f"{stored.numerator} из {stored.denominator}",
+        fraction=fraction,
+        status_text=status_label(indicator, stored.status),
         delta=format_delta(delta, indicator.kind),
         delta_cls=delta_class(delta, indicator),
     )
@@ -196,8 +233,9 @@ def values_table(
     descending: bool = False,
 ) -> ValuesTable:
     """The table of `values` keyed by (unit id or None for the total, indicator code), with
-    the change since `previous`; rows sorted by a column's value or by name (`sort` is an
-    indicator's code or "school")."""
+    the change since `previous`; rows in the natural order of their names («№ 2» before
+    «№ 10»), or sorted by a column's value with that order among equals (`sort` is an
+    indicator's code, or "school" to reverse the names' order)."""
     indicators = tuple(indicators)
     previous = previous or {}
 
@@ -208,6 +246,7 @@ def values_table(
         )
 
     rows = [Row(str(unit), cells(unit.pk), url(unit)) for unit in units]
+    rows.sort(key=lambda r: natural_key(r.name), reverse=sort == "school" and descending)
     column = next((n for n, i in enumerate(indicators) if i.code == sort), None)
     if column is not None:
         # Rows without a value go last whichever the direction.
@@ -215,8 +254,6 @@ def values_table(
         without = [r for r in rows if r.cells[column].value is None]
         with_value.sort(key=lambda r: r.cells[column].value, reverse=descending)
         rows = with_value + without
-    elif sort == "school":
-        rows.sort(key=lambda r: r.name.casefold(), reverse=descending)
     return ValuesTable(indicators, Row(total, cells(None)), tuple(rows))
 
 
@@ -261,7 +298,7 @@ def overview(
         previous_year = next((m for m in years.on_record if m.year < years.year), None)
     table = values_table(
         str(district),
-        School.objects.filter(district=district).order_by("code"),
+        School.objects.filter(district=district),
         indicators,
         year_values(years.shown),
         year_values(previous_year),
@@ -291,7 +328,7 @@ class SchoolLine:
 
     @property
     def target_text(self) -> str:
-        return format_number(self.stored.target if self.stored else None, self.indicator.kind)
+        return bound_text(self.indicator, self.stored.target if self.stored else None)
 
 
 @dataclass(frozen=True)
@@ -346,7 +383,7 @@ class Missing:
     @property
     def open(self) -> bool:
         """Shown unfolded where the school falls short of the target."""
-        return self.line.school.status in BREACH_STATUSES
+        return self.line.school.breach
 
 
 def missing_people(page: SchoolPage) -> list[Missing]:
@@ -402,7 +439,7 @@ class IndicatorPage:
 
     @property
     def target_text(self) -> str:
-        return format_number(self.target, self.indicator.kind)
+        return bound_text(self.indicator, self.target)
 
     @property
     def unit(self) -> str:
@@ -434,7 +471,7 @@ def indicator_page(
     district: District, indicator: Indicator, year: int | None, *, link_query: str = ""
 ) -> IndicatorPage:
     years = years_of(district, year)
-    schools = list(School.objects.filter(district=district).order_by("code"))
+    schools = list(School.objects.filter(district=district))
     history = history_values(district, schools, indicator)
     values = {(unit, code): v for (y, unit, code), v in history.items() if y == years.year}
     stored = values.get((None, indicator.code))
@@ -463,7 +500,11 @@ class TargetRow:
 
     @property
     def target_text(self) -> str:
-        return format_number(self.in_force, self.indicator.kind)
+        return bound_text(self.indicator, self.in_force)
+
+    @property
+    def default_text(self) -> str:
+        return bound_text(self.indicator, self.indicator.default_target)
 
     @property
     def overridden(self) -> bool:

@@ -30,8 +30,6 @@ from profdev.models import District
 from profdev.scoping import scope_for
 from profdev.sorting import query_string, sort_headers
 
-LEGEND = tables.STATUS_LABELS.items()
-
 
 def _overview(request: HttpRequest, year: int | None) -> tables.Overview:
     district = district_for(request)
@@ -62,7 +60,7 @@ def overview(request: HttpRequest, year: int | None = None) -> HttpResponse:
             "delta_url": query_string(request.GET, delta=None if page.previous_year else "1"),
             "export_url": reverse("monitoring:overview_export", args=[year])
             + query_string(request.GET),
-            "legend": LEGEND,
+            "legend": tables.legend(),
             "dq": dq,
             "tab": "overview",
             "year_links": page.years.links("monitoring:overview", query=dq),
@@ -90,7 +88,7 @@ def school(request: HttpRequest, code: str, year: int | None = None) -> HttpResp
             "school": page.school,  # the navigation's current school
             "years": page.years,
             "missing": tables.missing_people(page),
-            "legend": LEGEND,
+            "legend": tables.legend(),
             "dq": district_query(request, page.district),
             "year_links": page.years.links("monitoring:school", page.school.code),
         },
@@ -116,7 +114,7 @@ def indicator(request: HttpRequest, year: int, code: str) -> HttpResponse:
         {
             "page": page,
             "years": page.years,
-            "legend": LEGEND,
+            "legend": tables.legend(indicator),
             "dq": dq,
             "year_links": page.years.links("monitoring:indicator", code, query=dq),
         },
@@ -281,7 +279,7 @@ def region_overview(request: HttpRequest, year: int | None = None) -> HttpRespon
             "label": academic_year_label(year),
             "computed": bool(values),
             "table": table,
-            "legend": LEGEND,
+            "legend": tables.legend(),
             "year_links": year_links(years, year, "monitoring:region"),
         },
     )

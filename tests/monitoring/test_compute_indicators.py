@@ -59,11 +59,17 @@ def test_table_format(district, school):
     for _ in range(7):
         teacher(school)
     lines = run("--year", "2024", "--no-store", "--format", "table").splitlines()
-    assert lines[0].startswith("Учебный год 2024/2025, дата среза 31.08.2025")
+    assert lines[0] == (
+        "Учебный год 2024/2025, дата среза 31.08.2025; (ж) в пределах допуска, (к) за пределами "
+        "допуска: ниже целевого значения, у показателей ↓ (чем меньше, тем лучше) — выше "
+        "допустимого (целевого) значения; н/п не применимо"
+    )
     diag = next(line for line in lines if line.startswith("DIAG "))
     assert diag.split() == ["DIAG", "12,5", "(к)", "12,5", "(к)"]
     preschool = next(line for line in lines if line.startswith("PD_T_PRESCHOOL"))
     assert preschool.split() == ["PD_T_PRESCHOOL", "н/п", "н/п"]
+    vacancy = next(line for line in lines if line.startswith("VACANCY"))
+    assert vacancy.split() == ["VACANCY", "↓", "0", "0"]
 
 
 def test_several_districts_need_district(district, school):

@@ -63,8 +63,11 @@ def test_school_export(client_for, school_admin, stored):
         for r in sheet.iter_rows(min_row=2)
         if r[0].value.startswith("Доля педагогов, прошедших диагностику")
     )
-    assert [c.value for c in row[2:7]] == [12.5, 1, 8, 80.0, 55.6]
+    status = "ниже целевого значения, за пределами допуска"
+    assert [c.value for c in row[2:8]] == [12.5, status, 1, 8, 80.0, 55.6]
     assert row[2].fill.fgColor.rgb.endswith("F8D7DA")
+    assert row[2].comment.text == status
+    assert row[6].number_format == '"не менее "0.0" %"'  # the target as a bound, a number
     assert sheet.freeze_panes == "B2"
 
 

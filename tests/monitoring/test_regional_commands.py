@@ -35,4 +35,5 @@ def test_regional_methodologist_computes_each_district_and_reads_the_region(clie
     ]
     client.force_login(grant.user)
     page = client.get(reverse("monitoring:region", args=[2024])).content.decode()
-    assert 'title="0 из 3">0,0\u00a0%' in page  # the region pools 0 of 1 and 0 of 2
+    # The region pools 0 of 1 and 0 of 2.
+    assert 'title="0 из 3: ниже целевого значения, за пределами допуска">0,0\u00a0%' in page

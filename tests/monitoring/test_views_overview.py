@@ -42,14 +42,19 @@ def test_district_staff_see_the_coloured_overview(
 
     assert response.status_code == 200
     content = response.content.decode()
-    assert '<td class="status-red" title="1 из 8">12,5\u00a0%</td>' in content
-    assert '<td class="status-green" title="9 из 10">90,0\u00a0%</td>' in content
     html = page(response)
+    [red] = html.xpath("//td[@title='1 из 8: ниже целевого значения, за пределами допуска']")
+    assert (red.get("class"), text(red)) == (
+        "status-red",
+        "12,5\u00a0%, ниже целевого значения, за пределами допуска",  # the words for readers
+    )
+    [green] = html.xpath("//td[@title='9 из 10: не ниже целевого значения']")
+    assert (green.get("class"), text(green)) == ("status-green", "90,0\u00a0%")
     # The district row comes first, before any school.
     names = [str(year_2024.district), school.short_name, other_school.short_name]
     assert _row_names(response) == names
     [district_row] = html.xpath("//tr[@class='district-row']")
-    assert "55,6\u00a0%" in texts(district_row, "td")
+    assert "55,6\u00a0%, ниже целевого значения, за пределами допуска" in texts(district_row, "td")
     assert "приказ № 01-02/115 от 12.05.2025" in content
     assert "Дата среза: 31.08.2025" in content
 
@@ -142,9 +147,11 @@ def test_count_indicator_is_shown_as_an_integer(client_for, methodologist, year_
         year_2024, school, vacancy, 3, None, Status.RED, value=Decimal(3), target=Decimal(0)
     )
 
-    content = client_for(methodologist).get(_url()).content.decode()
+    html = page(client_for(methodologist).get(_url()))
 
-    assert '<td class="status-red" title="">3</td>' in content
+    above = "выше допустимого (целевого) значения, за пределами допуска"
+    [cell] = html.xpath(f"//td[@class='status-red'][@title='{above}']")
+    assert text(cell) == f"3, {above}"
 
 
 def test_query_count_does_not_grow_with_schools(

@@ -55,10 +55,11 @@ def test_the_regional_methodologist_sees_districts_and_the_pooled_region(
     body = page[page.index("<tbody>") :]
     assert body.index(">Регион<") < body.index(">Другой район<") < body.index(">Тестовый")
     region = _row(page, "Регион")
-    assert 'class="status-yellow" title="24 из 32">75,0\u00a0%' in region
-    assert 'class="status-red" title="">5<' in region
+    below, above = "ниже целевого значения", "выше допустимого (целевого) значения"
+    assert f'class="status-yellow" title="24 из 32: {below}, в пределах допуска">75,0' in region
+    assert f'class="status-red" title="{above}, за пределами допуска">5<' in region
     district_row = _row(page, "Тестовый муниципальный район")
-    assert 'class="status-green" title="10 из 18">55,6\u00a0%' in district_row
+    assert 'class="status-green" title="10 из 18: не ниже целевого значения">55,6' in district_row
     assert f'href="{reverse("monitoring:overview", args=[2024])}?district=OT"' in page
 
 
@@ -104,7 +105,9 @@ def test_compute_all_districts_runs_as_a_job(client_for, regional, district, oth
     assert "Показатели 2 муниципалитетов за 2024/2025 рассчитаны" in response.content.decode()
     assert MonitoringYear.objects.filter(year=2024, computed_at__isnull=False).count() == 2
     region = client_for(regional).get(URL).content.decode()
-    assert 'title="0 из 2">0,0\u00a0%' in _row(region, "Регион")
+    assert 'title="0 из 2: ниже целевого значения, за пределами допуска">0,0' in _row(
+        region, "Регион"
+    )
 
 
 @pytest.mark.parametrize("role", ["methodologist", "head", "school_admin"])

@@ -60,17 +60,22 @@ def test_school_page_shows_values_targets_district_and_trend(request, client_for
 
     assert response.status_code == 200
     html = page(response)
-    # Indicator, the school, numerator / denominator, target, the district, the years.
+    # Indicator, the school, numerator / denominator, target, the district, the years; a
+    # value short of its target says so to screen readers too.
+    red = ", ниже целевого значения, за пределами допуска"
     assert row(html, _name("DIAG"))[:5] == [
         _name("DIAG"),
-        "33,3\u00a0%",
+        f"33,3\u00a0%{red}",
         "1 из 3",
-        "80,0\u00a0%",
-        "50,0\u00a0%",
+        "не менее 80,0\u00a0%",
+        f"50,0\u00a0%{red}",
     ]
     [diag] = html.xpath(f"//tr[th='{_name('DIAG')}']")
     assert "status-red" in diag.xpath("td[1]/@class")[0]
-    assert texts(diag, "td[5]/span") == ["2023: 50,0\u00a0%", "2024: 33,3\u00a0%"]
+    assert texts(diag, "td[5]/span[@title]") == [
+        f"2023: 50,0\u00a0%{red}",
+        f"2024: 33,3\u00a0%{red}",
+    ]
 
 
 def test_named_people_missing_from_the_numerator_link_to_their_cards(
@@ -80,6 +85,8 @@ def test_named_people_missing_from_the_numerator_link_to_their_cards(
 
     names = _named(response)[_name("DIAG")]
     assert names == [p.full_name for p in staff["missing"]]
+    summaries = texts(page(response), "//details/summary")
+    assert f"{_name('DIAG')} — 2 чел. (ниже целевого значения, за пределами допуска)" in summaries
     links = page(response).xpath("//details//li/a/@href")
     for person in staff["missing"]:
         assert reverse("person_card", args=[person.pk]) in links

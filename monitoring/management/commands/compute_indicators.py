@@ -6,9 +6,10 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from monitoring.models import Status
+from monitoring.models import Indicator, Status
 from monitoring.results import Result, YearResult
 from monitoring.services import compute_year
+from monitoring.wording import ABOVE, BELOW, band_mark, lower_is_better
 from profdev.facts import PeriodError, academic_year_label
 from profdev.models import District
 
@@ -19,6 +20,7 @@ STATUS_MARKS = {
     Status.NO_DATA: "нет данных",
     Status.NOT_APPLICABLE: "н/п",
 }
+DOWN_MARK = "↓"  # after the code of an indicator where less is better
 
 
 def _year(text: str) -> int:
@@ -67,7 +69,8 @@ def _table(result: YearResult) -> str:
     header = ["Показатель", "Муниципалитет", *(s.school.code for s in result.schools)]
     lines = [header]
     for indicator in result.indicators:
-        row = [indicator.code, _cell(result.district[indicator.code])]
+        code = f"{indicator.code} {DOWN_MARK}" if lower_is_better(indicator) else indicator.code
+        row = [code, _cell(result.district[indicator.code])]
         if not indicator.district_only:
             row += [_cell(s.results[indicator.code]) for s in result.schools]
         lines.append(row)
@@ -76,11 +79,15 @@ def _table(result: YearResult) -> str:
         "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=False)).rstrip()
         for line in lines
     ]
+    legend = (
+        f"(ж) {band_mark(Status.YELLOW)}, (к) {band_mark(Status.RED)}: {BELOW}, "
+        f"у показателей {DOWN_MARK} ({Indicator.Direction.DOWN.label}) — {ABOVE}; "
+        "н/п не применимо"
+    )
     return "\n".join(
         [
             f"Учебный год {academic_year_label(result.year)}, "
-            f"дата среза {result.reference_date:%d.%m.%Y}; (ж) близко к целевому, "
-            "(к) ниже целевого, н/п не применимо",
+            f"дата среза {result.reference_date:%d.%m.%Y}; {legend}",
             *text,
         ]
     )
