@@ -3,7 +3,7 @@
 One rule for every place a breach is put into words: the letters, the analytical report, the
 dashboards and their exports. An «up» indicator short of its target is below it; a «down» one
 (and every count, which has a limit) is above what is allowed. A status is red outside the
-tolerance band and yellow within it, and the text says which.
+tolerance band and yellow within it, and the text says which; a count has no band.
 """
 
 from monitoring.models import Indicator, Status
@@ -46,5 +46,7 @@ def status_label(indicator: Indicator, status: str | None) -> str:
         bound = "не выше" if lower_is_better(indicator) else "не ниже"
         return f"{bound} целевого значения"
     if status in BAND_MARKS:
+        if indicator.kind == Indicator.Kind.COUNT:  # a count has a limit, not a band
+            return breach(indicator)
         return f"{breach(indicator)}, {band_mark(status)}"
     return str(Status(status).label)

@@ -44,7 +44,7 @@ def test_the_target_is_a_bound_in_the_indicators_direction(indicator, target, ex
         (DOWN_SHARE, Status.YELLOW, "выше допустимого (целевого) значения, в пределах допуска"),
         (DOWN_SHARE, Status.RED, "выше допустимого (целевого) значения, за пределами допуска"),
         (COUNT, Status.GREEN, "не выше целевого значения"),
-        (COUNT, Status.RED, "выше допустимого (целевого) значения, за пределами допуска"),
+        (COUNT, Status.RED, "выше допустимого (целевого) значения"),
         (UP_SHARE, Status.NO_DATA, "нет данных"),
         (UP_SHARE, Status.NOT_APPLICABLE, "не применимо"),
         (UP_SHARE, None, "информационный показатель, без целевого значения"),

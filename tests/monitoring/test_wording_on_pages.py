@@ -85,7 +85,7 @@ def _cell(html, school: str, short_name: str):
         ("МБОУ СОШ № 2", "DIAG", "3 из 4", f"{BELOW}, {YELLOW}"),
         ("МБОУ СОШ № 10", "PD_EXT_DIST", "5 из 10", f"{ABOVE}, {RED}"),
         ("МБОУ СОШ № 2", "PD_EXT_DIST", "1 из 4", f"{ABOVE}, {YELLOW}"),
-        ("МБОУ СОШ № 10", "VACANCY", "", f"{ABOVE}, {RED}"),
+        ("МБОУ СОШ № 10", "VACANCY", "", ABOVE),
     ],
 )
 def test_overview_cells_say_the_breach_by_direction(
@@ -197,11 +197,11 @@ def test_indicator_page_of_a_count_states_its_limit(client_for, methodologist, s
     )
 
     municipality, target = texts(html, "//dl/dd")
-    assert municipality == f"2 — {ABOVE}, {RED}"
+    assert municipality == f"2 — {ABOVE}"
     assert target == "не более 0"
     assert texts(html, "//ul[@aria-label='Условные обозначения']/li") == [
         "не выше целевого значения",
-        f"{ABOVE}, {RED}",
+        ABOVE,
         "не применимо",
     ]
 
@@ -227,7 +227,7 @@ def test_school_page_states_targets_as_bounds_and_names_the_breach(
         "5 из 10",
         "не более 20,0\u00a0%",
     ]
-    assert by_name[vacancy][1::2][:2] == [f"2, {ABOVE}, {RED}", "не более 0"]
+    assert by_name[vacancy][1::2][:2] == [f"2, {ABOVE}", "не более 0"]
 
 
 def test_targets_page_states_each_target_as_a_bound(client_for, methodologist, stored):
@@ -261,7 +261,7 @@ def test_overview_export_runs_in_natural_order_with_the_words_in_comments(
         ("МБОУ СОШ № 2", "DIAG"): f"{BELOW}, {YELLOW}",
         ("МБОУ СОШ № 10", "PD_EXT_DIST"): f"{ABOVE}, {RED}",
         ("МБОУ СОШ № 2", "PD_EXT_DIST"): f"{ABOVE}, {YELLOW}",
-        ("МБОУ СОШ № 10", "VACANCY"): f"{ABOVE}, {RED}",
+        ("МБОУ СОШ № 10", "VACANCY"): ABOVE,
     }
 
 
