@@ -8,6 +8,7 @@ from django.utils.functional import SimpleLazyObject
 
 from profdev.models import School
 from profdev.scoping import scope_for
+from profdev.text import natural_key
 
 CURRENT_SCHOOL = "profdev_school"  # session key: the school whose workspace was opened last
 PAGE_SCHOOL = "profdev_page_school"  # request attribute: the school the page is about
@@ -38,11 +39,13 @@ def navigation(request: HttpRequest) -> dict:
 
 
 def school_navigation(request: HttpRequest) -> dict:
-    """A school administrator's `user_schools` (the switcher) and `current_school`: read once,
-    when a template first uses them."""
+    """A school administrator's `user_schools` (the switcher, in natural order of their names)
+    and `current_school`: read once, when a template first uses them."""
     if not hasattr(request, "user") or not scope_for(request.user).is_school_admin:
         return {}
-    schools = SimpleLazyObject(lambda: list(scope_for(request.user).schools()))
+    schools = SimpleLazyObject(
+        lambda: sorted(scope_for(request.user).schools(), key=lambda s: natural_key(s.short_name))
+    )
     return {
         "user_schools": schools,
         "current_school": SimpleLazyObject(lambda: current_school(request, schools)),

@@ -45,3 +45,26 @@ def test_the_navigation_leads_to_the_page_school_else_the_last_opened_else_the_f
 def test_district_staff_have_no_school_links(client_for, methodologist, school):
     links = navigation(client_for(methodologist).get(reverse("staff_list", args=[school.code])))
     assert "Рабочий стол ОО" not in links and "Показатели ОО" not in links
+
+
+def test_the_switcher_lists_schools_in_natural_order_and_starts_with_the_first(
+    client_for, school_admin, school, district
+):
+    """«№ 2» before «№ 10», whatever the codes' order; with no workspace opened yet the
+    navigation leads to the first of them."""
+    school.short_name = "МБОУ «Школа № 10»"
+    school.save()
+    for code, number in [("S-C", 2), ("S-0", 1)]:
+        other = factories.SchoolFactory(
+            district=district, code=code, short_name=f"МБОУ «Школа № {number}»"
+        )
+        factories.RoleGrantFactory(
+            user=school_admin, role=RoleGrant.Role.SCHOOL_ADMIN, school=other
+        )
+
+    html = page(client_for(school_admin).get(reverse("home"), follow=True))
+
+    switcher = [text(a) for a in html.xpath("//ul[@aria-labelledby='school-switcher']//a")]
+    assert switcher == ["МБОУ «Школа № 1»", "МБОУ «Школа № 2»", "МБОУ «Школа № 10»"]
+    bar = {text(a): a.get("href") for a in html.xpath("//nav//a[@href]")}
+    assert bar["Рабочий стол ОО"] == reverse("school_workspace", args=["S-0"])
