@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from monitoring.models import Indicator
 from profdev.models import Organisation
 from recommendations.models import OutgoingRegister, RecommendationRule
 from recommendations.text import ALLOWED_TAGS
@@ -25,11 +26,36 @@ class ReturnForm(forms.Form):
     )
 
 
+class IndicatorChoice(forms.ModelChoiceField):
+    """An indicator by its name, as the catalogue orders them (no internal codes)."""
+
+    def label_from_instance(self, obj: Indicator) -> str:
+        return obj.name
+
+
 class RuleForm(forms.ModelForm):
+    indicator = IndicatorChoice(
+        label=_("Показатель"), queryset=Indicator.objects.order_by("order"), empty_label=None
+    )
+
     class Meta:
         model = RecommendationRule
         fields = ["indicator", "trigger", "audience", "text", "active", "order"]
         widgets = {"text": forms.Textarea(attrs={"rows": 4})}
+        labels = {
+            "trigger": _("Когда срабатывает"),
+            "audience": _("Кому адресовано"),
+            "text": _("Текст рекомендации"),
+            "active": _("Действует"),
+            "order": _("Порядок в письме"),
+        }
+        help_texts = {
+            "trigger": _(
+                "Красный — показатель за пределами допуска; жёлтый — в пределах допуска, "
+                "но целевое значение не достигнуто."
+            ),
+            "order": _("Правила одного показателя идут в письме по возрастанию этого числа."),
+        }
 
 
 class RegisterForm(forms.ModelForm):

@@ -3,6 +3,7 @@
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -19,8 +20,16 @@ class Audience(models.TextChoices):
 
 class RecommendationRule(models.Model):
     class Trigger(models.TextChoices):
-        RED = "red", _("красный")
+        RED = "red", _("красный (за пределами допуска)")
+        YELLOW = "yellow", _("жёлтый (в пределах допуска)")
         RED_YELLOW = "red_yellow", _("красный и жёлтый")
+
+    # The statuses each trigger answers: a yellow figure gets its own, softer texts.
+    FIRES_ON = {
+        Trigger.RED: {Status.RED},
+        Trigger.YELLOW: {Status.YELLOW},
+        Trigger.RED_YELLOW: {Status.RED, Status.YELLOW},
+    }
 
     indicator = models.ForeignKey(
         Indicator,
@@ -44,10 +53,19 @@ class RecommendationRule(models.Model):
     def __str__(self) -> str:
         return f"{self.indicator_id}: {self.text[:60]}"
 
+    def clean(self) -> None:
+        # A count has no tolerance band: its figure is never yellow.
+        is_count = self.indicator_id and self.indicator.kind == Indicator.Kind.COUNT
+        if is_count and self.trigger == self.Trigger.YELLOW:
+            raise ValidationError(
+                {
+                    "trigger": f"Показатель «{self.indicator.name}» — количество, у него нет "
+                    "допуска: жёлтого статуса не бывает, правило не сработает."
+                }
+            )
+
     def fires_on(self, status: str | None) -> bool:
-        if status == Status.RED:
-            return True
-        return status == Status.YELLOW and self.trigger == self.Trigger.RED_YELLOW
+        return status in self.FIRES_ON[self.trigger]
 
 
 class OutgoingRegister(models.Model):

@@ -201,7 +201,8 @@ def rule_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     _district_staff(request)
-    rule = get_object_or_404(RecommendationRule, pk=pk) if pk else RecommendationRule()
+    rules = RecommendationRule.objects.select_related("indicator")
+    rule = get_object_or_404(rules, pk=pk) if pk else RecommendationRule()
     form = RuleForm(request.POST or None, instance=rule)
     if request.method == "POST" and form.is_valid():
         services.rule_save(rule=form.save(commit=False))

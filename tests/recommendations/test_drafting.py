@@ -82,8 +82,7 @@ def test_rules_fire_exactly_for_breached_indicators(year, school):
     expected = {a: [] for a in Audience.values}
     for finding in letter.figures["findings"]:
         for rule in rules.filter(indicator_id=finding["code"]).order_by("order", "id"):
-            red = finding["status"] == "red"
-            if red or rule.trigger == RecommendationRule.Trigger.RED_YELLOW:
+            if rule.trigger in ("red_yellow", finding["status"]):
                 expected[rule.audience].append(rule.text)
     expected = {a: t for a, t in expected.items() if t}
     assert letter.figures["recommendations"] == expected
@@ -95,7 +94,9 @@ def test_rules_fire_exactly_for_breached_indicators(year, school):
 
 
 def test_an_inactive_rule_does_not_fire(year, school):
-    rule = RecommendationRule.objects.filter(indicator_id="DIAG", audience="administration").get()
+    rule = RecommendationRule.objects.get(
+        indicator_id="DIAG", audience="administration", trigger="red"
+    )
     rule.active = False
     rule.save()
     letter = school_letter(letters_draft(year=year), school)
