@@ -4,19 +4,19 @@ from django.utils.translation import gettext_lazy as _
 from monitoring.models import Indicator
 from profdev.models import Organisation
 from recommendations.models import OutgoingRegister, RecommendationRule
-from recommendations.text import ALLOWED_TAGS
 
 
 class LetterBodyForm(forms.Form):
     body = forms.CharField(
         label=_("Текст письма"),
-        widget=forms.Textarea(attrs={"rows": 24, "class": "font-monospace"}),
-        help_text=_(
-            "Абзацы — <p>…</p>, списки — <ul> или <ol> с пунктами <li>…</li>, "
-            "выделение — <strong>, <em>. Остальная разметка удаляется при сохранении. "
-            "Допустимые теги: %(tags)s."
-        )
-        % {"tags": ", ".join(sorted(ALLOWED_TAGS))},
+        widget=forms.Textarea(
+            attrs={
+                "rows": 24,
+                "class": "form-control font-monospace",
+                "data-letter-editor": "",
+                "aria-describedby": "letter-textarea-help",
+            }
+        ),
     )
 
 

@@ -25,6 +25,7 @@ from recommendations.selectors import (
     letters_visible,
     monitoring_years,
 )
+from recommendations.text import ALLOWED_TAGS
 
 
 def _errors(error: ValidationError) -> str:
@@ -111,7 +112,11 @@ def letter_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Текст письма сохранён.")
             return redirect("recommendations:detail", pk=letter.pk)
-    return render(request, "recommendations/letter_edit.html", {"letter": letter, "form": form})
+    return render(
+        request,
+        "recommendations/letter_edit.html",
+        {"letter": letter, "form": form, "allowed_tags": sorted(ALLOWED_TAGS)},
+    )
 
 
 def _act(request: HttpRequest, pk: int, action, done: str, **kwargs) -> HttpResponse:
