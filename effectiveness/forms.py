@@ -1,18 +1,35 @@
 """The measure form and the list's filters; choices limited to the user's district."""
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from effectiveness.models import Measure
 from monitoring.models import Indicator
 from profdev.facts import academic_year_label
 from profdev.models import District, School
+from profdev.text import natural_key
 from recommendations.models import Letter, RecommendationRule
 
 DATE_INPUT = forms.DateInput(format="%d.%m.%Y", attrs={"placeholder": "ДД.ММ.ГГГГ"})
 
 
+class NaturalOrder(ModelChoiceIterator):
+    """Schools in the order people expect: «СОШ № 2» before «СОШ № 10»."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for school in sorted(self.queryset, key=lambda s: natural_key(s.short_name)):
+            yield self.choice(school)
+
+
+class SchoolField(forms.ModelChoiceField):
+    iterator = NaturalOrder
+
+
 class SchoolsField(forms.ModelMultipleChoiceField):
+    iterator = NaturalOrder
     default_error_messages = {
         "invalid_choice": _(
             "ОО «%(value)s» нет среди ОО вашего муниципалитета: выбрать её нельзя."
@@ -102,7 +119,7 @@ class MeasureFilterForm(forms.Form):
         required=False,
         empty_label=_("все показатели"),
     )
-    school = forms.ModelChoiceField(
+    school = SchoolField(
         label=_("ОО"), queryset=School.objects.none(), required=False, empty_label=_("все ОО")
     )
 
@@ -114,3 +131,28 @@ class MeasureFilterForm(forms.Form):
         self.fields["school"].queryset = School.objects.filter(district=district).order_by("code")
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"
+
+
+TEXT_HELP = _(
+    "Простой текст: каждый абзац — с новой строки; строка, начинающаяся с тире «—», — пункт "
+    "списка. Разметка не нужна: документ печатает текст как он введён."
+)
+
+
+class AnalyticalReportForm(forms.Form):
+    conclusions = forms.CharField(
+        label=_("Выводы"),
+        widget=forms.Textarea(attrs={"rows": 16}),
+        help_text=TEXT_HELP,
+        error_messages={
+            "required": _("Выводы не могут быть пустыми: справка без них не выпускается.")
+        },
+    )
+    recommendations = forms.CharField(
+        label=_("Рекомендации"),
+        widget=forms.Textarea(attrs={"rows": 16}),
+        help_text=TEXT_HELP,
+        error_messages={
+            "required": _("Рекомендации не могут быть пустыми: справка без них не выпускается.")
+        },
+    )

@@ -86,3 +86,78 @@ class Measure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.date:%d.%m.%Y})"
+
+
+class AnalyticalReport(models.Model):
+    """The analytical report (аналитическая справка) of a district's year: the conclusions and
+    recommendations as the methodologist edited them, frozen with the PDF when issued."""
+
+    district = models.ForeignKey(
+        District,
+        on_delete=models.CASCADE,
+        related_name="analytical_reports",
+        verbose_name=_("муниципалитет"),
+    )
+    year = models.PositiveSmallIntegerField(_("учебный год"))
+    conclusions = models.TextField(_("выводы"))
+    recommendations = models.TextField(_("рекомендации"))
+    issued_at = models.DateTimeField(_("выпущена"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("кто выпустил"),
+    )
+    # The issued document as downloaded ever after: byte for byte the same.
+    pdf = models.BinaryField(_("выпущенный PDF"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("аналитическая справка")
+        verbose_name_plural = _("аналитические справки")
+        constraints = [
+            models.UniqueConstraint(fields=["district", "year"], name="analytical_report_year"),
+            models.CheckConstraint(
+                condition=Q(issued_at__isnull=True, pdf__isnull=True)
+                | Q(issued_at__isnull=False, pdf__isnull=False),
+                name="analytical_report_issued_with_pdf",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district}, {self.year}"
+
+    @property
+    def issued(self) -> bool:
+        return self.issued_at is not None
+
+
+class AnalyticalReportEdit(models.Model):
+    """One saved version of the report's text: who, when, and whether it was the issue."""
+
+    class Kind(models.TextChoices):
+        EDITED = "edited", _("текст изменён")
+        ISSUED = "issued", _("справка выпущена")
+
+    report = models.ForeignKey(
+        AnalyticalReport, on_delete=models.CASCADE, related_name="edits", verbose_name=_("справка")
+    )
+    kind = models.CharField(_("действие"), max_length=10, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("кто"),
+    )
+    at = models.DateTimeField(_("когда"), auto_now_add=True)
+    conclusions = models.TextField(_("выводы"))
+    recommendations = models.TextField(_("рекомендации"))
+
+    class Meta:
+        verbose_name = _("версия аналитической справки")
+        verbose_name_plural = _("версии аналитической справки")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.report}: {self.get_kind_display()} {self.at:%d.%m.%Y %H:%M}"

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from effectiveness.models import Measure
@@ -25,6 +25,7 @@ from profdev.models import (
     District,
     Employment,
 )
+from profdev.text import natural_key
 from recommendations.models import Letter, LetterEvent
 
 # A share that moved by at most this many percentage points has not changed.
@@ -139,10 +140,12 @@ def letter_outcomes(
             confirmations=Count("events", filter=confirmed),
             confirmed_at=Min("events__at", filter=confirmed),
         )
-        .order_by(F("school__code").asc(nulls_first=True))
     )
     outcomes = []
-    for letter in letters:
+    # The district's letter first, then the schools in natural order («№ 2» before «№ 10»).
+    for letter in sorted(
+        letters, key=lambda x: (x.school_id is not None, natural_key(x.addressee_short))
+    ):
         findings = []
         for figure in letter.figures.get("findings", []):
             indicator = indicators.get(figure["code"])

@@ -1,11 +1,12 @@
-"""Reads of measures within a district, shaped for the list (a fixed number of queries)."""
+"""Reads of measures within a district, shaped for the list (a fixed number of queries), and
+of the analytical report of a year."""
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from effectiveness.models import Measure
+from effectiveness.models import AnalyticalReport, AnalyticalReportEdit, Measure
 from monitoring.models import Indicator
 from profdev.facts import Period
 from profdev.models import District, School
@@ -41,3 +42,24 @@ def academic_years(first: int, last: int) -> tuple[dt.date, dt.date]:
 
 def measure_or_404(district: District, pk: int) -> Measure:
     return get_object_or_404(Measure, district=district, pk=pk)
+
+
+def analytical_report(district: District, year: int) -> AnalyticalReport | None:
+    """The year's report with its history, newest first, and who made each version."""
+    return (
+        AnalyticalReport.objects.filter(district=district, year=year)
+        .select_related("issued_by")
+        .defer("pdf")
+        .prefetch_related(Prefetch("edits", AnalyticalReportEdit.objects.select_related("user")))
+        .first()
+    )
+
+
+def issued_pdf(district: District, year: int) -> bytes | None:
+    """The document as issued, byte for byte; None before the report is issued."""
+    pdf = (
+        AnalyticalReport.objects.filter(district=district, year=year, issued_at__isnull=False)
+        .values_list("pdf", flat=True)
+        .first()
+    )
+    return None if pdf is None else bytes(pdf)

@@ -1,11 +1,16 @@
-"""Writes of measures: recorded, edited and deleted by district staff, validated in full."""
+"""Writes of measures (recorded, edited and deleted by district staff, validated in full)
+and of the analytical report (edited, then issued)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from effectiveness.models import Measure
+from effectiveness.analytical.document import analysis_of, office_of, render_analytical
+from effectiveness.models import AnalyticalReport, AnalyticalReportEdit, Measure
 from monitoring.models import Indicator
+from profdev.facts import academic_year_label
 from profdev.models import District, School
+from recommendations.pdf import executor_name
 
 SCALAR_FIELDS = ("title", "date", "kind", "responsible", "participants", "note", "letter", "rule")
 
@@ -56,3 +61,58 @@ def measure_update(
 @transaction.atomic
 def measure_delete(*, measure: Measure) -> None:
     measure.delete()
+
+
+# --- The analytical report: edited until issued, frozen after ------------------------------
+
+
+def _analytical_report(district: District, year: int) -> AnalyticalReport:
+    """The year's report locked for the change, or a new one."""
+    report = AnalyticalReport.objects.select_for_update().filter(district=district, year=year)
+    return report.first() or AnalyticalReport(district=district, year=year)
+
+
+def _write(report: AnalyticalReport, kind: str, user, conclusions: str, recommendations: str):
+    if report.issued:
+        raise ValidationError(
+            f"Аналитическая справка за {academic_year_label(report.year)} учебный год выпущена "
+            f"{timezone.localtime(report.issued_at):%d.%m.%Y}: изменять её нельзя."
+        )
+    report.conclusions, report.recommendations = conclusions, recommendations
+    report.full_clean()
+    report.save()
+    report.edits.create(
+        kind=kind, user=user, conclusions=conclusions, recommendations=recommendations
+    )
+
+
+@transaction.atomic
+def analytical_report_save(
+    *, district: District, year: int, conclusions: str, recommendations: str, user
+) -> AnalyticalReport:
+    report = _analytical_report(district, year)
+    _write(report, AnalyticalReportEdit.Kind.EDITED, user, conclusions, recommendations)
+    return report
+
+
+@transaction.atomic
+def analytical_report_issue(
+    *, district: District, year: int, conclusions: str, recommendations: str, user
+) -> AnalyticalReport:
+    """Issue the report with this text: the PDF is rendered once and stored, so every later
+    download is the same document; the text can no longer change."""
+    report = _analytical_report(district, year)
+    _write(report, AnalyticalReportEdit.Kind.ISSUED, user, conclusions, recommendations)
+    now = timezone.now()
+    pdf = render_analytical(
+        analysis_of(district, year),
+        organisation=office_of(district),
+        conclusions=conclusions,
+        recommendations=recommendations,
+        executor=executor_name(user),
+        date=timezone.localdate(now),
+        draft=False,
+    )
+    report.issued_at, report.issued_by, report.pdf = now, user, pdf
+    report.save(update_fields=["issued_at", "issued_by", "pdf"])
+    return report

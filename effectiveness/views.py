@@ -11,15 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from effectiveness import exports, selectors, services
-from effectiveness.analytical import analytical_context
-from effectiveness.forms import MeasureFilterForm, MeasureForm
+from effectiveness.analytical.document import analysis_of, office_of, render_analytical
+from effectiveness.forms import AnalyticalReportForm, MeasureFilterForm, MeasureForm
 from effectiveness.models import Measure
 from effectiveness.report import Report, Verdict, effectiveness_report
 from monitoring.context import Years, district_for, district_query, years_of
 from profdev.audit import log_export
 from profdev.downloads import PDF, XLSX, attachment
-from profdev.facts import academic_year
-from profdev.models import Organisation
+from profdev.facts import academic_year, academic_year_label
 from recommendations.pdf import executor_name, render_pdf
 from recommendations.text import initials_surname
 
@@ -141,25 +140,26 @@ def report_export(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
-def _pdf(request: HttpRequest, year: int, template: str, context, what: str, name: str):
-    """A report as an A4 document of the district's office: letterhead, date, text, the head's
-    signature block and the user as the executor."""
+def _requisites_missing(request: HttpRequest, error: ValidationError, district, year: int):
+    messages.error(request, " ".join(error.messages))
+    return redirect(
+        reverse("effectiveness:report", args=[year]) + district_query(request, district)
+    )
+
+
+@login_required
+def report_pdf(request: HttpRequest, year: int) -> HttpResponse:
+    """The effectiveness report as an A4 document of the district's office: letterhead, date,
+    text, the head's signature block and the user as the executor."""
     result, _ = _report(request, year)
     try:
-        organisation = result.district.organisation
-    except Organisation.DoesNotExist:
-        messages.error(
-            request,
-            f"Не заполнены реквизиты организации «{result.district}»: без бланка документ "
-            "не формируется. Их заполняет администратор.",
-        )
-        return redirect(
-            reverse("effectiveness:report", args=[year]) + district_query(request, result.district)
-        )
+        organisation = office_of(result.district)
+    except ValidationError as error:
+        return _requisites_missing(request, error, result.district, year)
     data = render_pdf(
-        template,
+        "effectiveness/report_pdf.html",
         {
-            **context(result),
+            "report": result,
             "organisation": organisation,
             "date": timezone.localdate(),
             "signer_position": organisation.head_position,
@@ -167,29 +167,79 @@ def _pdf(request: HttpRequest, year: int, template: str, context, what: str, nam
             "executor_name": executor_name(request.user),
         },
     )
-    log_export(request.user, f"{what} {result.label}: {result.district}")
-    return attachment(data, f"{name}-{result.district.code}-{year}.pdf", PDF)
-
-
-@login_required
-def report_pdf(request: HttpRequest, year: int) -> HttpResponse:
-    return _pdf(
-        request,
-        year,
-        "effectiveness/report_pdf.html",
-        lambda result: {"report": result},
-        "отчёт об эффективности мер",
-        "effectiveness",
-    )
+    log_export(request.user, f"отчёт об эффективности мер {result.label}: {result.district}")
+    return attachment(data, f"effectiveness-{result.district.code}-{year}.pdf", PDF)
 
 
 @login_required
 def analytical_pdf(request: HttpRequest, year: int) -> HttpResponse:
-    return _pdf(
+    """The issued report as it was issued; before that a draft («ПРОЕКТ») with the text as
+    last saved, or as generated when nobody has edited it yet."""
+    district = district_for(request)
+    data = selectors.issued_pdf(district, year)
+    if data is None:
+        try:
+            organisation = office_of(district)
+        except ValidationError as error:
+            return _requisites_missing(request, error, district, year)
+        analysis = analysis_of(district, year)
+        saved = selectors.analytical_report(district, year)
+        data = render_analytical(
+            analysis,
+            organisation=organisation,
+            conclusions=saved.conclusions if saved else analysis.conclusions(),
+            recommendations=saved.recommendations if saved else analysis.recommendations(),
+            executor=executor_name(request.user),
+            date=timezone.localdate(),
+            draft=True,
+        )
+    log_export(request.user, f"аналитическая справка {academic_year_label(year)}: {district}")
+    return attachment(data, f"analytical-{district.code}-{year}.pdf", PDF)
+
+
+ACTIONS = {"save": services.analytical_report_save, "issue": services.analytical_report_issue}
+DONE = {
+    services.analytical_report_save: "Текст аналитической справки за {label} учебный год сохранён.",
+    services.analytical_report_issue: "Аналитическая справка за {label} учебный год выпущена.",
+}
+
+
+@login_required
+def analytical_edit(request: HttpRequest, year: int) -> HttpResponse:
+    """The conclusions and recommendations of the year's report, edited until it is issued."""
+    district = district_for(request)
+    saved = selectors.analytical_report(district, year)
+    dq = district_query(request, district)
+    if saved is None:
+        analysis = analysis_of(district, year)
+        initial = {
+            "conclusions": analysis.conclusions(),
+            "recommendations": analysis.recommendations(),
+        }
+    else:
+        initial = {"conclusions": saved.conclusions, "recommendations": saved.recommendations}
+    form = AnalyticalReportForm(request.POST or None, initial=initial)
+    action = ACTIONS.get(request.POST.get("action", ""))
+    if request.method == "POST" and action is None:
+        form.add_error(None, "Неизвестное действие: нажмите «Сохранить» или «Выпустить справку».")
+    elif request.method == "POST" and form.is_valid():
+        try:
+            action(district=district, year=year, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, DONE[action].format(label=academic_year_label(year)))
+            return redirect(reverse("effectiveness:analytical_edit", args=[year]) + dq)
+    return render(
         request,
-        year,
-        "effectiveness/analytical_pdf.html",
-        analytical_context,
-        "аналитическая справка",
-        "analytical",
+        "effectiveness/analytical_edit.html",
+        {
+            "form": form,
+            "saved": saved,
+            "year": year,
+            "label": academic_year_label(year),
+            "district": district,
+            "dq": dq,
+        },
+        status=400 if form.is_bound and form.errors else 200,
     )

@@ -25,7 +25,7 @@ def url(route: str, year: str, school: str) -> str:
 
 
 def test_every_year_url_is_covered():
-    assert len(year_routes()) == 16  # monitoring 12, effectiveness 4
+    assert len(year_routes()) == 17  # monitoring 12, effectiveness 5
 
 
 def test_every_url_with_a_year_out_of_range_answers_404(client, world):
