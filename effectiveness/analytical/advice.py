@@ -88,7 +88,7 @@ def _effects(effects: list[Effect]) -> str:
     return f"по {plural(len(effects), 'показателю', 'показателям', 'показателям')} {names}"
 
 
-def _measure_advice(measure: Measure, effects: list[Effect]) -> str:
+def measure_advice(measure: Measure, effects: list[Effect]) -> str:
     head = f"«{measure.title}» ({measure.get_kind_display()}, {measure.date:%d.%m.%Y})"
     ahead = [e for e in effects if e.did_class == "delta-better"]
     behind = [e for e in effects if e.did_class != "delta-better"]
@@ -118,7 +118,7 @@ def _measures(report: Report) -> list[str]:
     for m in report.measures:
         effects = [e for e in m.effects if e.did is not None and not e.indicator.informational]
         if effects:
-            lines.append(item(_measure_advice(m.measure, effects)))
+            lines.append(item(measure_advice(m.measure, effects)))
     return lines
 
 
