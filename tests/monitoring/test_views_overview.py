@@ -149,7 +149,7 @@ def test_count_indicator_is_shown_as_an_integer(client_for, methodologist, year_
 
     html = page(client_for(methodologist).get(_url()))
 
-    above = "выше допустимого (целевого) значения, за пределами допуска"
+    above = "выше допустимого (целевого) значения"
     [cell] = html.xpath(f"//td[@class='status-red'][@title='{above}']")
     assert text(cell) == f"3, {above}"
 
