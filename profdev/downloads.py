@@ -10,6 +10,7 @@ from django.utils.http import content_disposition_header
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
+ZIP = "application/zip"
 
 
 def attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:

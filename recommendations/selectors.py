@@ -1,7 +1,7 @@
 """Reading letters: within a user's scope (`profdev.scoping`; outsiders get 404), and those
 naming a person (their data under 152-ФЗ)."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from monitoring.models import MonitoringYear
@@ -64,3 +64,18 @@ def signed_letters_naming(person: Person) -> int:
         .filter(to_school | to_district)
         .count()
     )
+
+
+def letters_awaiting_signature(scope: Scope) -> QuerySet[Letter]:
+    """The signing inbox: the letters sent for signature, for a head (nothing for others)."""
+    if not scope.can_sign:
+        return Letter.objects.none()
+    return letters_visible(scope).filter(status=Letter.State.SENT)
+
+
+def status_counts(year: MonitoringYear | None) -> dict[str, int]:
+    """How many of the year's letters are in each state (one query; nothing without a year)."""
+    if year is None:
+        return {}
+    rows = Letter.objects.filter(monitoring_year=year).values("status").annotate(n=Count("pk"))
+    return {row["status"]: row["n"] for row in rows.order_by()}

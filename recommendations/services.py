@@ -70,7 +70,9 @@ def letter_send(*, letter: Letter, user) -> Letter:
     return letter
 
 
-def _require_signer(user) -> SigningCertificate:
+def signer_certificate(user) -> SigningCertificate:
+    """The certificate the user signs with: refused for someone who may not sign, without a
+    certificate, or whose certificate has expired."""
     if not scope_for(user).can_sign:
         raise ValidationError(
             f"Пользователь «{user.username}» не является начальником отдела образования "
@@ -81,6 +83,12 @@ def _require_signer(user) -> SigningCertificate:
         raise ValidationError(
             f"У пользователя «{user.username}» нет сертификата подписи: "
             "его настраивает администратор (или команда make_dev_certificate)."
+        )
+    if certificate.valid_until < timezone.now():
+        raise ValidationError(
+            f"Сертификат подписи № {certificate.serial_number} ({certificate.owner}) действовал "
+            f"по {timezone.localdate(certificate.valid_until):%d.%m.%Y}: срок его действия "
+            "истёк, подписать им нельзя. Новый сертификат настраивает администратор."
         )
     return certificate
 
@@ -156,7 +164,7 @@ def _take_number(letter: Letter, year: int) -> None:
 @transaction.atomic
 def letter_sign(*, letter: Letter, user, signer: Signer | None = None) -> Letter:
     """Number, date, render, sign and freeze the letter, all or nothing."""
-    certificate = _require_signer(user)
+    certificate = signer_certificate(user)
     letter = _locked_for_signing(letter.pk, user)
     require_requisites(letter.monitoring_year.district)
     signer = signer or default_signer()
@@ -261,3 +269,20 @@ def rule_save(*, rule: RecommendationRule) -> RecommendationRule:
     rule.full_clean()
     rule.save()
     return rule
+
+
+@transaction.atomic
+def letters_send_all(*, year, user) -> int:
+    """Send every draft of the monitoring year for signature in one step (letters returned
+    for revision, sent or signed stay as they are); returns how many were sent."""
+    require_requisites(year.district)
+    drafts = Letter.objects.select_for_update().filter(
+        monitoring_year=year, status=Letter.State.DRAFT
+    )
+    ids = list(drafts.values_list("pk", flat=True))
+    Letter.objects.filter(pk__in=ids, executor__isnull=True).update(executor=user)
+    Letter.objects.filter(pk__in=ids).update(status=Letter.State.SENT, updated_at=timezone.now())
+    LetterEvent.objects.bulk_create(
+        LetterEvent(letter_id=pk, kind=Kind.SENT, user=user) for pk in ids
+    )
+    return len(ids)

@@ -7,9 +7,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from profdev.downloads import PDF, attachment
+from profdev.downloads import PDF, ZIP, attachment
+from profdev.jobs import job_url
 from profdev.scoping import scope_for
+from profdev.sorting import sort_headers
+from profdev.text import plural
 from recommendations import requisites, services
+from recommendations.archive import archive_name, signed_letters_zip
+from recommendations.bulk import sign_letters
 from recommendations.drafting import letters_draft
 from recommendations.forms import (
     LetterBodyForm,
@@ -18,12 +23,22 @@ from recommendations.forms import (
     ReturnForm,
     RuleForm,
 )
+from recommendations.listing import (
+    COLUMNS,
+    DIRECTION,
+    INBOX_QUERY,
+    LetterFilterForm,
+    letter_filter,
+    natural_order,
+)
 from recommendations.models import Letter, OutgoingRegister, RecommendationRule
 from recommendations.selectors import (
     letter_or_404,
     letter_rows,
+    letters_awaiting_signature,
     letters_visible,
     monitoring_years,
+    status_counts,
 )
 from recommendations.text import ALLOWED_TAGS
 
@@ -47,13 +62,27 @@ def letter_list(request: HttpRequest) -> HttpResponse:
         letters = letter_rows(letters_visible(scope)).order_by("-date", "-id")
         return render(request, "recommendations/letter_list_school.html", {"letters": letters})
     years = list(monitoring_years(scope))
-    year = next((y for y in years if str(y.pk) == request.GET.get("year")), None)
-    year = year or (years[0] if years else None)
-    letters = letter_rows(letters_visible(scope).filter(monitoring_year=year))
+    form = LetterFilterForm(request.GET, years=years)
+    shown = letter_filter(form)
+    letters = shown.order(letter_rows(shown.apply(letters_visible(scope))))
     return render(
         request,
         "recommendations/letter_list.html",
-        {"years": years, "year": year, "letters": letters},
+        {
+            "form": form,
+            "year": shown.year,
+            "status": shown.status,
+            "letters": letters,
+            "selectable": scope.can_sign and any(x.status == Letter.State.SENT for x in letters),
+            "counts": status_counts(shown.year),
+            "columns": sort_headers(
+                request.GET,
+                COLUMNS,
+                sort=shown.sort,
+                descending=shown.descending,
+                direction=DIRECTION,
+            ),
+        },
     )
 
 
@@ -137,11 +166,91 @@ def letter_send(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, services.letter_send, "Письмо направлено на подпись.")
 
 
+def _sign_confirmation(request: HttpRequest, letters: list[Letter], action: str) -> HttpResponse:
+    """The one confirmation before signing: the certificate and the letters it will sign; a
+    user who may not sign (no certificate, or one not valid today) reads why instead."""
+    try:
+        certificate, refusal = services.signer_certificate(request.user), ""
+    except ValidationError as error:
+        certificate, refusal = None, _errors(error)
+    context = {"certificate": certificate, "refusal": refusal, "letters": letters, "action": action}
+    return render(request, "recommendations/letter_sign_confirm.html", context)
+
+
 @login_required
-@require_POST
 def letter_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the confirmation; POST (from it): sign at once."""
     _district_staff(request)
-    return _act(request, pk, services.letter_sign, "Письмо подписано.")
+    if request.method == "POST":
+        return _act(request, pk, services.letter_sign, "Письмо подписано.")
+    letter = letter_or_404(scope_for(request.user), pk)
+    if not letter.is_signable:
+        messages.error(request, "Письмо подписано или возвращено на доработку: подписывать нечего.")
+        return redirect("recommendations:detail", pk=letter.pk)
+    return _sign_confirmation(request, [letter], reverse("recommendations:sign", args=[pk]))
+
+
+@login_required
+def letters_sign_selected(request: HttpRequest) -> HttpResponse:
+    """The letters ticked in the inbox: GET confirms them, POST signs them in a background job."""
+    scope = scope_for(request.user)
+    scope.require_district_staff()
+    query = request.POST if request.method == "POST" else request.GET
+    ids = [int(pk) for pk in query.getlist("letter") if pk.isdecimal()]
+    letters = sorted(letters_awaiting_signature(scope).filter(pk__in=ids), key=natural_order)
+    if not letters and scope.can_sign:
+        messages.error(request, "Отметьте письма на подписи, которые нужно подписать.")
+        return redirect(f"{reverse('recommendations:list')}?{INBOX_QUERY}")
+    if request.method != "POST":
+        return _sign_confirmation(request, letters, reverse("recommendations:sign_selected"))
+    try:
+        services.signer_certificate(request.user)
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+        return redirect(f"{reverse('recommendations:list')}?{INBOX_QUERY}")
+    districts = {letter.monitoring_year.district for letter in letters}
+    job = sign_letters.enqueue(
+        user=request.user,
+        district=districts.pop() if len(districts) == 1 else None,
+        label=f"{len(letters)} {plural(len(letters), 'письмо', 'письма', 'писем')}",
+        letter_ids=[letter.pk for letter in letters],
+    )
+    return redirect(job_url(job))
+
+
+@login_required
+def letters_send_all(request: HttpRequest, year_id: int) -> HttpResponse:
+    """Every draft of a year for signature at once: GET asks, POST sends."""
+    scope = _district_staff(request)
+    year = get_object_or_404(monitoring_years(scope), pk=year_id)
+    list_url = f"{reverse('recommendations:list')}?year={year.pk}"
+    if request.method != "POST":
+        drafts = year.letters.filter(status=Letter.State.DRAFT).select_related("school")
+        context = {"year": year, "drafts": sorted(drafts.defer(*Letter.HEAVY), key=natural_order)}
+        return render(request, "recommendations/letters_send_all.html", context)
+    try:
+        sent = services.letters_send_all(year=year, user=request.user)
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(
+            request, f"Направлено на подпись: {sent} {plural(sent, 'письмо', 'письма', 'писем')}."
+        )
+    return redirect(list_url)
+
+
+@login_required
+def letters_archive(request: HttpRequest, year_id: int) -> HttpResponse:
+    """The year's signed letters and their outgoing register in one ZIP."""
+    scope = _district_staff(request)
+    year = get_object_or_404(monitoring_years(scope), pk=year_id)
+    try:
+        data = signed_letters_zip(year=year, user=request.user)
+    except services.TamperedLetter as error:
+        return render(
+            request, "recommendations/letter_tampered.html", {"message": str(error)}, status=409
+        )
+    return attachment(data, archive_name(year), ZIP)
 
 
 @login_required

@@ -5,6 +5,8 @@ from django.core.management import call_command
 
 from monitoring.models import CountedSchool, MissingPerson, Status
 from profdev.models import School
+from recommendations.drafting import letters_draft
+from recommendations.services import letter_sign
 from tests import factories
 from tests.recommendations.factories import (
     MonitoringYearFactory,
@@ -85,3 +87,28 @@ def signer(head):
     head.save()
     call_command("make_dev_certificate", user=head.username, name="Олейникова Ольга Владимировна")
     return head
+
+
+@pytest.fixture
+def letters(year, school):
+    """The year's drafts by school id (the district letter under None)."""
+    report = letters_draft(year=year)
+    return {x.school_id: x for x in report.letters}
+
+
+@pytest.fixture
+def signed(letters, school, signer):
+    return letter_sign(letter=letters[school.pk], user=signer)
+
+
+@pytest.fixture
+def numbered(year, district):
+    """Three more schools in breach, named to sort wrong as text («№ 10» before «№ 2»), and
+    the year's drafts by addressee: «Руководителям ОО», «МБОУ СОШ № 1», … and S-A's."""
+    diag = catalogue()["DIAG"]
+    for n in (10, 2, 1):
+        school = factories.SchoolFactory(
+            district=district, code=f"N-{n}", short_name=f"МБОУ СОШ № {n}"
+        )
+        value(year, diag, school, 1, 20, RED)
+    return {x.addressee_short: x for x in letters_draft(year=year).letters}

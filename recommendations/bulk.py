@@ -1,0 +1,52 @@
+"""Signing many letters with one confirmation: a background job (`profdev.jobs`).
+
+Each letter is numbered, signed and frozen in its own transaction (`letter_sign`), in natural
+order of the schools, so the numbers run consecutively; a letter that cannot be signed is
+reported by name and the others are signed all the same.
+"""
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from profdev.jobs import JobError, JobRun, job
+from recommendations.listing import ALL_YEARS, natural_order
+from recommendations.models import Letter
+from recommendations.services import letter_sign
+
+logger = logging.getLogger(__name__)
+
+PROGRESS = "подписано"
+
+
+@job("Подписание писем")
+def sign_letters(run: JobRun, *, letter_ids: list[int]) -> dict:
+    found = Letter.objects.filter(pk__in=letter_ids).select_related("school", "monitoring_year")
+    letters = sorted(found.defer(*Letter.HEAVY), key=natural_order)
+    total = len(letter_ids)
+    failed = [f"Письмо {pk}: удалено" for pk in sorted(set(letter_ids) - {x.pk for x in letters})]
+    signed = 0
+    run.progress(0, total, PROGRESS)
+    for letter in letters:
+        try:
+            letter_sign(letter=letter, user=run.user)
+        except ValidationError as error:
+            failed.append(f"{letter.addressee_short}: {' '.join(error.messages)}")
+        except Exception as error:  # one letter's fault must not stop the others
+            logger.exception("Signing letter %s failed", letter.pk)
+            failed.append(
+                f"{letter.addressee_short}: внутренняя ошибка ({type(error).__name__}), "
+                "сообщите администратору портала."
+            )
+        else:
+            signed += 1
+        prefix = f"не подписано: {len(failed)}; " if failed else ""
+        run.progress(signed, total, prefix + PROGRESS)
+    if not signed:
+        raise JobError("Ни одно письмо не подписано.", details=failed)
+    return {
+        "message": f"Подписано писем: {signed} из {total}.",
+        "warnings": failed,
+        "url": f"{reverse('recommendations:list')}?year={ALL_YEARS}&status={Letter.State.SIGNED}",
+    }
