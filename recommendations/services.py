@@ -70,6 +70,23 @@ def letter_send(*, letter: Letter, user) -> Letter:
     return letter
 
 
+@transaction.atomic
+def letters_send_all(*, year, user) -> int:
+    """Send every draft of the monitoring year for signature in one step (letters returned
+    for revision, sent or signed stay as they are); returns how many were sent."""
+    require_requisites(year.district)
+    drafts = Letter.objects.select_for_update().filter(
+        monitoring_year=year, status=Letter.State.DRAFT
+    )
+    ids = list(drafts.values_list("pk", flat=True))
+    Letter.objects.filter(pk__in=ids, executor__isnull=True).update(executor=user)
+    Letter.objects.filter(pk__in=ids).update(status=Letter.State.SENT, updated_at=timezone.now())
+    LetterEvent.objects.bulk_create(
+        LetterEvent(letter_id=pk, kind=Kind.SENT, user=user) for pk in ids
+    )
+    return len(ids)
+
+
 def signer_certificate(user) -> SigningCertificate:
     """The certificate the user signs with: refused for someone who may not sign, without a
     certificate, or whose certificate has expired."""
@@ -269,20 +286,3 @@ def rule_save(*, rule: RecommendationRule) -> RecommendationRule:
     rule.full_clean()
     rule.save()
     return rule
-
-
-@transaction.atomic
-def letters_send_all(*, year, user) -> int:
-    """Send every draft of the monitoring year for signature in one step (letters returned
-    for revision, sent or signed stay as they are); returns how many were sent."""
-    require_requisites(year.district)
-    drafts = Letter.objects.select_for_update().filter(
-        monitoring_year=year, status=Letter.State.DRAFT
-    )
-    ids = list(drafts.values_list("pk", flat=True))
-    Letter.objects.filter(pk__in=ids, executor__isnull=True).update(executor=user)
-    Letter.objects.filter(pk__in=ids).update(status=Letter.State.SENT, updated_at=timezone.now())
-    LetterEvent.objects.bulk_create(
-        LetterEvent(letter_id=pk, kind=Kind.SENT, user=user) for pk in ids
-    )
-    return len(ids)

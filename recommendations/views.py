@@ -168,7 +168,7 @@ def letter_send(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _sign_confirmation(request: HttpRequest, letters: list[Letter], action: str) -> HttpResponse:
     """The one confirmation before signing: the certificate and the letters it will sign; a
-    user who may not sign (no certificate, or one not valid today) reads why instead."""
+    user who may not sign (not a head, no certificate, an expired one) reads why instead."""
     try:
         certificate, refusal = services.signer_certificate(request.user), ""
     except ValidationError as error:
