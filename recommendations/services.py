@@ -78,7 +78,7 @@ def letters_send_all(*, year, user) -> int:
     drafts = Letter.objects.select_for_update().filter(
         monitoring_year=year, status=Letter.State.DRAFT
     )
-    ids = list(drafts.values_list("pk", flat=True))
+    ids = list(drafts.order_by("pk").values_list("pk", flat=True))  # no join to lock
     Letter.objects.filter(pk__in=ids, executor__isnull=True).update(executor=user)
     Letter.objects.filter(pk__in=ids).update(status=Letter.State.SENT, updated_at=timezone.now())
     LetterEvent.objects.bulk_create(

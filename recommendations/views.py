@@ -73,7 +73,7 @@ def letter_list(request: HttpRequest) -> HttpResponse:
             "year": shown.year,
             "status": shown.status,
             "letters": letters,
-            "selectable": scope.can_sign and any(x.status == Letter.State.SENT for x in letters),
+            "waiting": [x.pk for x in letters if x.status == Letter.State.SENT and scope.can_sign],
             "counts": status_counts(shown.year),
             "columns": sort_headers(
                 request.GET,

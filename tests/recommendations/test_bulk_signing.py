@@ -132,6 +132,18 @@ def test_the_head_signs_the_selected_letters_with_one_confirmation(client_for, s
     assert (job.status, job.done, job.total, job.message) == ("done", 3, 3, "подписано")
 
 
+def test_every_letter_awaiting_signature_in_one_confirmation(client_for, signer, sent):
+    client = client_for(signer)
+    inbox = page(client.get(f"{url('list')}?year=all&status=sent"))
+    [link] = inbox.xpath("//a[normalize-space(.)='Подписать все письма на подписи (3)']/@href")
+    confirmation = page(client.get(link))
+    assert [r[0] for r in rows(confirmation)[1:]] == [
+        "МБОУ СОШ № 1",
+        "МБОУ СОШ № 2",
+        "МБОУ СОШ № 10",
+    ]
+
+
 def test_a_letter_that_cannot_be_signed_is_named_and_the_others_are_signed(
     signer, sent, methodologist
 ):
