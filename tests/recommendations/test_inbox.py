@@ -3,6 +3,7 @@ status, schools in natural order, acknowledgements by name."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from recommendations.models import Letter, LetterEvent
 from recommendations.services import letter_send, letter_sign
@@ -100,7 +101,7 @@ def test_acknowledgements_show_names_and_dates_and_who_has_not(
     client = client_for(methodologist)
     root = page(client.get(LIST))
     row_1 = next(r for r in rows(root) if r[0] == "МБОУ СОШ № 1")
-    assert row_1[-1] == f"Татьяна Смирнова ({event.at:%d.%m.%Y})"
+    assert row_1[-1] == f"Татьяна Смирнова ({timezone.localtime(event.at):%d.%m.%Y})"
     assert next(r for r in rows(root) if r[0] == "МБОУ СОШ № 2")[-1] == "не ознакомлены"
     unconfirmed = client.get(LIST, {"status": "unconfirmed"})
     assert names(unconfirmed) == [signed_2.addressee_short]
