@@ -2,13 +2,15 @@
 district's breaches (by audience), then what the effectiveness analysis itself suggests (004
 «адресные рекомендации по результатам проведённого анализа»): where last year's letters did
 not help, which measures to continue and which to replace, which deficits the courses did not
-close. The starting text the methodologist edits before the report is issued."""
+close, and whose courses did not close them. The starting text the methodologist edits
+before the report is issued."""
 
 from collections import defaultdict
 
 from effectiveness.analytical.dynamics import DistrictDynamics
 from effectiveness.analytical.text import item
 from effectiveness.models import Measure
+from effectiveness.providers import ProviderClosure
 from effectiveness.report import Closure, Effect, Report, Verdict
 from monitoring.models import Indicator
 from profdev.templatetags.russian import plural as counted
@@ -17,6 +19,8 @@ from recommendations.models import Audience, RecommendationRule
 
 # Deficits closed after study in less than this share of retests: the programmes need a change.
 CLOSURE_EXPECTED = 50
+# Fewer retests than this say nothing about a provider.
+PROVIDER_MIN_RETESTS = 3
 RETESTED = (
     "повторно диагностированного дефицита,повторно диагностированных дефицитов,"
     "повторно диагностированных дефицитов"
@@ -139,8 +143,28 @@ def _quality(report: Report) -> list[str]:
     ]
 
 
-def recommendations_text(report: Report, dynamics: DistrictDynamics) -> str:
-    analysis = [*_letters_without_effect(report), *_measures(report), *_quality(report)]
+def _providers(providers: list[ProviderClosure]) -> list[str]:
+    return [
+        item(
+            f"{p.provider}: после курсов этой организации устранено {p.closed} из "
+            f"{counted(p.retested, RETESTED)} ({p.share_text}) — направлять педагогов к "
+            "организациям, чьи курсы устраняют дефициты, или согласовать с ней обновление "
+            "программ."
+        )
+        for p in providers
+        if p.retested >= PROVIDER_MIN_RETESTS and p.share < CLOSURE_EXPECTED
+    ]
+
+
+def recommendations_text(
+    report: Report, dynamics: DistrictDynamics, providers: list[ProviderClosure]
+) -> str:
+    analysis = [
+        *_letters_without_effect(report),
+        *_measures(report),
+        *_quality(report),
+        *_providers(providers),
+    ]
     lines = [
         *_by_rules(dynamics),
         "По итогам анализа эффективности принятых мер:",

@@ -10,6 +10,7 @@ from effectiveness.analytical.advice import recommendations_text
 from effectiveness.analytical.conclusions import conclusions_text
 from effectiveness.analytical.dynamics import DistrictDynamics, district_dynamics
 from effectiveness.analytical.text import blocks
+from effectiveness.providers import ProviderClosure, provider_closures
 from effectiveness.report import Report, effectiveness_report
 from profdev.models import District, Organisation
 from recommendations.pdf import render_pdf
@@ -20,16 +21,21 @@ from recommendations.text import initials_surname
 class Analysis:
     report: Report
     dynamics: DistrictDynamics
+    providers: list[ProviderClosure]
 
     def conclusions(self) -> str:
         return conclusions_text(self.report, self.dynamics)
 
     def recommendations(self) -> str:
-        return recommendations_text(self.report, self.dynamics)
+        return recommendations_text(self.report, self.dynamics, self.providers)
 
 
 def analysis_of(district: District, year: int) -> Analysis:
-    return Analysis(effectiveness_report(district, year), district_dynamics(district, year))
+    return Analysis(
+        effectiveness_report(district, year),
+        district_dynamics(district, year),
+        provider_closures(district, year),
+    )
 
 
 def office_of(district: District) -> Organisation:
