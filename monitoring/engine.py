@@ -121,3 +121,13 @@ def missing_people(
                 if row[f"{definition.code}__missing"]:
                     people[row[source.school]][definition.code].append(row[source.person])
     return people
+
+
+def counted_rows(
+    period: Period, schools: Q | None, definition: Total, fields: tuple[str, ...]
+) -> list[dict]:
+    """The rows a count sums at every school matching `schools`, with the school's id (under
+    the source's path to it) and `fields`: the vacancies behind VACANCY; one query."""
+    source = definition.population.source
+    rows = _rows(source, period, schools).filter(definition.population.condition(period))
+    return list(rows.values(source.school, *fields).order_by())

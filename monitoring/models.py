@@ -255,3 +255,28 @@ class CountedSchool(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id}: {self.school_id}"
+
+
+class CountedVacancy(models.Model):
+    """A vacancy a school's VACANCY count summed (open at the reference date), as computed:
+    letters name exactly the positions their number counts, whatever the records say since."""
+
+    monitoring_year = models.ForeignKey(
+        MonitoringYear,
+        on_delete=models.CASCADE,
+        related_name="counted_vacancies",
+        verbose_name=_("мониторинг"),
+    )
+    school = models.ForeignKey(School, on_delete=models.CASCADE, verbose_name=_("ОО"))
+    position = models.CharField(_("должность"), max_length=255)
+    count = models.PositiveIntegerField(_("количество"))
+    opened_on = models.DateField(_("дата открытия"))
+
+    class Meta:
+        verbose_name = _("вакансия, учтённая в показателе")
+        verbose_name_plural = _("вакансии, учтённые в показателях")
+        # The index of `counted_vacancies` (a year, a school or all of them).
+        indexes = [models.Index(fields=["monitoring_year", "school"])]
+
+    def __str__(self) -> str:
+        return f"{self.school_id}: {self.position} ({self.count})"

@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from django.db.models import QuerySet
 
-from monitoring.models import CountedSchool, MissingPerson, MonitoringYear
+from monitoring.models import CountedSchool, CountedVacancy, MissingPerson, MonitoringYear
 from profdev.models import District, Person, School
 
 
@@ -41,3 +41,14 @@ def counted_schools(monitoring_year: MonitoringYear) -> dict[str, list[School]]:
     ):
         schools[row.indicator_id].append(row.school)
     return schools
+
+
+def counted_vacancies(
+    monitoring_year: MonitoringYear, school: School | None = None
+) -> QuerySet[CountedVacancy]:
+    """The vacancies the year's VACANCY counts summed (of one school, or of every school), as
+    computed; one query."""
+    rows = CountedVacancy.objects.filter(monitoring_year=monitoring_year)
+    if school is not None:
+        rows = rows.filter(school=school)
+    return rows.select_related("school").order_by("school", "opened_on", "position")

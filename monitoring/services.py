@@ -9,10 +9,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from monitoring.engine import SchoolPeople, SchoolTallies, missing_people, tally
+from monitoring.engine import SchoolPeople, SchoolTallies, counted_rows, missing_people, tally
 from monitoring.indicators import BY_CODE
 from monitoring.models import (
     CountedSchool,
+    CountedVacancy,
     Indicator,
     IndicatorValue,
     MissingPerson,
@@ -27,6 +28,8 @@ from profdev.facts import Period
 from profdev.models import District, School
 
 MAX_SHARE_TARGET = Decimal(100)
+# What is stored of each vacancy behind a school's VACANCY count (`CountedVacancy`).
+VACANCY_FIELDS = ("position", "count", "opened_on")
 
 
 def targets_for(
@@ -78,8 +81,8 @@ def compute_districts(
     `as_of` maps a district's id to its reference date (default: 31 August of Y+1). The
     districts sharing a reference date are tallied together, so a region of many districts
     costs the queries of one. With `store`, each district's result replaces its official
-    values of the year, with the people behind the values of the indicators that name them
-    and the schools each district-only count counts.
+    values of the year, with the people behind the values of the indicators that name them,
+    the vacancies behind the VACANCY counts and the schools each district-only count counts.
     """
     as_of = as_of or {}
     periods = {d.pk: Period.of(year, as_of.get(d.pk)) for d in districts}
@@ -94,11 +97,15 @@ def compute_districts(
     for school in School.objects.filter(district__in=districts).order_by("code"):
         schools[school.district_id].append(school)
     results = {}
+    vacancies: dict[int, list[dict]] = defaultdict(list)  # school → its counted vacancies
     for period in set(periods.values()):
         members = [d for d in districts if periods[d.pk] == period]
         in_districts = Q(district__in=members)
         tallies = tally(period, in_districts)
         missing = missing_people(period, in_districts, named) if named else None
+        if store:
+            for row in counted_rows(period, in_districts, BY_CODE["VACANCY"], VACANCY_FIELDS):
+                vacancies[row["school"]].append(row)
         for district in members:
             results[district] = _evaluate(
                 period, schools[district.pk], tallies, missing, indicators, overrides[district.pk]
@@ -106,7 +113,7 @@ def compute_districts(
     if store:
         with transaction.atomic():  # a region is stored whole or not at all
             for district in districts:
-                _store(district, results[district])
+                _store(district, results[district], vacancies)
     return results
 
 
@@ -121,7 +128,9 @@ def compute_year(
 
 
 @transaction.atomic
-def _store(district: District, result: YearResult) -> MonitoringYear:
+def _store(
+    district: District, result: YearResult, vacancies: dict[int, list[dict]]
+) -> MonitoringYear:
     monitoring_year, _ = MonitoringYear.objects.select_for_update().get_or_create(
         district=district, year=result.year, defaults={"reference_date": result.reference_date}
     )
@@ -131,6 +140,7 @@ def _store(district: District, result: YearResult) -> MonitoringYear:
     monitoring_year.values.all().delete()
     monitoring_year.missing_people.all().delete()
     monitoring_year.counted_schools.all().delete()
+    monitoring_year.counted_vacancies.all().delete()
     rows = [(None, result.district)] + [(s.school, s.results) for s in result.schools]
     insert_rows(
         IndicatorValue,
@@ -180,6 +190,15 @@ def _store(district: District, result: YearResult) -> MonitoringYear:
             [monitoring_year.pk, code, school]
             for code, r in result.district.items()
             for school in r.schools
+        ),
+    )
+    insert_rows(
+        CountedVacancy,
+        ["monitoring_year_id", "school_id", *VACANCY_FIELDS],
+        (
+            [monitoring_year.pk, s.school.pk, *(row[f] for f in VACANCY_FIELDS)]
+            for s in result.schools
+            for row in vacancies.get(s.school.pk, ())
         ),
     )
     return monitoring_year

@@ -48,7 +48,8 @@ def load_letters(
             done.append(f"{monitoring_year.label}: писем {letters.count()}, подписано сейчас 0")
             continue
         drafted = letters_draft(year=monitoring_year, user=methodologist).letters
-        in_progress = [x for x in drafted if x.school][:2] if year == in_progress_year else []
+        schools = sorted((x for x in drafted if x.school), key=lambda x: x.school.code)
+        in_progress = schools[:2] if year == in_progress_year else []
         for letter in drafted:
             if letter in in_progress:
                 continue

@@ -1,28 +1,26 @@
 """Drafting the letters of a monitoring year from its stored official values.
 
-The figures are copied into each letter when it is drafted, so a later recomputation never
-changes a letter. Drafting again replaces unedited drafts, keeps edited ones and never
-touches letters sent for signature or signed.
+The figures are copied into each letter when it is drafted (`recommendations.findings`), so a
+later recomputation never changes a letter. Drafting again replaces unedited drafts, keeps
+edited ones and never touches letters sent for signature or signed.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 
-from monitoring.models import BREACH_STATUSES, IndicatorValue, MonitoringYear, Status
-from monitoring.selectors import counted_schools
-from monitoring.tables import format_number
+from monitoring.models import IndicatorValue, MonitoringYear
 from profdev.models import Organisation, School
+from recommendations.findings import OFFICE, district_content, school_content, school_order
 from recommendations.models import Audience, Letter, LetterEvent, RecommendationRule
-from recommendations.people import people_missing
-from recommendations.text import dative_initials, sanitise
+from recommendations.text import dative_initials, keep_numbers, sanitise
 
+# The heading answers «о чём?» (ГОСТ Р 7.0.97-2025); lists and the register show it too.
 TITLE = (
-    "Адресные рекомендации по итогам мониторинга системы обеспечения профессионального "
+    "Об адресных рекомендациях по итогам мониторинга системы обеспечения профессионального "
     "развития педагогических работников за {label} учебный год"
 )
 DISTRICT_ADDRESSEE = "Руководителям ОО"
@@ -38,46 +36,11 @@ class DraftReport:
 
     @property
     def letters(self) -> list[Letter]:
+        """The district letter first, then the schools' in natural order."""
         return sorted(
             self.created + self.replaced + self.kept_edited + self.untouched,
-            key=lambda x: (x.school is not None, x.school.code if x.school else ""),
+            key=lambda x: (x.school is not None, school_order(x.school) if x.school else ()),
         )
-
-
-def _figure(v: IndicatorValue, district: IndicatorValue | None) -> dict:
-    """The stored value as the letter cites it: the numbers (decimals as strings, exact in
-    JSON) and, beside each, its text with a decimal comma."""
-    kind = v.indicator.kind
-
-    def fmt(x: Decimal | None) -> str:
-        return format_number(x, kind)
-
-    def number(x: Decimal | None) -> str | None:
-        return None if x is None else str(x)
-
-    district_value = district.value if district else None
-    return {
-        "code": v.indicator_id,
-        "name": v.indicator.name,
-        "status": v.status,
-        "numerator": v.numerator,
-        "denominator": v.denominator,
-        "value": number(v.value),
-        "value_text": fmt(v.value),
-        "target": number(v.target),
-        "target_text": fmt(v.target),
-        "district": number(district_value),
-        "district_text": fmt(district_value),
-    }
-
-
-def _recommendations(findings: list[dict], rules: dict[str, list[RecommendationRule]]) -> dict:
-    grouped: dict[str, list[str]] = {a: [] for a in Audience.values}
-    for finding in findings:
-        for rule in rules.get(finding["code"], ()):
-            if rule.fires_on(finding["status"]) and rule.text not in grouped[rule.audience]:
-                grouped[rule.audience].append(rule.text)
-    return {a: texts for a, texts in grouped.items() if texts}
 
 
 def _audience_sections(grouped: dict[str, list[str]]) -> list[tuple[str, list[str]]]:
@@ -90,63 +53,6 @@ def addressee_for(school: School) -> str:
     if school.head_name.strip():
         lines.append(dative_initials(school.head_name))
     return "\n".join(lines)
-
-
-def _basis(year: MonitoringYear) -> dict:
-    return {
-        "label": year.label,
-        "number": year.basis_number,
-        "date": f"{year.basis_date:%d.%m.%Y}" if year.basis_date else "",
-        "body": year.basis_body,
-        "reference_date": f"{year.reference_date:%d.%m.%Y}",
-    }
-
-
-def _school_content(year, school, values, district_values, rules) -> dict | None:
-    breaches = [v for v in values if v.status in BREACH_STATUSES and not v.indicator.district_only]
-    if not breaches:
-        return None
-    breaches.sort(key=lambda v: v.indicator.order)
-    findings = [_figure(v, district_values.get(v.indicator_id)) for v in breaches]
-    people = people_missing(year, school, [f["code"] for f in findings])
-    for finding, v in zip(findings, breaches, strict=True):
-        finding["people"] = people.get(finding["code"], [])
-        finding["phrase"] = v.indicator.people_phrase
-    return {
-        "basis": _basis(year),
-        "school": {"code": school.code, "short_name": school.short_name, "name": school.name},
-        "findings": findings,
-        "recommendations": _recommendations(findings, rules),
-    }
-
-
-def _district_content(year, district_values, by_school, schools, rules) -> dict:
-    breaches = sorted(
-        (v for v in district_values.values() if v.status in BREACH_STATUSES),
-        key=lambda v: v.indicator.order,
-    )
-    counted = counted_schools(year)
-    findings = []
-    for v in breaches:
-        finding = _figure(v, None)
-        if v.indicator.district_only:  # a count of schools names the schools it counted
-            named = counted.get(v.indicator_id, [])
-        else:
-            named = [
-                schools[s]
-                for s, values in by_school.items()
-                if values.get(v.indicator_id) and values[v.indicator_id].status == Status.RED
-            ]
-        if v.indicator.district_phrase:
-            finding["conclusion"] = v.indicator.district_phrase.format(n=v.numerator)
-        finding["schools"] = sorted(s.short_name for s in named)
-        findings.append(finding)
-    return {
-        "basis": _basis(year),
-        "school_count": len(by_school),
-        "findings": findings,
-        "recommendations": _recommendations(findings, rules),
-    }
 
 
 def _district_names(year: MonitoringYear) -> dict[str, str]:
@@ -163,16 +69,15 @@ def _render_body(content: dict, district: bool, names: dict[str, str]) -> str:
     grouped = content["recommendations"]
     context = {**content, "district_names": names}
     if district:
-        office = Audience.METHODOLOGICAL_OFFICE.value
         context["school_sections"] = _audience_sections(
-            {a: t for a, t in grouped.items() if a != office}
+            {a: t for a, t in grouped.items() if a != OFFICE}
         )
-        context["office_recommendations"] = grouped.get(office, [])
+        context["office_recommendations"] = grouped.get(OFFICE, [])
         template = "recommendations/letter_body_district.html"
     else:
         context["sections"] = _audience_sections(grouped)
         template = "recommendations/letter_body_school.html"
-    return sanitise(render_to_string(template, context))
+    return sanitise(keep_numbers(render_to_string(template, context)))
 
 
 @transaction.atomic
@@ -198,13 +103,15 @@ def letters_draft(*, year: MonitoringYear, user=None) -> DraftReport:
         rules[rule.indicator_id].append(rule)
 
     contents: dict[int | None, dict] = {}
-    for school_id, school_values in sorted(by_school.items(), key=lambda i: schools[i[0]].code):
-        content = _school_content(
+    for school_id, school_values in sorted(
+        by_school.items(), key=lambda i: school_order(schools[i[0]])
+    ):
+        content = school_content(
             year, schools[school_id], school_values.values(), district_values, rules
         )
         if content is not None:
             contents[school_id] = content
-    contents[None] = _district_content(year, district_values, by_school, schools, rules)
+    contents[None] = district_content(year, district_values, by_school, schools, rules)
 
     report = DraftReport()
     existing = {

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from weasyprint import HTML
+from weasyprint.document import Document
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from recommendations.models import Letter
@@ -22,6 +23,8 @@ from recommendations.signing import CertificateInfo
 from recommendations.text import initials_surname
 
 STATIC_DIR = (settings.BASE_DIR / "static").resolve()
+LETTER_TEMPLATE = "recommendations/letter_pdf.html"
+PDF_VARIANT = "pdf/a-3b"
 
 
 class StaticOnlyFetcher(URLFetcher):
@@ -39,13 +42,15 @@ class StaticOnlyFetcher(URLFetcher):
         raise ValueError(f"Запрещённый ресурс в документе: {url}")
 
 
+def _document(template_name: str, context: dict) -> Document:
+    html = render_to_string(template_name, context)
+    source = HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=StaticOnlyFetcher())
+    return source.render(pdf_variant=PDF_VARIANT)
+
+
 def render_pdf(template_name: str, context: dict) -> bytes:
     """The template as a PDF/A-3b document with the embedded fonts of `static/letters`."""
-    html = render_to_string(template_name, context)
-    document = HTML(
-        string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=StaticOnlyFetcher()
-    )
-    return document.write_pdf(pdf_variant="pdf/a-3b")
+    return _document(template_name, context).write_pdf(pdf_variant=PDF_VARIANT)
 
 
 def verification_url(letter: Letter) -> str:
@@ -62,8 +67,26 @@ def executor_name(user) -> str:
     return " ".join(p for p in (user.last_name, user.first_name) if p) or user.username
 
 
+def appendix_of(letter: Letter) -> dict | None:
+    """The lists frozen with the letter's figures, when there are any (letters drafted before
+    the appendix existed hold their lists in the text)."""
+    appendix = letter.figures.get("appendix") or {}
+    return appendix if appendix.get("people") or appendix.get("vacancies") else None
+
+
+def pages_from(document: Document, anchor: str) -> int:
+    """How many pages the document has from the one holding `anchor` (an element's id)."""
+    for number, page in enumerate(document.pages):
+        if anchor in page.anchors:
+            return len(document.pages) - number
+    return 0
+
+
 def render_letter_pdf(letter: Letter, stamp: CertificateInfo | None = None) -> bytes:
-    """A signed-to-be letter when `stamp` is given (number, date, stamp); else a «ПРОЕКТ»."""
+    """A signed-to-be letter when `stamp` is given (number, date, stamp); else a «ПРОЕКТ».
+
+    The appendix starts on a page of its own; the letter's appendix mark gives its real
+    number of sheets, so a letter whose appendix runs past one page is laid out twice."""
     organisation = letter.monitoring_year.district.organisation
     if stamp is not None:
         position, signer = letter.signer_position, initials_surname(letter.signer_name)
@@ -80,5 +103,12 @@ def render_letter_pdf(letter: Letter, stamp: CertificateInfo | None = None) -> b
         "signer": signer,
         "executor_name": executor_name(executor) if executor else "",
         "qr": qr_data_uri(verification_url(letter)),
+        "appendix": appendix_of(letter),
+        "appendix_sheets": 1,
     }
-    return render_pdf("recommendations/letter_pdf.html", context)
+    document = _document(LETTER_TEMPLATE, context)
+    sheets = pages_from(document, "appendix")
+    if context["appendix"] and sheets != context["appendix_sheets"]:
+        context["appendix_sheets"] = sheets
+        document = _document(LETTER_TEMPLATE, context)
+    return document.write_pdf(pdf_variant=PDF_VARIANT)

@@ -8,7 +8,8 @@ from monitoring.models import MonitoringYear
 from profdev.models import Person
 from profdev.scoping import Scope
 from recommendations.models import Letter, LetterEvent
-from recommendations.people import short_name
+from recommendations.people import letter_people, short_name
+from recommendations.text import NBSP
 
 
 def letters_visible(scope: Scope) -> QuerySet[Letter]:
@@ -51,18 +52,20 @@ def monitoring_years(scope: Scope) -> QuerySet[MonitoringYear]:
 
 
 def signed_letters_naming(person: Person) -> int:
-    """Signed letters to the person's schools whose frozen text names them: kept as they are
-    when the person is erased (`profdev.privacy`)."""
+    """Signed letters to the person's schools that name them (in the appendix frozen with the
+    figures; letters drafted before the appendix, in their text): kept as they are when the
+    person is erased (`profdev.privacy`). One query; a school has a letter a year."""
     employments = person.employments.all()
     to_school = Q(school__in=employments.values("school"))
     to_district = Q(
         school__isnull=True,
         monitoring_year__district__in=employments.values("school__district"),
     )
-    return (
-        Letter.objects.filter(status=Letter.State.SIGNED, body__contains=short_name(person))
-        .filter(to_school | to_district)
-        .count()
+    name = short_name(person)
+    letters = Letter.objects.filter(to_school | to_district, status=Letter.State.SIGNED)
+    return sum(
+        name in letter_people(letter) or name.replace(NBSP, " ") in letter.body
+        for letter in letters.only("body", "figures")
     )
 
 

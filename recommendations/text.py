@@ -1,4 +1,8 @@
-"""Russian letter text: names in the dative case, the sanitiser."""
+"""Russian letter text: names in the dative case, the salutation, the sanitiser.
+
+Initials are joined to each other and to the surname by non-breaking spaces, so that a line
+never ends between «П.» and «С.» or between the initials and the surname.
+"""
 
 import nh3
 from pytrovich.detector import PetrovichGenderDetector
@@ -8,23 +12,52 @@ from pytrovich.maker import PetrovichDeclinationMaker
 _maker = PetrovichDeclinationMaker()
 _detector = PetrovichGenderDetector()
 
-ALLOWED_TAGS = {"p", "br", "ul", "ol", "li", "strong", "b", "em", "i"}
+NBSP = "\u00a0"
+ALLOWED_TAGS = {"p", "br", "ul", "ol", "li", "strong", "b", "em", "i", "span"}
+# A name or a number kept whole («Иванова А. С.», «МБОУ СОШ № 10»): on one line, never
+# hyphenated (letter.css).
+ALLOWED_CLASSES = {"span": {"name"}}
+
+
+def _parts(full_name: str) -> tuple[str, str, str]:
+    last, first, middle = [*full_name.split(), "", "", ""][:3]
+    return last, first, middle
+
+
+def _gender(last: str, first: str, middle: str) -> Gender:
+    gender = _detector.detect(
+        firstname=first or None, middlename=middle or None, lastname=last or None
+    )
+    if gender == Gender.ANDROGYNOUS:
+        return Gender.MALE if middle.endswith("ич") else Gender.FEMALE
+    return gender
+
+
+def initials(first: str, middle: str) -> str:
+    """«Пётр», «Сергеевич» → «П. С.» (non-breaking spaces)."""
+    return NBSP.join(f"{p[0]}." for p in (first, middle) if p)
 
 
 def dative_initials(full_name: str) -> str:
     """«Иванов Пётр Сергеевич» → «П. С. Иванову» (the addressee line of a letter)."""
-    parts = full_name.split()
-    if not parts:
+    last, first, middle = _parts(full_name)
+    if not last:
         return ""
-    last, first, middle = [*parts, "", ""][:3]
-    gender = _detector.detect(firstname=first or None, middlename=middle or None)
-    if gender == Gender.ANDROGYNOUS:
-        gender = Gender.MALE if middle.endswith("ич") else Gender.FEMALE
+    gender = _gender(last, first, middle)
     surname = "-".join(
         _maker.make(NamePart.LASTNAME, gender, Case.DATIVE, piece) for piece in last.split("-")
     )
-    initials = " ".join(f"{p[0]}." for p in (first, middle) if p)
-    return f"{initials} {surname}".strip()
+    return NBSP.join(p for p in (initials(first, middle), surname) if p)
+
+
+def salutation(full_name: str) -> str:
+    """«Иванова Татьяна Евгеньевна» → «Уважаемая Татьяна Евгеньевна!»; without a first name
+    and patronymic, «Уважаемые коллеги!»."""
+    last, first, middle = _parts(full_name)
+    if not (first and middle):
+        return "Уважаемые коллеги!"
+    adjective = "Уважаемый" if _gender(last, first, middle) == Gender.MALE else "Уважаемая"
+    return f"{adjective} {first} {middle}!"
 
 
 def initials_surname(full_name: str) -> str:
@@ -32,10 +65,19 @@ def initials_surname(full_name: str) -> str:
     parts = full_name.split()
     if not parts:
         return ""
-    initials = " ".join(f"{p[0]}." for p in parts[1:3])
-    return f"{initials} {parts[0]}".strip()
+    given = " ".join(f"{p[0]}." for p in parts[1:3])
+    return f"{given} {parts[0]}".strip()
+
+
+def keep_numbers(text: str) -> str:
+    """«№» is never left at the end of a line without its number: «№ 10» → «№\xa010»."""
+    return text.replace("№ ", f"№{NBSP}")
 
 
 def sanitise(html: str) -> str:
-    """The allow-list for letter text: paragraphs, line breaks, lists, bold and italic."""
-    return nh3.clean(html, tags=ALLOWED_TAGS, attributes={}, link_rel=None).strip()
+    """The allow-list for letter text: paragraphs, line breaks, lists, bold and italic, and
+    names kept whole (`<span class="name">`)."""
+    clean = nh3.clean(
+        html, tags=ALLOWED_TAGS, attributes={}, allowed_classes=ALLOWED_CLASSES, link_rel=None
+    )
+    return clean.replace(' class=""', "").strip()  # what is left of a class not allowed

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -37,11 +39,102 @@ def test_findings_cite_school_target_and_district_with_decimal_comma(year, schoo
         "2",
     )
     assert (
-        "45,0&nbsp;% при целевом значении 80,0&nbsp;% "
-        "(по Тестовому муниципальному району — 67,5&nbsp;%)" in letter.body
+        "45,0&nbsp;% при целевом значении не менее 80,0&nbsp;% — ниже целевого значения, "
+        "за пределами допуска; по Тестовому муниципальному району — 67,5&nbsp;%." in letter.body
     )
-    assert letter.title.endswith("за 2024/2025 учебный год")
-    assert "от 05.09.2024 № 164/1" in letter.body
+    assert letter.title == (
+        "Об адресных рекомендациях по итогам мониторинга системы обеспечения профессионального "
+        "развития педагогических работников за 2024/2025 учебный год"
+    )
+    assert "от 05.09.2024 №&nbsp;164/1" in letter.body
+
+
+def test_each_breach_is_worded_by_direction_kind_and_status(year, school):
+    """Up short of its target is below it; a «down» share and a count are above what is
+    allowed; a share says whether it is within the tolerance band, a count has none."""
+    letter = school_letter(letters_draft(year=year), school)
+    body = letter.body.replace("&nbsp;", " ")
+    assert (
+        "Доля педагогов, прошедших повышение квалификации за последние три года: 95,0 % при "
+        "целевом значении не менее 100,0 % — ниже целевого значения, в пределах допуска;" in body
+    )
+    assert (
+        "Доля педагогов с высоким уровнем профессионального выгорания: 40,0 % при допустимом "
+        "значении не более 15,0 % — выше допустимого (целевого) значения, за пределами допуска;"
+        in body
+    )
+    assert (
+        "Количество вакантных должностей: 2 при допустимом значении не более 0 — выше "
+        "допустимого (целевого) значения; по Тестовому муниципальному району — 2." in body
+    )
+    assert "ниже целевого значения" not in body.split("выгорания")[1]
+    stored = {
+        f["code"]: (f["direction"], f["kind"], f["status"]) for f in letter.figures["findings"]
+    }
+    assert stored == {
+        "DIAG": ("up", "share", "red"),
+        "PD_3Y": ("up", "share", "yellow"),
+        "BURNOUT_HIGH": ("down", "share", "red"),
+        "VACANCY": ("down", "count", "red"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "value", "target", "words"),
+    [
+        (
+            "DIAG",
+            "red",
+            "45.0",
+            "80.0",
+            "при целевом значении не менее 80,0 % — ниже целевого значения, за пределами допуска",
+        ),
+        (
+            "DIAG",
+            "yellow",
+            "75.0",
+            "80.0",
+            "при целевом значении не менее 80,0 % — ниже целевого значения, в пределах допуска",
+        ),
+        (
+            "BURNOUT_HIGH",
+            "red",
+            "40.0",
+            "15.0",
+            "при допустимом значении не более 15,0 % — выше допустимого (целевого) значения, "
+            "за пределами допуска",
+        ),
+        (
+            "BURNOUT_HIGH",
+            "yellow",
+            "20.0",
+            "15.0",
+            "при допустимом значении не более 15,0 % — выше допустимого (целевого) значения, "
+            "в пределах допуска",
+        ),
+        (
+            "VACANCY",
+            "red",
+            "8",
+            "0",
+            "при допустимом значении не более 0 — выше допустимого (целевого) значения",
+        ),
+    ],
+)
+def test_the_figure_says_what_its_status_says(year, code, status, value, target, words):
+    from monitoring.models import Indicator, IndicatorValue
+    from recommendations.findings import figure
+
+    v = IndicatorValue(
+        indicator=Indicator.objects.get(code=code),
+        status=status,
+        value=Decimal(value),
+        target=Decimal(target),
+    )
+    f = figure(v, None)
+    text = f"при {f['target_kind']} значении {f['bound']} — {f['breach']}"
+    text += f", {f['band']}" if f["band"] else ""
+    assert text.replace("\u00a0", " ") == words
 
 
 def test_findings_keep_the_numbers_beside_the_text(year, school):
@@ -67,22 +160,25 @@ def test_findings_keep_the_numbers_beside_the_text(year, school):
     }
 
 
-def test_named_people_for_listed_indicators_only(year, school, staff):
+def test_named_people_go_to_the_appendix_for_listed_indicators_only(year, school, staff):
     letter = school_letter(letters_draft(year=year), school)
-    people = {f["code"]: f["people"] for f in letter.figures["findings"]}
-    assert people["DIAG"] == ["Сидорова А. П."]
-    assert people["PD_3Y"] == ["Алексеева М. С.", "Сидорова А. П."]
-    assert people["BURNOUT_HIGH"] == []  # a sensitive result never names anyone
-    assert "Не прошли диагностику профессиональных дефицитов: Сидорова А. П." in letter.body
+    people = {row["code"]: row["people"] for row in letter.figures["appendix"]["people"]}
+    assert people == {
+        "DIAG": ["Сидорова\u00a0А.\u00a0П."],
+        "PD_3Y": ["Алексеева\u00a0М.\u00a0С.", "Сидорова\u00a0А.\u00a0П."],
+    }  # BURNOUT_HIGH, a sensitive result, never names anyone
+    assert "Сидорова" not in letter.body and "Алексеева" not in letter.body
+    assert "Поимённые списки работников, не учтённых в показателях, — в приложении." in letter.body
 
 
 def test_rules_fire_exactly_for_breached_indicators(year, school):
     letter = school_letter(letters_draft(year=year), school)
     rules = RecommendationRule.objects.filter(active=True)
-    expected = {a: [] for a in Audience.values}
+    expected = {a: [] for a in Audience.values if a != Audience.METHODOLOGICAL_OFFICE}
     for finding in letter.figures["findings"]:
         for rule in rules.filter(indicator_id=finding["code"]).order_by("order", "id"):
-            if rule.trigger in ("red_yellow", finding["status"]):
+            fires = rule.trigger in ("red_yellow", finding["status"])
+            if fires and rule.audience in expected:
                 expected[rule.audience].append(rule.text)
     expected = {a: t for a, t in expected.items() if t}
     assert letter.figures["recommendations"] == expected
@@ -91,6 +187,21 @@ def test_rules_fire_exactly_for_breached_indicators(year, school):
     for rule in silent:
         assert rule.text not in letter.body
     assert Audience.TEACHERS not in letter.figures["recommendations"]
+
+
+def test_a_school_letter_holds_only_what_the_school_does(year, school):
+    office = RecommendationRule.objects.filter(  # both red in the school and the district
+        audience=Audience.METHODOLOGICAL_OFFICE,
+        indicator_id__in=["DIAG", "BURNOUT_HIGH"],
+        trigger__in=["red", "red_yellow"],
+    )
+    assert office.exists()
+    school_body = school_letter(letters_draft(year=year), school).body
+    district_body = school_letter(letters_draft(year=year), None).body
+    assert "Методической службе (ИМК)" not in school_body
+    for rule in office:
+        assert rule.text not in school_body
+        assert rule.text in district_body
 
 
 def test_an_inactive_rule_does_not_fire(year, school):
@@ -106,6 +217,7 @@ def test_an_inactive_rule_does_not_fire(year, school):
 def test_district_letter_names_schools(year, school, other_school):
     letter = school_letter(letters_draft(year=year), None)
     assert letter.addressee == "Руководителям ОО"
+    assert letter.figures["salutation"] == "Уважаемые коллеги!"
     findings = {f["code"]: f for f in letter.figures["findings"]}
     assert set(findings) == {
         "DIAG",
@@ -115,21 +227,76 @@ def test_district_letter_names_schools(year, school, other_school):
         "SCHOOLS_NO_IOM",
         "SCHOOLS_VACANCY",
     }
-    assert findings["DIAG"]["schools"] == [school.short_name]  # red schools of a breach
-    assert findings["PD_3Y"]["schools"] == []  # S-A is yellow there, not red
+    name = school.short_name
+    assert findings["DIAG"]["schools"] == {
+        "red": [{"name": name, "value_text": "45,0\u00a0%"}],
+        "yellow": [],
+    }
+    assert findings["PD_3Y"]["schools"] == {
+        "red": [],
+        "yellow": [{"name": name, "value_text": "95,0\u00a0%"}],
+    }
+    body = letter.body.replace("&nbsp;", " ")
+    whole = f'<span class="name">{name}</span>'
     assert (
-        f"Не разработаны индивидуальные образовательные маршруты в 1 ОО: {other_school.short_name}"
-        in letter.body
+        "Доля педагогов, прошедших диагностику профессиональных дефицитов: 67,5 % при целевом "
+        "значении не менее 80,0 % — ниже целевого значения, за пределами допуска. Ниже целевого "
+        f"значения в ОО: за пределами допуска — {whole}." in body
     )
-    assert f"Кадровый дефицит в 1 ОО: {school.short_name}" in letter.body
-    assert "Методической службе (ИМК)" in letter.body
-    assert "67,5&nbsp;% при целевом значении 80,0&nbsp;%" in letter.body
+    assert f"Ниже целевого значения в ОО: в пределах допуска — {whole}." in body  # PD_3Y
+    assert (
+        "25,0 % при допустимом значении не более 15,0 % — выше допустимого (целевого) значения, "
+        "за пределами допуска. Выше допустимого (целевого) значения в ОО: за пределами допуска — "
+        f"{whole}." in body
+    )
+    assert f"Выше допустимого (целевого) значения в ОО: {whole} — 2." in body  # VACANCY
+    other = f'<span class="name">{other_school.short_name}</span>'
+    assert f"Не разработаны индивидуальные образовательные маршруты в 1 ОО: {other}" in body
+    assert f"Кадровый дефицит в 1 ОО: {whole}" in body
+    assert "Методической службе (ИМК)" in body
+
+
+def test_schools_run_in_natural_order(year, school, other_school, district):
+    from monitoring.models import Indicator
+    from tests import factories
+    from tests.recommendations.factories import value
+
+    diag = Indicator.objects.get(code="DIAG")
+    names = ["МБОУ СОШ № 10", "МБОУ СОШ № 2", "МБОУ СОШ № 1"]
+    for n, name in enumerate(names):
+        extra = factories.SchoolFactory(district=district, code=f"N-{n}", short_name=name)
+        value(year, diag, extra, 1, 20, "red" if n else "yellow")
+    report = letters_draft(year=year)
+    ours = [
+        x.school.short_name for x in report.letters if x.school and "СОШ" in x.school.short_name
+    ]
+    assert report.letters[0].school is None
+    assert ours == [
+        "МБОУ СОШ № 1",
+        "МБОУ СОШ № 2",
+        "МБОУ СОШ № 10",
+    ]
+    schools = {f["code"]: f["schools"] for f in school_letter(report, None).figures["findings"]}
+    assert [s["name"] for s in schools["DIAG"]["red"]] == [
+        school.short_name,  # «МБОУ «Школа № …»: «« sorts before «С»
+        "МБОУ СОШ № 1",
+        "МБОУ СОШ № 2",
+    ]
+    assert [s["name"] for s in schools["DIAG"]["yellow"]] == ["МБОУ СОШ № 10"]
 
 
 def test_addressee_by_school_kind_with_dative_initials(school, kindergarten):
     school.head_name = "Иванов Пётр Сергеевич"
-    assert addressee_for(school) == f"Директору\n{school.short_name}\nП. С. Иванову"
-    assert addressee_for(kindergarten) == "Заведующему\nМБДОУ «Детский сад № 5»\nА. И. Петровой"
+    nbsp = "\u00a0"
+    assert addressee_for(school) == f"Директору\n{school.short_name}\nП.{nbsp}С.{nbsp}Иванову"
+    assert addressee_for(kindergarten) == (
+        f"Заведующему\nМБДОУ «Детский сад № 5»\nА.{nbsp}И.{nbsp}Петровой"
+    )
+
+
+def test_a_school_letter_greets_its_head_by_name(year, school, kindergarten):
+    letter = school_letter(letters_draft(year=year), school)
+    assert letter.figures["salutation"] == "Уважаемый Пётр Сергеевич!"
 
 
 def test_redrafting_replaces_unedited_keeps_edited_never_touches_sent(year, school, methodologist):

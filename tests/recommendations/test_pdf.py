@@ -42,15 +42,20 @@ def fonts(reader: PdfReader) -> dict[str, bool]:
 
 def test_draft_reads_as_an_official_letter(letter, school):
     reader, text = read(render_letter_pdf(letter))
-    assert "Адресные рекомендации по итогам мониторинга" in text
     assert "Директору" in text and school.short_name in text and "П. С. Иванову" in text
     assert (
-        "45,0 % при целевом значении 80,0 % (по Тестовому муниципальному району — 67,5 %)" in text
+        "от ____________ № ____________ Об адресных рекомендациях по итогам мониторинга системы "
+        "обеспечения профессионального развития педагогических работников за 2024/2025 учебный "
+        "год" in text
+    )  # no number before signing; the heading under the registration line
+    assert "Уважаемый Пётр Сергеевич!" in text
+    assert (
+        "45,0 % при целевом значении не менее 80,0 % — ниже целевого значения, за пределами "
+        "допуска; по Тестовому муниципальному району — 67,5 %" in text
     )
     assert "Начальник отдела образования" in text and "О. В. Олейникова" in text
     assert "ОКПО 80200184, ОГРН 1073453000796, ИНН/КПП 3407011107/340701001" in text
     assert "ПРОЕКТ" in text
-    assert "от ____________ № ____________" in text  # no number before signing
     assert "Тел. (84454) 5-43-26" in text  # the executor's mark
     for page in reader.pages:
         assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(

@@ -94,22 +94,28 @@ def stored(school, code) -> IndicatorValue:
     return IndicatorValue.objects.get(school=school, indicator=code)
 
 
+def people_of(letter) -> dict[str, list[str]]:
+    """The letter's appendix: indicator code → the short names listed (plain spaces)."""
+    return {
+        row["code"]: [name.replace("\u00a0", " ") for name in row["people"]]
+        for row in letter.figures["appendix"]["people"]
+    }
+
+
 def test_a_letter_names_people_for_exactly_the_indicators_with_a_phrase(district, kindergarten):
     letter = school_letter(district, kindergarten)
     findings = {x["code"]: x for x in letter.figures["findings"]}
-    named = {code for code, x in findings.items() if x["people"]}
-    assert named == set(findings) & set(phrases())
-    assert {"PD_REGION", "DPO_NOPROF", "DIAG_MGR", "PD_T_PRESCHOOL"} <= named
-    assert findings["BURNOUT_HIGH"]["people"] == []  # in breach, and never named
-    for code in named:
+    named = people_of(letter)
+    assert set(named) == set(findings) & set(phrases())
+    assert {"PD_REGION", "DPO_NOPROF", "DIAG_MGR", "PD_T_PRESCHOOL"} <= set(named)
+    assert "BURNOUT_HIGH" in findings and "BURNOUT_HIGH" not in named  # never named
+    for code, people in named.items():
         value = stored(kindergarten, code)
-        assert len(findings[code]["people"]) == value.denominator - value.numerator
-        assert f"{phrases()[code]}: {', '.join(findings[code]['people'])}" in letter.body
-    assert findings["DPO_NOPROF"]["people"] == ["Алексеева А. С."]
-    assert (
-        "Не освоили программы ПК в организациях региона в текущем учебном году: "
-        "Алексеева А. С., Борисова А. С., Васильева А. С." in letter.body
-    )
+        assert len(people) == value.denominator - value.numerator
+    assert named["DPO_NOPROF"] == ["Алексеева А. С."]
+    assert named["PD_REGION"] == ["Алексеева А. С.", "Борисова А. С.", "Васильева А. С."]
+    assert "Алексеева" not in letter.body  # the letter itself points to its appendix
+    assert "Поимённые списки работников, не учтённых в показателях, — в приложении." in letter.body
 
 
 def test_the_school_page_names_the_same_people(client_for, methodologist, district, kindergarten):
@@ -122,10 +128,10 @@ def test_the_school_page_names_the_same_people(client_for, methodologist, distri
     }
     assert set(on_page) == missing_someone
     letter = school_letter(district, kindergarten)
-    for finding in letter.figures["findings"]:
-        if finding["people"]:
-            on_letter = [name.split()[0] for name in finding["people"]]
-            assert [name.split()[0] for name in on_page[finding["name"]]] == on_letter
+    names = {x["code"]: x["name"] for x in letter.figures["findings"]}
+    for code, people in people_of(letter).items():
+        on_letter = [name.split()[0] for name in people]
+        assert [name.split()[0] for name in on_page[names[code]]] == on_letter
 
 
 def test_records_changed_since_change_nobody_named_until_computed_again(
@@ -137,17 +143,20 @@ def test_records_changed_since_change_nobody_named_until_computed_again(
     f.DiagnosticFactory(person=borisova)  # diagnosed after the computation
     f.RouteFactory(person=Person.objects.get(last_name="Алексеева"))  # the first ИОМ
     assert "Борисова Анна Сергеевна" in page_people(client, kindergarten)[diag]
-    findings = {x["code"]: x for x in school_letter(district, kindergarten).figures["findings"]}
+    letter = school_letter(district, kindergarten)
+    findings = {x["code"]: x for x in letter.figures["findings"]}
     assert findings["DIAG"]["numerator"] == stored(kindergarten, "DIAG").numerator == 1
-    assert findings["DIAG"]["people"] == ["Борисова А. С.", "Васильева А. С."]  # 2 of 3 missing
+    assert people_of(letter)["DIAG"] == ["Борисова А. С.", "Васильева А. С."]  # 2 of 3 missing
     no_iom = "Не разработаны индивидуальные образовательные маршруты в 1 ОО"
-    assert f"{no_iom}: {kindergarten.short_name}" in district_letter(district).body
+    whole = f'<span class="name">{kindergarten.short_name.replace("№ ", "№&nbsp;")}</span>'
+    assert f"{no_iom}: {whole}" in district_letter(district).body
 
     compute_year(district, 2024)
     assert "Борисова Анна Сергеевна" not in page_people(client, kindergarten)[diag]
-    findings = {x["code"]: x for x in school_letter(district, kindergarten).figures["findings"]}
+    letter = school_letter(district, kindergarten)
+    findings = {x["code"]: x for x in letter.figures["findings"]}
     assert findings["DIAG"]["numerator"] == 2
-    assert findings["DIAG"]["people"] == ["Васильева А. С."]
+    assert people_of(letter)["DIAG"] == ["Васильева А. С."]
     assert no_iom not in district_letter(district).body
 
 
@@ -160,3 +169,63 @@ def test_a_letter_reads_its_people_in_one_query(district, kindergarten):
         district_letter(district)
     people = [q for q in queries.captured_queries if "monitoring_missingperson" in q["sql"]]
     assert len(people) == 2  # one per school's letter, however many indicators name people
+
+
+def test_a_signed_letter_names_a_person_in_its_appendix_or_in_an_older_text(
+    year, school, staff, signer
+):
+    from recommendations.selectors import signed_letters_naming
+    from recommendations.services import letter_sign
+
+    sidorova = Person.objects.get(last_name="Сидорова")
+    alekseeva = Person.objects.get(last_name="Алексеева")
+    letter = next(x for x in letters_draft(year=year).letters if x.school_id == school.pk)
+    assert (signed_letters_naming(sidorova), signed_letters_naming(alekseeva)) == (0, 0)
+    # A letter drafted before the appendix: its text named people, inline.
+    letter.figures.pop("appendix")
+    letter.body += "<p>Не прошли диагностику: Алексеева М. С.</p>"
+    letter.save()
+    letter_sign(letter=letter, user=signer)
+    assert (signed_letters_naming(sidorova), signed_letters_naming(alekseeva)) == (0, 1)
+
+
+def test_a_signed_letter_with_an_appendix_names_its_people(year, school, staff, signer):
+    from recommendations.selectors import signed_letters_naming
+    from recommendations.services import letter_sign
+
+    letter = next(x for x in letters_draft(year=year).letters if x.school_id == school.pk)
+    letter_sign(letter=letter, user=signer)
+    assert signed_letters_naming(Person.objects.get(last_name="Сидорова")) == 1
+
+
+def test_a_letter_names_the_vacancies_its_count_summed_until_computed_again(district, kindergarten):
+    opened = dt.date(2025, 2, 3)
+    vacancy = f.VacancyFactory(
+        school=kindergarten, position="воспитатель", count=2, opened_on=opened
+    )
+    compute_year(district, 2024)
+    vacancy.closed_on = dt.date(2025, 6, 1)  # filled since
+    vacancy.save()
+    f.VacancyFactory(school=kindergarten, position="музыкальный руководитель")
+
+    letter = school_letter(district, kindergarten)
+    findings = {x["code"]: x for x in letter.figures["findings"]}
+    assert findings["VACANCY"]["numerator"] == 2
+    assert letter.figures["appendix"]["vacancies"] == [
+        {
+            "school": kindergarten.short_name,
+            "position": "воспитатель",
+            "count": 2,
+            "opened": "03.02.2025",
+        }
+    ]
+    rows = district_letter(district).figures["appendix"]["vacancies"]
+    assert [(x["school"], x["position"]) for x in rows] == [
+        (kindergarten.short_name, "воспитатель")
+    ]
+
+    compute_year(district, 2024)
+    letter = school_letter(district, kindergarten)
+    assert [x["position"] for x in letter.figures["appendix"]["vacancies"]] == [
+        "музыкальный руководитель"
+    ]

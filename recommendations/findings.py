@@ -1,0 +1,169 @@
+"""What a letter says, frozen into its `figures` when it is drafted: each breached figure with
+its wording by the indicator's direction (`monitoring.wording`), the recommendations of the
+rules it triggers, and the appendix (the people behind the figures, the vacancies counted).
+
+A school letter holds what the school does; the methodological office's own tasks go into the
+district letter only. Schools run in natural order («№ 2» before «№ 10») everywhere.
+"""
+
+from decimal import Decimal
+
+from monitoring import wording
+from monitoring.models import BREACH_STATUSES, Indicator, IndicatorValue, MonitoringYear, Status
+from monitoring.selectors import counted_schools, counted_vacancies
+from monitoring.tables import format_number
+from profdev.models import School
+from profdev.text import natural_key
+from recommendations.models import Audience, RecommendationRule
+from recommendations.people import people_missing, vacancy_row
+from recommendations.text import salutation
+
+OFFICE = Audience.METHODOLOGICAL_OFFICE.value
+COLLEAGUES = "Уважаемые коллеги!"
+
+
+def school_order(school: School) -> tuple:
+    return natural_key(school.short_name)
+
+
+def figure(v: IndicatorValue, district: IndicatorValue | None) -> dict:
+    """The stored value as the letter cites it: the numbers (decimals as strings, exact in
+    JSON), beside each its text with a decimal comma, and the breach in words by the
+    indicator's direction and kind: «при целевом значении не менее 80,0 % — ниже целевого
+    значения, за пределами допуска»; a count or a «down» share has a limit («при допустимом
+    значении не более 0 — выше допустимого (целевого) значения»)."""
+    indicator = v.indicator
+    kind = indicator.kind
+
+    def fmt(x: Decimal | None) -> str:
+        return format_number(x, kind)
+
+    def number(x: Decimal | None) -> str | None:
+        return None if x is None else str(x)
+
+    district_value = district.value if district else None
+    is_share = kind == Indicator.Kind.SHARE
+    return {
+        "code": v.indicator_id,
+        "name": indicator.name,
+        "direction": indicator.direction,
+        "kind": kind,
+        "status": v.status,
+        "numerator": v.numerator,
+        "denominator": v.denominator,
+        "value": number(v.value),
+        "value_text": fmt(v.value),
+        "target": number(v.target),
+        "target_text": fmt(v.target),
+        "district": number(district_value),
+        "district_text": fmt(district_value),
+        "target_kind": "допустимом" if wording.lower_is_better(indicator) else "целевом",
+        "bound": wording.target_phrase(indicator, fmt(v.target)),
+        "breach": wording.breach(indicator),
+        "band": wording.band_mark(v.status) if is_share else "",
+    }
+
+
+def recommendations(
+    findings: list[dict], rules: dict[str, list[RecommendationRule]], audiences
+) -> dict[str, list[str]]:
+    """The texts of the rules the findings trigger, by audience (of `audiences`), each once."""
+    grouped: dict[str, list[str]] = {a: [] for a in audiences}
+    for finding in findings:
+        for rule in rules.get(finding["code"], ()):
+            texts = grouped.get(rule.audience)
+            if texts is not None and rule.fires_on(finding["status"]) and rule.text not in texts:
+                texts.append(rule.text)
+    return {a: texts for a, texts in grouped.items() if texts}
+
+
+def basis(year: MonitoringYear) -> dict:
+    return {
+        "label": year.label,
+        "number": year.basis_number,
+        "date": f"{year.basis_date:%d.%m.%Y}" if year.basis_date else "",
+        "body": year.basis_body,
+        "reference_date": f"{year.reference_date:%d.%m.%Y}",
+    }
+
+
+def school_content(year, school, values, district_values, rules) -> dict | None:
+    """A school's letter: its breaches, what the school should do, and the appendix naming
+    the people behind the figures and the vacancies counted; None without a breach."""
+    breaches = [v for v in values if v.status in BREACH_STATUSES and not v.indicator.district_only]
+    if not breaches:
+        return None
+    breaches.sort(key=lambda v: v.indicator.order)
+    findings = [figure(v, district_values.get(v.indicator_id)) for v in breaches]
+    people = people_missing(year, school, [f["code"] for f in findings])
+    named = []
+    for finding, v in zip(findings, breaches, strict=True):
+        if people.get(finding["code"]):
+            named.append(
+                {
+                    "code": finding["code"],
+                    "name": finding["name"],
+                    "phrase": v.indicator.people_phrase,
+                    "people": people[finding["code"]],
+                }
+            )
+    vacancies = []
+    if any(f["code"] == "VACANCY" for f in findings):
+        vacancies = [vacancy_row(v) for v in counted_vacancies(year, school)]
+    return {
+        "basis": basis(year),
+        "school": {"code": school.code, "short_name": school.short_name, "name": school.name},
+        "salutation": salutation(school.head_name),
+        "findings": findings,
+        "recommendations": recommendations(
+            findings, rules, [a for a in Audience.values if a != OFFICE]
+        ),
+        "appendix": {"people": named, "vacancies": vacancies},
+    }
+
+
+def _breaching_schools(code: str, by_school: dict, schools: dict) -> dict[str, list[dict]]:
+    """The schools in red and in yellow for the indicator, in natural order, with values."""
+    marked: dict[str, list[dict]] = {Status.RED: [], Status.YELLOW: []}
+    in_breach = [
+        (schools[s], values[code])
+        for s, values in by_school.items()
+        if code in values and values[code].status in BREACH_STATUSES
+    ]
+    for school, v in sorted(in_breach, key=lambda p: school_order(p[0])):
+        text = format_number(v.value, v.indicator.kind)
+        marked[v.status].append({"name": school.short_name, "value_text": text})
+    return {"red": marked[Status.RED], "yellow": marked[Status.YELLOW]}
+
+
+def district_content(year, district_values, by_school, schools, rules) -> dict:
+    """The district letter: every district breach with the schools in red and in yellow (or
+    the schools a district-only count counted), the recommendations for schools and for the
+    methodological office, and the appendix listing the vacancies counted."""
+    breaches = sorted(
+        (v for v in district_values.values() if v.status in BREACH_STATUSES),
+        key=lambda v: v.indicator.order,
+    )
+    counted = counted_schools(year)
+    findings = []
+    for v in breaches:
+        finding = figure(v, None)
+        if v.indicator.district_only:  # a count of schools names the schools it counted
+            finding["conclusion"] = v.indicator.district_phrase.format(n=v.numerator)
+            named = sorted(counted.get(v.indicator_id, []), key=school_order)
+            finding["schools"] = {"red": [{"name": s.short_name} for s in named], "yellow": []}
+        else:
+            finding["schools"] = _breaching_schools(v.indicator_id, by_school, schools)
+        findings.append(finding)
+    vacancies = []
+    if any(f["code"] == "VACANCY" for f in findings):
+        rows = sorted(counted_vacancies(year), key=lambda v: school_order(v.school))
+        vacancies = [vacancy_row(v) for v in rows]
+    return {
+        "basis": basis(year),
+        "salutation": COLLEAGUES,
+        "school_count": len(by_school),
+        "findings": findings,
+        "recommendations": recommendations(findings, rules, Audience.values),
+        "appendix": {"people": [], "vacancies": vacancies},
+    }
