@@ -4,6 +4,8 @@ Initials are joined to each other and to the surname by non-breaking spaces, so 
 never ends between «П.» and «С.» or between the initials and the surname.
 """
 
+import re
+
 import nh3
 from pytrovich.detector import PetrovichGenderDetector
 from pytrovich.enums import Case, Gender, NamePart
@@ -80,4 +82,25 @@ def sanitise(html: str) -> str:
     clean = nh3.clean(
         html, tags=ALLOWED_TAGS, attributes={}, allowed_classes=ALLOWED_CLASSES, link_rel=None
     )
-    return clean.replace(' class=""', "").strip()  # what is left of a class not allowed
+    return _unwrap_bare_spans(clean).strip()
+
+
+# nh3's output is well formed: a span is either a kept name or what is left of another class.
+_SPAN = re.compile(r'<span(?: class="(name)?")?>|</span>')
+
+
+def _unwrap_bare_spans(html: str) -> str:
+    """Drops the tags of spans that are not names, keeping their text."""
+    out, kept, pos = [], [], 0
+    for match in _SPAN.finditer(html):
+        out.append(html[pos : match.start()])
+        pos = match.end()
+        if match.group(0) == "</span>":
+            if kept and kept.pop():
+                out.append("</span>")
+        else:
+            kept.append(match.group(1) is not None)
+            if kept[-1]:
+                out.append(match.group(0))
+    out.append(html[pos:])
+    return "".join(out)

@@ -57,9 +57,11 @@ def test_sanitiser_keeps_paragraphs_lists_and_whole_names_only():
         '<ul><li>пункт</li></ul><img src="http://evil/x.png"><a href="http://evil">ссылка</a>'
         '<link rel="stylesheet" href="file:///etc/passwd">'
         '<p><span class="name" style="color:red" id="x">МБОУ СОШ № 10</span>'
-        '<span class="big name">Б</span><span class="big">В</span></p>'
+        '<span class="big name">Б</span><span class="big">В</span> <span><span class="name">Г'
+        "</span></span></p>"
     )
     assert sanitise(dirty) == (
         "<p>Текст <strong>важно</strong></p><ul><li>пункт</li></ul>ссылка"
-        '<p><span class="name">МБОУ СОШ № 10</span><span class="name">Б</span><span>В</span></p>'
+        '<p><span class="name">МБОУ СОШ № 10</span><span class="name">Б</span>В '
+        '<span class="name">Г</span></p>'
     )
