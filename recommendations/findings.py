@@ -16,10 +16,9 @@ from profdev.models import School
 from profdev.text import natural_key
 from recommendations.models import Audience, RecommendationRule
 from recommendations.people import people_missing, vacancy_row
-from recommendations.text import salutation
+from recommendations.text import COLLEAGUES, salutation
 
 OFFICE = Audience.METHODOLOGICAL_OFFICE.value
-COLLEAGUES = "Уважаемые коллеги!"
 
 
 def school_order(school: School) -> tuple:

@@ -15,6 +15,7 @@ _maker = PetrovichDeclinationMaker()
 _detector = PetrovichGenderDetector()
 
 NBSP = "\u00a0"
+COLLEAGUES = "Уважаемые коллеги!"  # the salutation of a letter to many, or to an unknown name
 ALLOWED_TAGS = {"p", "br", "ul", "ol", "li", "strong", "b", "em", "i", "span"}
 # A name or a number kept whole («Иванова А. С.», «МБОУ СОШ № 10»): on one line, never
 # hyphenated (letter.css).
@@ -57,7 +58,7 @@ def salutation(full_name: str) -> str:
     and patronymic, «Уважаемые коллеги!»."""
     last, first, middle = _parts(full_name)
     if not (first and middle):
-        return "Уважаемые коллеги!"
+        return COLLEAGUES
     adjective = "Уважаемый" if _gender(last, first, middle) == Gender.MALE else "Уважаемая"
     return f"{adjective} {first} {middle}!"
 
