@@ -84,6 +84,22 @@ DEMO_NAMES = {
     DEMO_METHODOLOGIST: ("Смирнова", "Ольга Викторовна"),
     DEMO_HEAD: ("Белова", "Ирина Николаевна"),
 }
+# The schools' deputy heads who keep the data, in the order of the schools' codes: their names
+# appear where they acknowledge letters and in the history.
+DEPUTY_NAMES = (
+    ("Орлова", "Наталья Сергеевна"),
+    ("Кузнецова", "Елена Владимировна"),
+    ("Фёдоров", "Андрей Павлович"),
+    ("Захарова", "Марина Игоревна"),
+    ("Лебедева", "Светлана Алексеевна"),
+    ("Соколов", "Дмитрий Олегович"),
+    ("Морозова", "Татьяна Евгеньевна"),
+    ("Волкова", "Анна Михайловна"),
+    ("Николаева", "Юлия Андреевна"),
+    ("Павлов", "Сергей Викторович"),
+    ("Григорьева", "Ольга Петровна"),
+    ("Степанова", "Ирина Васильевна"),
+)
 
 
 def load_users() -> str:
@@ -94,10 +110,14 @@ def load_users() -> str:
         {"username": methodologist, "role": Role.METHODOLOGIST, "district_code": district.code},
         {"username": head, "role": Role.HEAD, "district_code": district.code},
         {"username": admin, "role": Role.ADMIN},
-    ] + [
-        {"username": f"ou-{code}", "role": Role.SCHOOL_ADMIN, "school_code": code}
-        for code in School.objects.filter(district=district).values_list("code", flat=True)
     ]
+    codes = School.objects.filter(district=district).order_by("code").values_list("code", flat=True)
+    accounts += [
+        {"username": f"ou-{code}", "role": Role.SCHOOL_ADMIN, "school_code": code} for code in codes
+    ]
+    names = DEMO_NAMES | {
+        f"ou-{code}": DEPUTY_NAMES[n % len(DEPUTY_NAMES)] for n, code in enumerate(codes)
+    }
     existing = set(
         get_user_model()
         .objects.filter(username__in=[a["username"] for a in accounts])
@@ -106,8 +126,8 @@ def load_users() -> str:
     for account in accounts:
         new = account["username"] not in existing
         grant_role(**account, password=DEMO_PASSWORD if new else None)
-    for username, (last_name, first_name) in DEMO_NAMES.items():
-        # Names appear on letters (executor's mark); a name set by hand is kept.
+    for username, (last_name, first_name) in names.items():
+        # Names appear on letters (executor's mark, acknowledgements); a name set by hand is kept.
         get_user_model().objects.filter(username=username, last_name="").update(
             last_name=last_name, first_name=first_name
         )

@@ -209,9 +209,13 @@ def test_load_demo_on_an_empty_database_then_again_changes_nothing():
     assert models.RoleGrant.objects.filter(
         user__username="metodist", role="methodologist", district=district
     ).exists()
+    deputies = set()
     for school in schools:
         grant = models.RoleGrant.objects.get(user__username=f"ou-{school.code}")
         assert (grant.role, grant.school) == ("school_admin", school)
+        deputies.add(grant.user.get_full_name())
+    # Each school's deputy head has a name of their own (acknowledgements show it).
+    assert len(deputies) == len(schools) and "" not in deputies
 
     # The logins are printed as a table: role, login, where they land; every school's too.
     table = out.getvalue().split("пароль не меняется).\n")[1].splitlines()
