@@ -40,7 +40,7 @@ from recommendations.selectors import (
     monitoring_years,
     status_counts,
 )
-from recommendations.text import ALLOWED_TAGS
+from recommendations.text import ALLOWED_CLASSES, ALLOWED_TAGS
 
 
 def _errors(error: ValidationError) -> str:
@@ -144,7 +144,14 @@ def letter_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "recommendations/letter_edit.html",
-        {"letter": letter, "form": form, "allowed_tags": sorted(ALLOWED_TAGS)},
+        {
+            "letter": letter,
+            "form": form,
+            "allowed": {
+                "tags": sorted(ALLOWED_TAGS),
+                "classes": {tag: sorted(names) for tag, names in ALLOWED_CLASSES.items()},
+            },
+        },
     )
 
 

@@ -1,6 +1,6 @@
 // The letter's text editor (Squire, static/vendor/squire): paragraphs, lists, bold and italic,
-// only the tags the server's allow-list keeps (recommendations.text.sanitise), which the page
-// hands over as JSON. The server's sanitiser stays the gate; this one keeps pasted text and the
+// only the tags and classes the server's allow-list keeps (recommendations.text.sanitise: a
+// name is <span class="name">, never hyphenated in the PDF), which the page hands over as JSON. The server's sanitiser stays the gate; this one keeps pasted text and the
 // editor's own markup within the list so that what the methodologist sees is what is stored.
 // Without JavaScript the form keeps its plain textarea.
 (function () {
@@ -10,7 +10,8 @@
   if (!textarea || !window.Squire) {
     return;
   }
-  const allowed = new Set(JSON.parse(document.getElementById("letter-allowed-tags").textContent));
+  const rules = JSON.parse(document.getElementById("letter-allowed").textContent);
+  const allowed = new Set(rules.tags);
   const DROPPED = new Set(["SCRIPT", "STYLE"]); // removed with their content, as on the server
   // Blocks outside the list (pasted headings, divs) stay paragraphs instead of running together.
   const BLOCKS = new Set(["DIV", "H1", "H2", "H3", "H4", "H5", "H6", "BLOCKQUOTE", "PRE", "TR"]);
@@ -21,7 +22,14 @@
         target.appendChild(document.createTextNode(node.data));
       } else if (node.nodeType === Node.ELEMENT_NODE && !DROPPED.has(node.nodeName)) {
         const tag = BLOCKS.has(node.nodeName) ? "p" : node.nodeName.toLowerCase();
-        const kept = allowed.has(tag) ? target.appendChild(document.createElement(tag)) : target;
+        let kept = target;
+        if (allowed.has(tag)) {
+          kept = target.appendChild(document.createElement(tag));
+          const classes = (rules.classes[tag] || []).filter((c) => node.classList.contains(c));
+          if (classes.length) {
+            kept.className = classes.join(" ");
+          }
+        }
         cleanInto(node, kept);
       }
     }

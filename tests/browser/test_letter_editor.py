@@ -97,6 +97,26 @@ def test_the_methodologist_types_a_list_in_the_editor_and_the_letter_shows_it(
     assert blocked == []
 
 
+def test_names_kept_whole_stay_so_after_an_edit(browser, live_server, draft):
+    """A name the letter keeps from breaking across lines (<span class="name">) keeps its
+    class through the editor."""
+    draft.body = draft.generated_body = (
+        '<p>Не прошли диагностику: <span class="name">Иванова А.\u00a0С.</span>.</p>'
+    )
+    draft.save()
+    page = methodologist_page(browser, live_server, draft)
+    editor = page.get_by_role("textbox", name="Текст письма")
+    editor.get_by_text("Не прошли диагностику:").click()
+    page.keyboard.press("Home")
+    page.keyboard.type("Итоги. ")
+    page.get_by_role("button", name="Сохранить").click()
+    expect(page.get_by_text("Текст письма сохранён.")).to_be_visible()
+    draft.refresh_from_db()
+    assert draft.body == (
+        '<p>Итоги. Не прошли диагностику: <span class="name">Иванова А.&nbsp;С.</span>.</p>'
+    )
+
+
 def test_opening_and_saving_without_a_change_leaves_the_letter_unedited(
     browser, live_server, draft
 ):

@@ -44,7 +44,10 @@ def test_the_page_offers_the_editor_and_a_textarea_with_help_that_shows_its_tags
     )
     [textarea] = root.xpath("//textarea[@name='body']")
     assert textarea.text_content().strip() == draft.body  # without JavaScript: a plain textarea
-    assert script_data(root, "letter-allowed-tags") == sorted(ALLOWED_TAGS)
+    assert script_data(root, "letter-allowed") == {
+        "tags": sorted(ALLOWED_TAGS),
+        "classes": {"span": ["name"]},
+    }
     assert root.xpath("//script[contains(@src, 'vendor/squire/squire')]")
 
 
