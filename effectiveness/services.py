@@ -72,12 +72,16 @@ def _analytical_report(district: District, year: int) -> AnalyticalReport:
     return report.first() or AnalyticalReport(district=district, year=year)
 
 
+def issued_refusal(report: AnalyticalReport) -> str:
+    return (
+        f"Аналитическая справка за {academic_year_label(report.year)} учебный год выпущена "
+        f"{timezone.localtime(report.issued_at):%d.%m.%Y}: изменять её нельзя."
+    )
+
+
 def _write(report: AnalyticalReport, kind: str, user, conclusions: str, recommendations: str):
     if report.issued:
-        raise ValidationError(
-            f"Аналитическая справка за {academic_year_label(report.year)} учебный год выпущена "
-            f"{timezone.localtime(report.issued_at):%d.%m.%Y}: изменять её нельзя."
-        )
+        raise ValidationError(issued_refusal(report))
     report.conclusions, report.recommendations = conclusions, recommendations
     report.full_clean()
     report.save()

@@ -220,7 +220,9 @@ def analytical_edit(request: HttpRequest, year: int) -> HttpResponse:
         initial = {"conclusions": saved.conclusions, "recommendations": saved.recommendations}
     form = AnalyticalReportForm(request.POST or None, initial=initial)
     action = ACTIONS.get(request.POST.get("action", ""))
-    if request.method == "POST" and action is None:
+    if request.method == "POST" and saved is not None and saved.issued:
+        form.add_error(None, services.issued_refusal(saved))
+    elif request.method == "POST" and action is None:
         form.add_error(None, "Неизвестное действие: нажмите «Сохранить» или «Выпустить справку».")
     elif request.method == "POST" and form.is_valid():
         try:

@@ -222,6 +222,8 @@ def test_methodologist_edits_then_issues_and_the_text_is_frozen(
         refusal,
     )
     assert client.get(PDF_URL).content == first
+    empty = client.post(EDIT_URL, {"action": "save"})  # whatever is posted
+    assert "изменять её нельзя" in texts(page(empty), "//div[contains(@class, 'alert-danger')]")[0]
     root = page(client.get(EDIT_URL))
     assert not root.xpath("//textarea")
     assert [row[2] for row in _history(root)] == ["справка выпущена", "текст изменён"]
