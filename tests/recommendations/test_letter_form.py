@@ -184,3 +184,15 @@ def test_a_letter_drafted_before_the_appendix_renders_as_it_was(year, school, st
     text = text_of([line for page in pages(render_letter_pdf(letter)) for line in page])
     assert "Приложение" not in text and "Уважаем" not in text
     assert "Начальник отдела образования" in text
+
+
+@pytest.mark.parametrize("paragraphs", range(12, 20))
+def test_the_signature_never_stands_alone_on_a_page(year, school, staff, paragraphs):
+    """Whatever the length of the text, the page with the signature also carries the text's
+    last lines (the signature takes them with it onto the next page)."""
+    letter = letter_to(letters_draft(year=year), school)
+    letter.body = "".join(f"<p>Абзац {n} текста письма.</p>" for n in range(1, paragraphs + 1))
+    document = pages(render_letter_pdf(letter))
+    [signed] = [n for n, page in enumerate(document) if "Тел. (84454) 5-43-26" in page]
+    assert "Начальник отдела" in document[signed]
+    assert f"Абзац {paragraphs} текста письма." in document[signed]
