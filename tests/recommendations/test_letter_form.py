@@ -95,7 +95,7 @@ def test_the_letter_runs_in_the_order_the_standard_gives(year, school, staff):
     letter_text = text_of([line for page in document[:start] for line in page])
     assert "Поимённые списки работников, не учтённых в показателях, — в приложении." in letter_text
     assert "Сидорова" not in letter_text  # names stand in the appendix only
-    assert letter_text.index("отдел образования до окончания") < letter_text.index(
+    assert letter_text.index("О принятых мерах просим сообщить до окончания") < letter_text.index(
         "Приложение: на 1 л. в 1 экз."
     )
     assert letter_text.index("Приложение: на 1 л. в 1 экз.") < letter_text.index(
