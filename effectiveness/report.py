@@ -25,7 +25,6 @@ from profdev.models import (
     District,
     Employment,
 )
-from profdev.text import natural_key
 from recommendations.models import Letter, LetterEvent
 
 # A share that moved by at most this many percentage points has not changed.
@@ -143,9 +142,7 @@ def letter_outcomes(
     )
     outcomes = []
     # The district's letter first, then the schools in natural order («№ 2» before «№ 10»).
-    for letter in sorted(
-        letters, key=lambda x: (x.school_id is not None, natural_key(x.addressee_short))
-    ):
+    for letter in sorted(letters, key=Letter.natural_order):
         findings = []
         for figure in letter.figures.get("findings", []):
             indicator = indicators.get(figure["code"])

@@ -8,7 +8,6 @@ from zipfile import ZIP_DEFLATED, ZipFile
 
 from monitoring.exports import Cell, Sheet, workbook
 from monitoring.models import MonitoringYear
-from recommendations.listing import natural_order
 from recommendations.models import Letter, LetterEvent
 from recommendations.services import letter_pdf
 
@@ -46,7 +45,7 @@ def signed_letters_zip(*, year: MonitoringYear, user) -> bytes:
     """The ZIP (a PDF changed since signing stops it: `services.TamperedLetter`); each letter
     is logged as downloaded by the user."""
     signed = Letter.objects.filter(monitoring_year=year, status=Letter.State.SIGNED)
-    letters = sorted(signed.select_related("school", "seal"), key=natural_order)
+    letters = sorted(signed.select_related("school", "seal"), key=Letter.natural_order)
     buffer = BytesIO()
     with ZipFile(buffer, "w", ZIP_DEFLATED) as archive:
         for letter in letters:

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from profdev.jobs import JobError, JobRun, job
-from recommendations.listing import ALL_YEARS, natural_order
+from recommendations.listing import ALL_YEARS
 from recommendations.models import Letter
 from recommendations.services import letter_sign
 
@@ -23,7 +23,7 @@ PROGRESS = "подписано"
 @job("Подписание писем")
 def sign_letters(run: JobRun, *, letter_ids: list[int]) -> dict:
     found = Letter.objects.filter(pk__in=letter_ids).select_related("school", "monitoring_year")
-    letters = sorted(found.defer(*Letter.HEAVY), key=natural_order)
+    letters = sorted(found.defer(*Letter.HEAVY), key=Letter.natural_order)
     total = len(letter_ids)
     failed = [f"Письмо {pk}: удалено" for pk in sorted(set(letter_ids) - {x.pk for x in letters})]
     signed = 0

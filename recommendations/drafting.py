@@ -39,7 +39,7 @@ class DraftReport:
         """The district letter first, then the schools' in natural order."""
         return sorted(
             self.created + self.replaced + self.kept_edited + self.untouched,
-            key=lambda x: (x.school is not None, school_order(x.school) if x.school else ()),
+            key=Letter.natural_order,
         )
 
 

@@ -11,7 +11,6 @@ from django.utils.text import capfirst
 
 from monitoring.models import MonitoringYear
 from profdev.sorting import Direction
-from profdev.text import natural_key
 from recommendations.models import Letter, LetterEvent
 
 ALL_YEARS = "all"
@@ -27,15 +26,8 @@ DIRECTION = Direction("desc", descending="on")
 STATE_ORDER = {value: n for n, value in enumerate(Letter.State.values)}
 
 
-def natural_order(letter: Letter) -> tuple:
-    """The district letter first, then the schools by short name as people count them."""
-    if letter.school_id is None:
-        return (0,)
-    return (1, natural_key(letter.school.short_name))
-
-
 SORT_KEYS = {
-    "addressee": natural_order,
+    "addressee": Letter.natural_order,
     "status": lambda letter: STATE_ORDER[letter.status],
     # Unsigned letters (no date yet) after the signed ones.
     "date": lambda letter: (letter.date is None, letter.date or 0, letter.serial or 0),
@@ -76,7 +68,7 @@ class LetterFilter:
     def order(self, letters: Iterable[Letter]) -> list[Letter]:
         """Sorted by the chosen column; equal ones (and the default) in natural order, the
         newest year first."""
-        rows = sorted(letters, key=natural_order)
+        rows = sorted(letters, key=Letter.natural_order)
         rows.sort(key=lambda letter: -letter.monitoring_year.year)
         if self.sort != "addressee" or self.descending:
             rows.sort(key=SORT_KEYS[self.sort], reverse=self.descending)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from monitoring.models import Indicator, MonitoringYear, Status
 from profdev.models import District, School
+from profdev.text import natural_key
 
 
 class Audience(models.TextChoices):
@@ -223,6 +224,13 @@ class Letter(models.Model):
     @property
     def addressee_short(self) -> str:
         return self.school.short_name if self.school_id else str(_("Руководителям ОО"))
+
+    def natural_order(self) -> tuple:
+        """Where the letter stands in every list of letters (a sort key): the district letter
+        first, then the schools by short name as people count them («№ 2» before «№ 10»)."""
+        if self.school_id is None:
+            return (0,)
+        return (1, natural_key(self.school.short_name))
 
     @property
     def is_signed(self) -> bool:

@@ -29,7 +29,6 @@ from recommendations.listing import (
     INBOX_QUERY,
     LetterFilterForm,
     letter_filter,
-    natural_order,
 )
 from recommendations.models import Letter, OutgoingRegister, RecommendationRule
 from recommendations.selectors import (
@@ -204,7 +203,7 @@ def letters_sign_selected(request: HttpRequest) -> HttpResponse:
     scope.require_district_staff()
     query = request.POST if request.method == "POST" else request.GET
     ids = [int(pk) for pk in query.getlist("letter") if pk.isdecimal()]
-    letters = sorted(letters_awaiting_signature(scope).filter(pk__in=ids), key=natural_order)
+    letters = sorted(letters_awaiting_signature(scope).filter(pk__in=ids), key=Letter.natural_order)
     if not letters and scope.can_sign:
         messages.error(request, "Отметьте письма на подписи, которые нужно подписать.")
         return redirect(f"{reverse('recommendations:list')}?{INBOX_QUERY}")
@@ -233,7 +232,10 @@ def letters_send_all(request: HttpRequest, year_id: int) -> HttpResponse:
     list_url = f"{reverse('recommendations:list')}?year={year.pk}"
     if request.method != "POST":
         drafts = year.letters.filter(status=Letter.State.DRAFT).select_related("school")
-        context = {"year": year, "drafts": sorted(drafts.defer(*Letter.HEAVY), key=natural_order)}
+        context = {
+            "year": year,
+            "drafts": sorted(drafts.defer(*Letter.HEAVY), key=Letter.natural_order),
+        }
         return render(request, "recommendations/letters_send_all.html", context)
     try:
         sent = services.letters_send_all(year=year, user=request.user)
