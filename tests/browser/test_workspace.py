@@ -128,6 +128,8 @@ def test_school_admin_logs_in_finds_a_teacher_and_opens_the_card(
     assert page.evaluate("() => document.documentElement.scrollWidth") == 768
 
     page.get_by_role("button", name="Меню").click()  # the navigation collapses at 768 px
+    # Bootstrap marks the menu `.show` once it has finished opening: click only then.
+    expect(page.locator("#main-nav.show")).to_be_visible()
     page.get_by_role("button", name="Выйти").click()
     expect(page).to_have_url(re.compile(re.escape(reverse("login"))))
     assert blocked == []
