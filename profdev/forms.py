@@ -4,7 +4,7 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from profdev.models import CourseCompletion, Employment, Person
+from profdev.models import Employment, Person
 from profdev.selectors import STAFF_ORDERINGS, StaffQuery
 from profdev.workbook import rules, sheets
 
@@ -117,8 +117,8 @@ class SheetForm(forms.Form):
                 value = column.choices(value).label if value else ""
             elif column.parse is rules.date_value:
                 value = _date_text(value)
-            elif column.parse is rules.topics:
-                value = [str(CourseCompletion.Topic(t).label) for t in value.split(",") if t]
+            elif isinstance(column.parse, rules.Several):
+                value = column.parse.labels(value)
             elif column.ref is None and value is None:
                 value = ""
             initial[column.field] = value
@@ -136,10 +136,10 @@ class SheetForm(forms.Form):
             return forms.CharField(label=label, widget=forms.Select(choices=options))
         if column.parse is rules.yes_no:
             return forms.BooleanField(label=label)
-        if column.parse is rules.topics:
+        if isinstance(column.parse, rules.Several):
             return forms.MultipleChoiceField(
                 label=label,
-                choices=[(str(v), str(v)) for v in CourseCompletion.Topic.labels],
+                choices=[(str(v), str(v)) for v in column.parse.choices.labels],
                 widget=forms.CheckboxSelectMultiple,
             )
         if column.parse is rules.date_value:
@@ -157,7 +157,7 @@ class SheetForm(forms.Form):
             if name in self.errors:
                 continue
             raw = self.cleaned_data.get(name)
-            if column.parse is rules.topics:
+            if isinstance(column.parse, rules.Several):
                 raw = "; ".join(raw or [])
             if column.ref is not None or column.parse is rules.yes_no:
                 if raw is None and column.required:

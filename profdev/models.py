@@ -537,6 +537,17 @@ class DeficitDiagnostic(models.Model):
         return {c: getattr(self, c) for c in self.COMPONENTS}
 
 
+# The diagnostic components as choices, named as the diagnostic sheet heads its columns
+# («Предметный», …): what a route addresses.
+Component = models.TextChoices(
+    "Component",
+    [
+        (c.upper(), (c, str(DeficitDiagnostic._meta.get_field(c).verbose_name).capitalize()))
+        for c in DIAGNOSTIC_COMPONENTS
+    ],
+)
+
+
 class DevelopmentRoute(models.Model):
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="routes", verbose_name=_("работник")
@@ -545,6 +556,11 @@ class DevelopmentRoute(models.Model):
     ended_on = models.DateField(_("дата окончания"), null=True, blank=True)
     curator = models.CharField(_("куратор"), max_length=255, blank=True)
     tutor = models.CharField(_("тьютор"), max_length=255, blank=True)
+    # The deficits the route addresses: diagnostic components stored as ",a,b," in the order
+    # of DIAGNOSTIC_COMPONENTS (as courses store topics), so that «addresses c» is one LIKE.
+    components = models.CharField(
+        _("компоненты (дефициты)"), max_length=100, blank=True, default=""
+    )
 
     class Meta:
         verbose_name = _("индивидуальный образовательный маршрут")
@@ -560,6 +576,90 @@ class DevelopmentRoute(models.Model):
 
     def __str__(self) -> str:
         return f"ИОМ с {self.started_on:%d.%m.%Y}"
+
+    @property
+    def component_list(self) -> list[str]:
+        return [c for c in self.components.split(",") if c]
+
+    def component_names(self) -> list[str]:
+        return [str(Component(c).label) for c in self.component_list]
+
+    @staticmethod
+    def encode_components(components) -> str:
+        chosen = {Component(c) for c in components}  # an unknown one raises ValueError
+        values = [c for c in DIAGNOSTIC_COMPONENTS if c in chosen]
+        return f",{','.join(values)}," if values else ""
+
+
+class RouteActivity(models.Model):
+    """A planned step of a route: a course (with its topic), mentoring, an internship, a
+    methodological event or self-study, with its planned dates and status."""
+
+    class Kind(models.TextChoices):
+        COURSE = "course", _("курс")
+        MENTORING = "mentoring", _("наставничество")
+        INTERNSHIP = "internship", _("стажировка")
+        EVENT = "event", _("методическое мероприятие")
+        SELF_STUDY = "self_study", _("самообразование")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("запланировано")
+        DONE = "done", _("выполнено")
+        CANCELLED = "cancelled", _("отменено")
+
+    route = models.ForeignKey(
+        DevelopmentRoute,
+        on_delete=models.CASCADE,
+        related_name="activities",
+        verbose_name=_("ИОМ"),
+    )
+    kind = models.CharField(_("вид"), max_length=20, choices=Kind.choices)
+    topic = models.CharField(
+        _("тематика курса"),
+        max_length=20,
+        choices=CourseCompletion.Topic.choices,
+        blank=True,
+        default="",
+    )
+    title = models.CharField(_("мероприятие"), max_length=500)
+    description = models.CharField(_("описание"), max_length=1000, blank=True, default="")
+    starts_on = models.DateField(_("начало (план)"))
+    ends_on = models.DateField(_("окончание (план)"), null=True, blank=True)
+    status = models.CharField(
+        _("статус"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+    # The course record it became, once done (a course of the route's person; the form
+    # links only a done course, the workbook leaves the link as it is).
+    course = models.ForeignKey(
+        CourseCompletion,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="route_activities",
+        verbose_name=_("пройденная программа"),
+    )
+
+    class Meta:
+        verbose_name = _("мероприятие ИОМ")
+        verbose_name_plural = _("мероприятия ИОМ")
+        ordering = ["starts_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["route", "kind", "title", "starts_on"], name="route_activity_natural_key"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="route_activity_dates_in_order",
+            ),
+            # Only a course has a topic, and it has one.
+            models.CheckConstraint(
+                condition=(Q(kind="course") & ~Q(topic="")) | (~Q(kind="course") & Q(topic="")),
+                name="route_activity_topic_of_course",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.title}"
 
 
 class ProfessionalActivity(models.Model):

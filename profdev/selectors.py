@@ -14,9 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from profdev import history
 from profdev.facts import W3, Period, employed_at, is_deficit, took_course, young
 from profdev.models import (
+    DIAGNOSTIC_COMPONENTS,
     Attestation,
     BurnoutRecord,
     ChangeRecord,
+    Component,
     ContestParticipation,
     CourseCompletion,
     DeficitDiagnostic,
@@ -27,6 +29,7 @@ from profdev.models import (
     ProfessionalActivity,
     School,
 )
+from profdev.workbook import rules
 
 HISTORY_SHOWN = 200  # the card shows the latest changes; the admin keeps them all
 
@@ -196,10 +199,20 @@ RECORD_MODELS = {
 }
 
 
+# Values stored as ",a,b," lists of choices, shown by their labels.
+LISTS = {
+    (CourseCompletion, "topics"): rules.topics,
+    (DevelopmentRoute, "components"): rules.components,
+}
+
+
 def _shown(model, name: str, value) -> str:
     """A stored value as the card shows it: choice labels, dates ДД.ММ.ГГГГ, да/нет."""
     if value in (None, ""):
         return "—"
+    several = LISTS.get((model, name))
+    if several is not None:
+        return "; ".join(several.labels(value))
     field = _model_field(model, name)
     if field is not None and field.choices:
         return str(dict(field.choices).get(value, value))
@@ -314,3 +327,68 @@ def person_card(person: Person, *, visible_persons: QuerySet[Person]) -> PersonC
             for c in person.changes.select_related("user")[:HISTORY_SHOWN]
         ],
     )
+
+
+# --- routes (ИОМ) ---------------------------------------------------------------
+
+
+def component_scores(person: Person) -> dict[str, list[tuple[dt.date, int]]]:
+    """The person's scores in each component in date order, one per date: of several
+    diagnostics on one date, the lowest score in that component (deficits.md «A person's
+    score in a component»). One query."""
+    lowest: dict[str, dict[dt.date, int]] = {c: {} for c in DIAGNOSTIC_COMPONENTS}
+    for date, *scores in person.diagnostics.values_list("date", *DIAGNOSTIC_COMPONENTS):
+        for component, score in zip(DIAGNOSTIC_COMPONENTS, scores, strict=True):
+            if score is not None:
+                day = lowest[component]
+                day[date] = min(score, day.get(date, score))
+    return {c: sorted(days.items()) for c, days in lowest.items()}
+
+
+def deficit_components(person: Person, *, on: dt.date) -> list[str]:
+    """The components (in the order of DIAGNOSTIC_COMPONENTS) whose latest score dated on
+    or before `on` is a deficit: what a new route of the person addresses by default."""
+    return [
+        component
+        for component, scores in component_scores(person).items()
+        if (before := [score for date, score in scores if date <= on]) and is_deficit(before[-1])
+    ]
+
+
+@dataclass(frozen=True)
+class ComponentOutcome:
+    """An addressed component: the latest score before the route (dated on or before its
+    start) and the first one after it (dated after its start, and not before its end when
+    it has ended); `closed` when the deficit is gone, None while there is no score after."""
+
+    component: str
+    label: str
+    before: tuple[dt.date, int] | None
+    after: tuple[dt.date, int] | None
+
+    @property
+    def closed(self) -> bool | None:
+        return None if self.after is None else not is_deficit(self.after[1])
+
+
+def route_outcome(route: DevelopmentRoute) -> list[ComponentOutcome]:
+    """Before → after of each component the route addresses, from the person's diagnostics."""
+    scores = component_scores(route.person)
+    outcome = []
+    for component in route.component_list:
+        dated = scores[component]
+        before = [s for s in dated if s[0] <= route.started_on]
+        after = [
+            s
+            for s in dated
+            if s[0] > route.started_on and (route.ended_on is None or s[0] >= route.ended_on)
+        ]
+        outcome.append(
+            ComponentOutcome(
+                component,
+                str(Component(component).label),
+                before[-1] if before else None,
+                after[0] if after else None,
+            )
+        )
+    return outcome

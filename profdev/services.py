@@ -4,13 +4,14 @@ Each write keeps the history of personal records (`profdev.history`) in the same
 transaction, described the way the workbook importer describes its own changes.
 """
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Model
 
 from profdev import history
-from profdev.models import ChangeRecord, Employment, Person
+from profdev.models import ChangeRecord, DevelopmentRoute, Employment, Person
 from profdev.workbook import sheets
 from profdev.workbook.labels import record_label
 
@@ -130,3 +131,27 @@ def teacher_create(*, record: dict[str, Any], user) -> Employment:
     )
     employment = {f: v for f, v in record.items() if f not in own}
     return record_save(sheet=sheets.STAFF, record={**employment, "person": person}, user=user)
+
+
+def route_create(
+    *,
+    person: Person,
+    started_on: dt.date,
+    components,
+    curator: str = "",
+    tutor: str = "",
+    ended_on: dt.date | None = None,
+    user=None,
+) -> DevelopmentRoute:
+    """A new route (ИОМ) of the person addressing `components` (values of `Component`),
+    with its history. Raises ValidationError if the person already has a route starting
+    on that date (a route's key)."""
+    record = {
+        "person": person,
+        "started_on": started_on,
+        "ended_on": ended_on,
+        "curator": curator,
+        "tutor": tutor,
+        "components": DevelopmentRoute.encode_components(components),
+    }
+    return record_save(sheet=sheets.ROUTES, record=record, user=user)

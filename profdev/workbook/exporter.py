@@ -13,7 +13,7 @@ from typing import IO, Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from profdev.models import CourseCompletion, Provider, School
+from profdev.models import Provider, School
 from profdev.scoping import persons_kept_by
 from profdev.text import format_snils
 from profdev.workbook import rules
@@ -58,10 +58,8 @@ def _formatter(column: Column) -> Callable[[Any], Any]:
         return labels.__getitem__
     if column.parse is rules.yes_no:
         return lambda value: "да" if value else "нет"
-    if column.field == "topics":
-        return lambda encoded: "; ".join(
-            str(CourseCompletion.Topic(t).label) for t in encoded.split(",") if t
-        )
+    if isinstance(column.parse, rules.Several):
+        return lambda encoded: "; ".join(column.parse.labels(encoded))
     return lambda value: value
 
 

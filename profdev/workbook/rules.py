@@ -19,7 +19,8 @@ Cell and field values
     integer(lo, hi)    an integer within bounds (a text cell holding one is accepted)
     choice(Choices, aliases)   a Russian label, case-insensitively, ё = е
     snils              11 digits in either spelling or a number cell; the control number
-    topics             labels of CourseCompletion.Topic separated by `;` or `,`
+    topics             labels of CourseCompletion.Topic separated by `;` or `,` (`Several`)
+    components         labels of the diagnostic components (`Component`), the same way
 
 Rules on one record
     A record is a dict of model field names → clean values (a form's cleaned_data works).
@@ -48,7 +49,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import TextChoices
 
-from profdev.models import CourseCompletion, DeficitDiagnostic, Person
+from profdev.models import Component, CourseCompletion, DeficitDiagnostic, DevelopmentRoute, Person
 from profdev.text import (
     CODE_RULE,
     code_is_valid,
@@ -240,20 +241,35 @@ def snils(raw: Any) -> str:
     return digits
 
 
-_TOPIC_SEPARATORS = re.compile(r"[;,]")
-_topic = choice(CourseCompletion.Topic)
+_LIST_SEPARATORS = re.compile(r"[;,]")
 
 
-def topics(raw: Any) -> str:
-    """Topics as stored: `CourseCompletion.encode_topics` of the labels given."""
-    values = []
-    for part in _TOPIC_SEPARATORS.split(_as_text(raw)):
-        if part.strip():
-            try:
-                values.append(_topic(part))
-            except Invalid as exc:
-                raise Invalid(f"тематика {exc.message}") from None
-    return CourseCompletion.encode_topics(values)
+class Several:
+    """A parser of several labels of `choices` in one value, separated by `;` or `,`, stored
+    as `encode` of their values (",a,b,"); `labels` reads a stored value back."""
+
+    def __init__(self, choices: type[TextChoices], noun: str, encode: Callable[[list], str]):
+        self.choices = choices
+        self.noun = noun
+        self.encode = encode
+        self._one = choice(choices)
+
+    def __call__(self, raw: Any) -> str:
+        values = []
+        for part in _LIST_SEPARATORS.split(_as_text(raw)):
+            if part.strip():
+                try:
+                    values.append(self._one(part))
+                except Invalid as exc:
+                    raise Invalid(f"{self.noun} {exc.message}") from None
+        return self.encode(values)
+
+    def labels(self, stored: str) -> list[str]:
+        return [str(self.choices(v).label) for v in stored.split(",") if v]
+
+
+topics = Several(CourseCompletion.Topic, "тематика", CourseCompletion.encode_topics)
+components = Several(Component, "компонент", DevelopmentRoute.encode_components)
 
 
 # Rules on one record ------------------------------------------------------------------

@@ -417,6 +417,7 @@ ROUTES = Sheet(
         date("Дата окончания", "ended_on"),
         text(DevelopmentRoute, "Куратор", "curator"),
         text(DevelopmentRoute, "Тьютор", "tutor"),
+        Column("Компоненты", "components", rules.components, default=""),
     ),
     key=("person", "started_on"),
     row_rules=(rules.dates_in_order("started_on", "ended_on"),),
