@@ -6,11 +6,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from monitoring.models import Indicator
-from profdev.models import District, School
+from profdev.models import District, Person, School
 from recommendations.models import Letter, RecommendationRule
 
 
 class Measure(models.Model):
+    """A measure and who took part: `people` named (enrolled from a target group or the form),
+    `participants` the number of the others, not named; the measure's participants are both
+    (`participants_total`), so a named list never contradicts the count shown."""
+
     class Kind(models.TextChoices):
         SEMINAR = "seminar", _("семинар")
         WEBINAR = "webinar", _("вебинар")
@@ -37,7 +41,14 @@ class Measure(models.Model):
     schools = models.ManyToManyField(
         School, related_name="measures", blank=True, verbose_name=_("ОО")
     )
-    participants = models.PositiveIntegerField(_("число участников"), default=0)
+    participants = models.PositiveIntegerField(_("участников без поимённого списка"), default=0)
+    people = models.ManyToManyField(
+        Person,
+        through="MeasureParticipant",
+        related_name="measures",
+        blank=True,
+        verbose_name=_("участники"),
+    )
     note = models.TextField(_("примечание"), blank=True)
     letter = models.ForeignKey(
         Letter,
@@ -86,6 +97,43 @@ class Measure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.date:%d.%m.%Y})"
+
+    @property
+    def participants_total(self) -> int:
+        """The named people and the others counted. Reads `named` when the selector annotated
+        it (lists), otherwise counts."""
+        named = getattr(self, "named", None)
+        return self.participants + (self.people.count() if named is None else named)
+
+
+class MeasureParticipant(models.Model):
+    """A person named as a participant of a measure: who added them and when."""
+
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="enrolments", verbose_name=_("мероприятие")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("работник")
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("кто добавил"),
+    )
+    added_at = models.DateTimeField(_("добавлен"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("участник мероприятия")
+        verbose_name_plural = _("участники мероприятия")
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "person"], name="measure_participant_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.measure}"
 
 
 class AnalyticalReport(models.Model):

@@ -240,6 +240,7 @@ def measure_effects(district: District, year: int, school_ids: list[int]) -> lis
     measures = list(
         Measure.objects.filter(district=district, date__range=academic_years(year - 1, year))
         .prefetch_related("indicators", "schools")
+        .annotate(named=Count("enrolments"))
         .order_by("date", "id")
     )
     codes = {i.code for m in measures for i in m.indicators.all()}

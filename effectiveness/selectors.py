@@ -3,13 +3,14 @@ of the analytical report of a year."""
 
 import datetime as dt
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from effectiveness.models import AnalyticalReport, AnalyticalReportEdit, Measure
+from effectiveness.models import AnalyticalReport, AnalyticalReportEdit, Measure, MeasureParticipant
 from monitoring.models import Indicator
 from profdev.facts import Period
-from profdev.models import District, School
+from profdev.models import District, Person, School
 
 
 def measures(
@@ -20,7 +21,8 @@ def measures(
     indicator: Indicator | None = None,
     school: School | None = None,
 ) -> QuerySet[Measure]:
-    """The district's measures, latest first, each with its indicators and schools."""
+    """The district's measures, latest first, each with its indicators and schools and the
+    number of people named (`named`)."""
     queryset = Measure.objects.filter(district=district)
     if year is not None:
         queryset = queryset.filter(date__range=academic_years(year, year))
@@ -30,9 +32,27 @@ def measures(
         queryset = queryset.filter(indicators=indicator)
     if school is not None:
         queryset = queryset.filter(schools=school)
-    return queryset.select_related(
-        "letter__school", "letter__monitoring_year", "rule"
-    ).prefetch_related("indicators", "schools")
+    return (
+        queryset.select_related("letter__school", "letter__monitoring_year", "rule")
+        .prefetch_related("indicators", "schools")
+        .annotate(named=Coalesce(_named_count(), 0))
+    )
+
+
+def _named_count() -> Subquery:
+    """People named on the measure, as a subquery: the list's filters join other tables."""
+    return Subquery(
+        MeasureParticipant.objects.filter(measure=OuterRef("pk"))
+        .values("measure")
+        .annotate(n=Count("pk"))
+        .values("n"),
+        output_field=IntegerField(),
+    )
+
+
+def measure_people(measure: Measure) -> QuerySet[Person]:
+    """The people named on the measure, by name."""
+    return measure.people.order_by("last_name", "first_name", "middle_name", "pk")
 
 
 def academic_years(first: int, last: int) -> tuple[dt.date, dt.date]:

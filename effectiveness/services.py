@@ -3,13 +3,15 @@ and of the analytical report (edited, then issued)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from effectiveness.analytical.document import analysis_of, office_of, render_analytical
-from effectiveness.models import AnalyticalReport, AnalyticalReportEdit, Measure
+from effectiveness.models import AnalyticalReport, AnalyticalReportEdit, Measure, MeasureParticipant
 from monitoring.models import Indicator
 from profdev.facts import academic_year_label
-from profdev.models import District, School
+from profdev.models import District, Person, School
+from profdev.scoping import scope_for
 from recommendations.pdf import executor_name
 
 SCALAR_FIELDS = ("title", "date", "kind", "responsible", "participants", "note", "letter", "rule")
@@ -61,6 +63,39 @@ def measure_update(
 @transaction.atomic
 def measure_delete(*, measure: Measure) -> None:
     measure.delete()
+
+
+@transaction.atomic
+def measure_enrol(*, measure: Measure, persons: list[Person], user) -> int:
+    """Name `persons` as participants of the measure; those already named stay as they were.
+    Every person must be one the user sees and of the measure's district (employed there now or
+    before). Returns how many were added."""
+    ids = {p.pk for p in persons}
+    district = measure.district
+    allowed = set(
+        scope_for(user)
+        .persons()
+        .filter(
+            Q(employments__school__district=district)
+            | Q(employments__isnull=True, last_district=district),
+            pk__in=ids,
+        )
+        .values_list("pk", flat=True)
+    )
+    foreign = sorted((p for p in persons if p.pk not in allowed), key=lambda p: p.full_name)
+    if foreign:
+        names = ", ".join(p.full_name for p in foreign)
+        raise ValidationError(
+            f"Участниками мероприятия «{measure.title}» можно назвать только работников ОО "
+            f"муниципалитета «{district}», доступных вам; не подходят: {names}."
+        )
+    named = set(measure.enrolments.filter(person__in=ids).values_list("person_id", flat=True))
+    added = [
+        MeasureParticipant(measure=measure, person_id=pk, added_by=user)
+        for pk in sorted(ids - named)
+    ]
+    MeasureParticipant.objects.bulk_create(added)
+    return len(added)
 
 
 # --- The analytical report: edited until issued, frozen after ------------------------------

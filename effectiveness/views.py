@@ -80,7 +80,13 @@ def _measure_form(request: HttpRequest, measure: Measure | None) -> HttpResponse
     return render(
         request,
         "effectiveness/measure_form.html",
-        {"form": form, "title": title, "measure": measure, "dq": dq},
+        {
+            "form": form,
+            "title": title,
+            "measure": measure,
+            "people": selectors.measure_people(measure) if measure else [],
+            "dq": dq,
+        },
         status=400 if form.is_bound and form.errors else 200,
     )
 
