@@ -5,6 +5,7 @@ them (the numbers and their text, copied when it was drafted), and year `Y`'s st
 values. Recomputing an old year never changes what a letter said.
 """
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -16,7 +17,7 @@ from effectiveness.models import Measure
 from effectiveness.selectors import academic_years
 from monitoring.models import BREACH_STATUSES, Indicator, IndicatorValue, MonitoringYear, Status
 from monitoring.tables import Stored, delta_class, format_delta, format_number, year_values
-from profdev.facts import academic_year_label
+from profdev.facts import Period, academic_year_label
 from profdev.models import (
     DIAGNOSTIC_COMPONENTS,
     CourseCompletion,
@@ -234,11 +235,29 @@ def _pool(rows: list[tuple[int | None, int | None]], kind: str) -> Decimal | Non
     return Decimal(100 * numerator) / Decimal(denominator) if denominator else None
 
 
-def measure_effects(district: District, year: int, school_ids: list[int]) -> list[MeasureEffect]:
-    """Every measure dated in academic years `year - 1` or `year`, each targeted indicator
-    before (year - 1) and after (year) in the targeted schools against the other schools."""
+def reference_dates(years: dict[int, MonitoringYear], *wanted: int) -> dict[int, dt.date]:
+    """Each wanted year's reference date: as its monitoring stored it, else the default."""
+    return {
+        y: years[y].reference_date if y in years else Period.of(y).reference_date for y in wanted
+    }
+
+
+def measures_window(year: int, references: dict[int, dt.date]) -> tuple[dt.date, dt.date]:
+    """The dates of the measures year `year` judges, first and last: after year `year - 1`'s
+    reference date (its values, «before», were measured before the measure) up to year
+    `year`'s (its values, «after», are the first measured with it). With the default
+    reference dates (31 August) these are the measures of academic year `year`; a measure
+    after a year's earlier reference date is judged by the next year."""
+    return references[year - 1] + dt.timedelta(days=1), references[year]
+
+
+def measure_effects(
+    district: District, year: int, school_ids: list[int], window: tuple[dt.date, dt.date]
+) -> list[MeasureEffect]:
+    """Every measure dated within `window` (`measures_window`), each targeted indicator before
+    (year - 1) and after (year) in the targeted schools against the other schools."""
     measures = list(
-        Measure.objects.filter(district=district, date__range=academic_years(year - 1, year))
+        Measure.objects.filter(district=district, date__range=window)
         .prefetch_related("indicators", "schools")
         .annotate(named=Count("enrolments"))
         .order_by("date", "id")
@@ -443,6 +462,7 @@ class Report:
     previous_year: MonitoringYear | None
     letters: list[LetterOutcome]
     measures: list[MeasureEffect]
+    measures_window: tuple[dt.date, dt.date]
     resolutions: list[Resolution]
     quality: list[Closure]
     verdicts: dict[str, int] = field(default_factory=dict)
@@ -472,12 +492,12 @@ class Report:
 
 def effectiveness_report(district: District, year: int) -> Report:
     """The report of academic year `year` from stored values; a fixed number of queries."""
-    years = {
+    recorded = {
         m.year: m
-        for m in MonitoringYear.objects.filter(
-            district=district, year__in=(year - 1, year), computed_at__isnull=False
-        )
+        for m in MonitoringYear.objects.filter(district=district, year__in=(year - 1, year))
     }
+    years = {y: m for y, m in recorded.items() if m.computed_at is not None}
+    window = measures_window(year, reference_dates(recorded, year - 1, year))
     indicators = {i.code: i for i in Indicator.objects.all()}
     now = year_values(years.get(year))
     school_ids = list(district.schools.order_by("code").values_list("pk", flat=True))
@@ -488,7 +508,8 @@ def effectiveness_report(district: District, year: int) -> Report:
         monitoring_year=years.get(year),
         previous_year=years.get(year - 1),
         letters=letters,
-        measures=measure_effects(district, year, school_ids),
+        measures=measure_effects(district, year, school_ids, window),
+        measures_window=window,
         resolutions=breach_resolutions(district, year, indicators),
         quality=education_quality(district, year),
         verdicts=verdict_counts(letters),

@@ -148,15 +148,15 @@ def test_difference_in_differences_pools_targeted_schools_against_the_others(
     measure_create(
         district=district,
         title="Совещание руководителей",
-        date=dt.date(2023, 10, 5),
+        date=dt.date(2024, 9, 1),
         kind="meeting",
         indicators=[indicator("NETWORK")],
         schools=[],
     )
-    measure_create(  # before the two years: not in the report
+    measure_create(  # 2023/2024's last day: judged by 2023/2024's report, not this one
         district=district,
         title="Старое",
-        date=dt.date(2023, 8, 31),
+        date=dt.date(2024, 8, 31),
         kind="other",
         indicators=[indicator("NETWORK")],
         schools=[],
