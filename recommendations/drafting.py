@@ -12,9 +12,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 
-from monitoring.models import IndicatorValue, MonitoringYear
+from monitoring.models import IndicatorValue, MonitoringYear, Status
 from profdev.models import Organisation, School
-from recommendations.findings import OFFICE, district_content, school_content, school_order
+from recommendations.findings import (
+    OFFICE,
+    district_content,
+    school_content,
+    school_order,
+    table_numbers,
+)
 from recommendations.models import Audience, Letter, LetterEvent, RecommendationRule
 from recommendations.text import dative_initials, keep_numbers, sanitise
 
@@ -67,7 +73,12 @@ def _district_names(year: MonitoringYear) -> dict[str, str]:
 
 def _render_body(content: dict, district: bool, names: dict[str, str]) -> str:
     grouped = content["recommendations"]
-    context = {**content, "district_names": names}
+    context = {
+        **content,
+        "district_names": names,
+        "tables": table_numbers(content["appendix"]),
+        "within_band": sum(f["status"] == Status.YELLOW for f in content["findings"]),
+    }
     if district:
         context["school_sections"] = _audience_sections(
             {a: t for a, t in grouped.items() if a != OFFICE}

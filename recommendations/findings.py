@@ -1,6 +1,8 @@
 """What a letter says, frozen into its `figures` when it is drafted: each breached figure with
 its wording by the indicator's direction (`monitoring.wording`), the recommendations of the
-rules it triggers, and the appendix (the people behind the figures, the vacancies counted).
+rules it triggers, and the appendix: the table of the breached figures, the people behind
+them, the vacancies counted. The letter's text summarises and recommends; the tables are
+the appendix's, so that the letter itself stays within one or two pages.
 
 A school letter holds what the school does; the methodological office's own tasks go into the
 district letter only. Schools run in natural order («№ 2» before «№ 10») everywhere.
@@ -19,6 +21,14 @@ from recommendations.people import people_missing, vacancy_row
 from recommendations.text import COLLEAGUES, salutation
 
 OFFICE = Audience.METHODOLOGICAL_OFFICE.value
+# The appendix's tables in their order; a letter numbers those it holds (`table_numbers`).
+APPENDIX_TABLES = ("findings", "people", "vacancies")
+
+
+def table_numbers(appendix: dict) -> dict[str, int]:
+    """The numbers of the appendix's tables the letter holds: {"findings": 1, "vacancies": 2}."""
+    present = [key for key in APPENDIX_TABLES if appendix.get(key)]
+    return {key: number for number, key in enumerate(present, 1)}
 
 
 def school_order(school: School) -> tuple:
@@ -87,8 +97,9 @@ def basis(year: MonitoringYear) -> dict:
 
 
 def school_content(year, school, values, district_values, rules) -> dict | None:
-    """A school's letter: its breaches, what the school should do, and the appendix naming
-    the people behind the figures and the vacancies counted; None without a breach."""
+    """A school's letter: its breaches, what the school should do, and the appendix: the
+    breaches' table, the people behind the figures, the vacancies counted; None without a
+    breach."""
     breaches = [v for v in values if v.status in BREACH_STATUSES and not v.indicator.district_only]
     if not breaches:
         return None
@@ -117,7 +128,11 @@ def school_content(year, school, values, district_values, rules) -> dict | None:
         "recommendations": recommendations(
             findings, rules, [a for a in Audience.values if a != OFFICE]
         ),
-        "appendix": {"people": named, "vacancies": vacancies},
+        "appendix": {
+            "findings": [f["code"] for f in findings],
+            "people": named,
+            "vacancies": vacancies,
+        },
     }
 
 
@@ -138,7 +153,7 @@ def _breaching_schools(code: str, by_school: dict, schools: dict) -> dict[str, l
 def district_content(year, district_values, by_school, schools, rules) -> dict:
     """The district letter: every district breach with the schools in red and in yellow (or
     the schools a district-only count counted), the recommendations for schools and for the
-    methodological office, and the appendix listing the vacancies counted."""
+    methodological office, and the appendix: the breaches' table, the vacancies counted."""
     breaches = sorted(
         (v for v in district_values.values() if v.status in BREACH_STATUSES),
         key=lambda v: v.indicator.order,
@@ -164,5 +179,9 @@ def district_content(year, district_values, by_school, schools, rules) -> dict:
         "school_count": len(by_school),
         "findings": findings,
         "recommendations": recommendations(findings, rules, Audience.values),
-        "appendix": {"people": [], "vacancies": vacancies},
+        "appendix": {
+            "findings": [f["code"] for f in findings],
+            "people": [],
+            "vacancies": vacancies,
+        },
     }

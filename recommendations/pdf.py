@@ -18,9 +18,10 @@ from weasyprint import HTML
 from weasyprint.document import Document
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from recommendations.findings import table_numbers
 from recommendations.models import Letter
 from recommendations.signing import CertificateInfo
-from recommendations.text import initials_surname
+from recommendations.text import initials_surname, keep_abbreviations
 
 STATIC_DIR = (settings.BASE_DIR / "static").resolve()
 LETTER_TEMPLATE = "recommendations/letter_pdf.html"
@@ -68,10 +69,15 @@ def executor_name(user) -> str:
 
 
 def appendix_of(letter: Letter) -> dict | None:
-    """The lists frozen with the letter's figures, when there are any (letters drafted before
-    the appendix existed hold their lists in the text)."""
+    """The tables frozen with the letter's figures, numbered, when there are any (letters
+    drafted before the appendix existed hold their lists in the text)."""
     appendix = letter.figures.get("appendix") or {}
-    return appendix if appendix.get("people") or appendix.get("vacancies") else None
+    tables = table_numbers(appendix)
+    if not tables:
+        return None
+    listed = set(appendix.get("findings", ()))
+    findings = [f for f in letter.figures["findings"] if f["code"] in listed]
+    return {**appendix, "tables": tables, "findings": findings}
 
 
 def pages_from(document: Document, anchor: str) -> int:
@@ -82,19 +88,18 @@ def pages_from(document: Document, anchor: str) -> int:
     return 0
 
 
-def render_letter_pdf(letter: Letter, stamp: CertificateInfo | None = None) -> bytes:
-    """A signed-to-be letter when `stamp` is given (number, date, stamp); else a «ПРОЕКТ».
-
-    The appendix starts on a page of its own; the letter's appendix mark gives its real
-    number of sheets, so a letter whose appendix runs past one page is laid out twice."""
+def letter_context(letter: Letter, stamp: CertificateInfo | None = None) -> dict:
+    """What the letter's template is rendered with: a signed-to-be letter when `stamp` is
+    given (number, date, stamp); else a «ПРОЕКТ»."""
     organisation = letter.monitoring_year.district.organisation
     if stamp is not None:
         position, signer = letter.signer_position, initials_surname(letter.signer_name)
     else:
         position, signer = organisation.head_position, initials_surname(organisation.head_name)
     executor = letter.executor
-    context = {
+    return {
         "letter": letter,
+        "body": keep_abbreviations(letter.body),
         "organisation": organisation,
         "addressee_lines": letter.addressee.splitlines(),
         "draft": stamp is None,
@@ -106,6 +111,14 @@ def render_letter_pdf(letter: Letter, stamp: CertificateInfo | None = None) -> b
         "appendix": appendix_of(letter),
         "appendix_sheets": 1,
     }
+
+
+def render_letter_pdf(letter: Letter, stamp: CertificateInfo | None = None) -> bytes:
+    """The letter as a PDF (`letter_context`).
+
+    The appendix starts on a page of its own; the letter's appendix mark gives its real
+    number of sheets, so a letter whose appendix runs past one page is laid out twice."""
+    context = letter_context(letter, stamp)
     document = _document(LETTER_TEMPLATE, context)
     sheets = pages_from(document, "appendix")
     if context["appendix"] and sheets != context["appendix_sheets"]:

@@ -89,7 +89,7 @@ def letters_send_all(*, year, user) -> int:
 
 def signer_certificate(user) -> SigningCertificate:
     """The certificate the user signs with: refused for someone who may not sign, without a
-    certificate, or whose certificate has expired."""
+    certificate, or whose certificate is not valid now (expired, or not yet in force)."""
     if not scope_for(user).can_sign:
         raise ValidationError(
             f"Пользователь «{user.username}» не является начальником отдела образования "
@@ -106,6 +106,12 @@ def signer_certificate(user) -> SigningCertificate:
             f"Сертификат подписи № {certificate.serial_number} ({certificate.owner}) действовал "
             f"по {timezone.localdate(certificate.valid_until):%d.%m.%Y}: срок его действия "
             "истёк, подписать им нельзя. Новый сертификат настраивает администратор."
+        )
+    if certificate.valid_from > timezone.now():
+        raise ValidationError(
+            f"Сертификат подписи № {certificate.serial_number} ({certificate.owner}) действует "
+            f"с {timezone.localtime(certificate.valid_from):%d.%m.%Y %H:%M}: срок его действия "
+            "ещё не начался, подписать им сейчас нельзя."
         )
     return certificate
 

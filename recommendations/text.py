@@ -77,6 +77,21 @@ def keep_numbers(text: str) -> str:
     return text.replace("№ ", f"№{NBSP}")
 
 
+_TAG = re.compile(r"(<[^>]+>)")
+# «ВСОКО», «МБДОУ», «ГАУ-ДПО»: two or more capitals, standing alone.
+_ABBREVIATION = re.compile(r"(?<![\w-])[А-ЯЁA-Z]{2,}(?:-[А-ЯЁA-Z]{2,})*(?![\w-])")
+
+
+def keep_abbreviations(html: str) -> str:
+    """Upper-case abbreviations are never hyphenated («ВСО-КО»): in the text between tags each
+    is kept whole like a name. For the PDF only; the stored text is left as written."""
+    whole = r'<span class="name">\g<0></span>'
+    return "".join(
+        part if part.startswith("<") else _ABBREVIATION.sub(whole, part)
+        for part in _TAG.split(html)
+    )
+
+
 def sanitise(html: str) -> str:
     """The allow-list for letter text: paragraphs, line breaks, lists, bold and italic, and
     names kept whole (`<span class="name">`)."""

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.management import call_command
 
 from monitoring.models import CountedSchool, MissingPerson, Status
@@ -85,7 +86,11 @@ def kindergarten(district):
 def signer(head):
     head.first_name, head.last_name = "Ольга", "Олейникова"
     head.save()
-    call_command("make_dev_certificate", user=head.username, name="Олейникова Ольга Владимировна")
+    # Issued on 01.01.2025 for three years: valid at every date the tests sign on.
+    with time_machine.travel(dt.datetime(2025, 1, 1, tzinfo=dt.UTC)):
+        call_command(
+            "make_dev_certificate", user=head.username, name="Олейникова Ольга Владимировна"
+        )
     return head
 
 

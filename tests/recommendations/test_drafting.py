@@ -3,9 +3,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from monitoring.models import IndicatorValue
 from recommendations.drafting import addressee_for, letters_draft
 from recommendations.models import Audience, Letter, LetterEvent, RecommendationRule
 from recommendations.services import letter_edit, letter_send
+from tests.recommendations.appendix import appendix_rows, text
 from tests.recommendations.factories import MonitoringYearFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,9 +40,29 @@ def test_findings_cite_school_target_and_district_with_decimal_comma(year, schoo
         "0",
         "2",
     )
+    rows = appendix_rows(letter)
+    assert rows[0] == [
+        "№ п/п",
+        "Показатель",
+        "Значение в ОО",
+        "Целевое значение",
+        "По муниципалитету",
+        "Отклонение",
+    ]
+    assert rows[1] == [
+        "1",
+        "Доля педагогов, прошедших диагностику профессиональных дефицитов",
+        "45,0 %",
+        "не менее 80,0 %",
+        "67,5 %",
+        "за пределами допуска",
+    ]
+    body = text(letter.body)
     assert (
-        "45,0&nbsp;% при целевом значении не менее 80,0&nbsp;% — ниже целевого значения, "
-        "за пределами допуска; по Тестовому муниципальному району — 67,5&nbsp;%." in letter.body
+        "целевые значения не достигнуты по 4 показателям, из них по 1 — в пределах допуска. "
+        "Значения показателей в сравнении с целевыми и со значениями по Тестовому "
+        "муниципальному району приведены в приложении (таблица 1), поимённые списки "
+        "работников, не учтённых в показателях, — в таблице 2." in body
     )
     assert letter.title == (
         "Об адресных рекомендациях по итогам мониторинга системы обеспечения профессионального "
@@ -53,21 +75,33 @@ def test_each_breach_is_worded_by_direction_kind_and_status(year, school):
     """Up short of its target is below it; a «down» share and a count are above what is
     allowed; a share says whether it is within the tolerance band, a count has none."""
     letter = school_letter(letters_draft(year=year), school)
-    body = letter.body.replace("&nbsp;", " ")
-    assert (
-        "Доля педагогов, прошедших повышение квалификации за последние три года: 95,0 % при "
-        "целевом значении не менее 100,0 % — ниже целевого значения, в пределах допуска;" in body
-    )
-    assert (
-        "Доля педагогов с высоким уровнем профессионального выгорания: 40,0 % при допустимом "
-        "значении не более 15,0 % — выше допустимого (целевого) значения, за пределами допуска;"
-        in body
-    )
-    assert (
-        "Количество вакантных должностей: 2 при допустимом значении не более 0 — выше "
-        "допустимого (целевого) значения; по Тестовому муниципальному району — 2." in body
-    )
-    assert "ниже целевого значения" not in body.split("выгорания")[1]
+    rows = {row[1]: row[2:] for row in appendix_rows(letter)[1:5]}
+    assert rows == {
+        "Доля педагогов, прошедших диагностику профессиональных дефицитов": [
+            "45,0 %",
+            "не менее 80,0 %",
+            "67,5 %",
+            "за пределами допуска",
+        ],
+        "Доля педагогов, прошедших повышение квалификации за последние три года": [
+            "95,0 %",
+            "не менее 100,0 %",
+            "97,5 %",
+            "в пределах допуска",
+        ],
+        "Доля педагогов с высоким уровнем профессионального выгорания": [
+            "40,0 %",
+            "не более 15,0 %",
+            "25,0 %",
+            "за пределами допуска",
+        ],
+        "Количество вакантных должностей": [
+            "2",
+            "не более 0",
+            "2",
+            "выше допустимого (целевого) значения",
+        ],
+    }
     stored = {
         f["code"]: (f["direction"], f["kind"], f["status"]) for f in letter.figures["findings"]
     }
@@ -168,7 +202,19 @@ def test_named_people_go_to_the_appendix_for_listed_indicators_only(year, school
         "PD_3Y": ["Алексеева\u00a0М.\u00a0С.", "Сидорова\u00a0А.\u00a0П."],
     }  # BURNOUT_HIGH, a sensitive result, never names anyone
     assert "Сидорова" not in letter.body and "Алексеева" not in letter.body
-    assert "Поимённые списки работников, не учтённых в показателях, — в приложении." in letter.body
+    assert "поимённые списки работников, не учтённых в показателях, — в таблице 2" in text(
+        letter.body
+    )
+    named = [row for row in appendix_rows(letter) if len(row) == 3]
+    assert named == [
+        ["№ п/п", "Показатель", "Работники"],
+        ["1", "Доля педагогов, прошедших диагностику профессиональных дефицитов", "Сидорова А. П."],
+        [
+            "2",
+            "Доля педагогов, прошедших повышение квалификации за последние три года",
+            "Алексеева М. С., Сидорова А. П.",
+        ],
+    ]
 
 
 def test_rules_fire_exactly_for_breached_indicators(year, school):
@@ -236,23 +282,59 @@ def test_district_letter_names_schools(year, school, other_school):
         "red": [],
         "yellow": [{"name": name, "value_text": "95,0\u00a0%"}],
     }
-    body = letter.body.replace("&nbsp;", " ")
-    whole = f'<span class="name">{name}</span>'
+    other = other_school.short_name
+    assert appendix_rows(letter) == [
+        [
+            "№ п/п",
+            "Показатель",
+            "Значение",
+            "Целевое значение",
+            "Образовательные организации, не достигшие целевого значения",
+        ],
+        [
+            "1",
+            "Доля педагогов, прошедших диагностику профессиональных дефицитов",
+            "67,5 %",
+            "не менее 80,0 %",
+            f"за пределами допуска: {name}",
+        ],
+        [
+            "2",
+            "Доля педагогов, прошедших повышение квалификации за последние три года",
+            "97,5 %",
+            "не менее 100,0 %",
+            f"в пределах допуска: {name}",
+        ],
+        [
+            "3",
+            "Доля педагогов с высоким уровнем профессионального выгорания",
+            "25,0 %",
+            "не более 15,0 %",
+            f"за пределами допуска: {name}",
+        ],
+        ["4", "Количество вакантных должностей", "2", "не более 0", f"{name} — 2"],
+        [
+            "5",
+            "Количество ОО, в которых не разработаны ИОМ",
+            "1",
+            "не более 0",
+            f"Не разработаны индивидуальные образовательные маршруты в 1 ОО: {other}",
+        ],
+        [
+            "6",
+            "Количество ОО с кадровым дефицитом",
+            "1",
+            "не более 0",
+            f"Кадровый дефицит в 1 ОО: {name}",
+        ],
+    ]
+    body = text(letter.body)
     assert (
-        "Доля педагогов, прошедших диагностику профессиональных дефицитов: 67,5 % при целевом "
-        "значении не менее 80,0 % — ниже целевого значения, за пределами допуска. Ниже целевого "
-        f"значения в ОО: за пределами допуска — {whole}." in body
+        "Мониторинг проведён в 2 образовательных организациях Тестового муниципального района. "
+        "По Тестовому муниципальному району в целом целевые значения не достигнуты по 6 "
+        "показателям, из них по 1 — в пределах допуска. Значения показателей и образовательные "
+        "организации, не достигшие целевых значений, приведены в приложении (таблица 1)." in body
     )
-    assert f"Ниже целевого значения в ОО: в пределах допуска — {whole}." in body  # PD_3Y
-    assert (
-        "25,0 % при допустимом значении не более 15,0 % — выше допустимого (целевого) значения, "
-        "за пределами допуска. Выше допустимого (целевого) значения в ОО: за пределами допуска — "
-        f"{whole}." in body
-    )
-    assert f"Выше допустимого (целевого) значения в ОО: {whole} — 2." in body  # VACANCY
-    other = f'<span class="name">{other_school.short_name}</span>'
-    assert f"Не разработаны индивидуальные образовательные маршруты в 1 ОО: {other}" in body
-    assert f"Кадровый дефицит в 1 ОО: {whole}" in body
     assert "Методической службе (ИМК)" in body
 
 
@@ -339,3 +421,18 @@ def test_default_rules_cover_red_for_every_indicator_with_a_target():
     covered = set(RecommendationRule.objects.values_list("indicator_id", flat=True))
     assert covered == with_target
     assert not RecommendationRule.objects.filter(indicator__default_target__isnull=True).exists()
+
+
+def test_the_summary_agrees_with_one_breach_and_says_nothing_of_a_band_none_is_within(year, school):
+    """One red figure: «по 1 показателю», no «из них … в пределах допуска», one table."""
+    IndicatorValue.objects.filter(monitoring_year=year, school=school).exclude(
+        indicator_id="DIAG"
+    ).delete()
+    letter = school_letter(letters_draft(year=year), school)
+    body = text(letter.body)
+    assert "целевые значения не достигнуты по 1 показателю. Значения показателей" in body
+    assert "из них" not in body
+    assert "приведены в приложении (таблица 1)." in body
+    assert [row[1] for row in appendix_rows(letter)[1:]] == [
+        "Доля педагогов, прошедших диагностику профессиональных дефицитов"
+    ]

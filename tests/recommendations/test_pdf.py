@@ -49,10 +49,9 @@ def test_draft_reads_as_an_official_letter(letter, school):
         "год" in text
     )  # no number before signing; the heading under the registration line
     assert "Уважаемый Пётр Сергеевич!" in text
-    assert (
-        "45,0 % при целевом значении не менее 80,0 % — ниже целевого значения, за пределами "
-        "допуска; по Тестовому муниципальному району — 67,5 %" in text
-    )
+    assert "целевые значения не достигнуты по 4 показателям" in text
+    assert "Таблица 1. Показатели, по которым не достигнуты целевые значения" in text
+    assert "45,0 % не менее 80,0 % 67,5 % за пределами" in text  # DIAG's row
     assert "Начальник отдела образования" in text and "О. В. Олейникова" in text
     assert "ОКПО 80200184, ОГРН 1073453000796, ИНН/КПП 3407011107/340701001" in text
     assert "ПРОЕКТ" in text

@@ -50,6 +50,22 @@ def test_signing_numbers_dates_and_stores_a_valid_pades_signature(letter, signer
     assert OutgoingRegister.objects.get(district=district, year=2026).next_number == 769
 
 
+def test_a_certificate_not_yet_in_force_signs_nothing(letter, signer, district):
+    """In force from 01.01.2025 (the fixture): the day before it signs nothing, changes nothing."""
+    register_update(district=district, year=2024, number_format="01-14/{n}", next_number=5)
+    with (
+        time_machine.travel(dt.datetime(2024, 12, 31, 10, 0, tzinfo=dt.UTC)),
+        pytest.raises(
+            ValidationError,
+            match=r"действует с 01\.01\.2025 02:55: срок его действия ещё не",
+        ),
+    ):
+        letter_sign(letter=letter, user=signer)
+    letter.refresh_from_db()
+    assert (letter.status, letter.number, letter.date) == (Letter.State.DRAFT, "", None)
+    assert OutgoingRegister.objects.get(district=district, year=2024).next_number == 5
+
+
 def test_a_flipped_byte_invalidates_the_signature(letter, signer):
     signed = letter_sign(letter=letter, user=signer)
     check = validate_signature(flip_a_byte(bytes(signed.pdf)), bytes(signed.signer_certificate))

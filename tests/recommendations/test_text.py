@@ -1,7 +1,13 @@
 import pytest
 
 from recommendations.people import short_name
-from recommendations.text import dative_initials, initials_surname, salutation, sanitise
+from recommendations.text import (
+    dative_initials,
+    initials_surname,
+    keep_abbreviations,
+    salutation,
+    sanitise,
+)
 from tests.factories import PersonFactory
 
 NBSP = "\u00a0"
@@ -64,4 +70,16 @@ def test_sanitiser_keeps_paragraphs_lists_and_whole_names_only():
         "<p>Текст <strong>важно</strong></p><ul><li>пункт</li></ul>ссылка"
         '<p><span class="name">МБОУ СОШ № 10</span><span class="name">Б</span>В '
         '<span class="name">Г</span></p>'
+    )
+
+
+def test_abbreviations_are_kept_whole_in_the_text_and_never_in_tags():
+    html = (
+        '<p>Систематизировать ВСОКО и ГАУ-ДПО; <span class="name">МБОУ СОШ</span>, '
+        "№ 273-ФЗ, Ивлев</p>"
+    )
+    assert keep_abbreviations(html) == (
+        '<p>Систематизировать <span class="name">ВСОКО</span> и <span class="name">ГАУ-ДПО'
+        '</span>; <span class="name"><span class="name">МБОУ</span> <span class="name">СОШ'
+        "</span></span>, № 273-ФЗ, Ивлев</p>"
     )
