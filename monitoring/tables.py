@@ -189,6 +189,16 @@ class HeaderGroup:
     span: int
 
 
+def catalogue(indicators: Iterable[Indicator] | None = None) -> list[Indicator]:
+    """The indicators in reading order: each group's together (a table's group header once),
+    groups in the order of their first indicator, the catalogue's order within a group."""
+    indicators = list(Indicator.objects.all() if indicators is None else indicators)
+    first = {}
+    for n, indicator in enumerate(indicators):
+        first.setdefault(indicator.group, n)
+    return sorted(indicators, key=lambda i: first[i.group])
+
+
 def indicator_groups(indicators: Iterable[Indicator]) -> list[HeaderGroup]:
     """Consecutive indicators of one group, for a table's two-row header."""
     groups: list[HeaderGroup] = []
@@ -288,7 +298,7 @@ def overview(
     link_query: str = "",
 ) -> Overview:
     years = years_of(district, year)
-    indicators = list(Indicator.objects.all())
+    indicators = catalogue()
     groups = tuple(dict.fromkeys(i.group for i in indicators))
     group = group if group in groups else ""
     if group:
@@ -351,7 +361,7 @@ def school_page(school: School, year: int | None) -> SchoolPage:
     years = years_of(district, year)
     values = history_values(district, [school])
     lines = []
-    for indicator in Indicator.objects.all():
+    for indicator in catalogue():
         if indicator.district_only:
             continue
         stored = values.get((years.year, school.pk, indicator.code))
@@ -379,11 +389,6 @@ class Missing:
 
     line: SchoolLine
     people: tuple[Named, ...]
-
-    @property
-    def open(self) -> bool:
-        """Shown unfolded where the school falls short of the target."""
-        return self.line.school.breach
 
 
 def missing_people(page: SchoolPage) -> list[Missing]:
@@ -515,7 +520,7 @@ def target_rows(
     district: District, year: int, *, posted: str | None, value: str | None, errors: list[str]
 ) -> list[TargetRow]:
     """Every indicator with a target; `posted` is the indicator whose `value` was refused."""
-    indicators = list(Indicator.objects.filter(default_target__isnull=False))
+    indicators = catalogue(Indicator.objects.filter(default_target__isnull=False))
     in_force = targets_for(district, year, indicators)
     return [
         TargetRow(

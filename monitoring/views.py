@@ -260,7 +260,7 @@ def region_overview(request: HttpRequest, year: int | None = None) -> HttpRespon
     _require_regional(request)
     years = region.region_years()
     year = shown_year(year, years)
-    indicators = list(Indicator.objects.all())
+    indicators = tables.catalogue()
     districts = list(District.objects.order_by("name"))
     values = region.region_values(year, districts, indicators)
     overview_url = reverse("monitoring:overview", args=[year])

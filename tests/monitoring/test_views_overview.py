@@ -193,3 +193,14 @@ def test_anonymous_is_sent_to_login(client, year_2024):
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+def test_each_group_heads_one_run_of_columns(client_for, methodologist, year_2024):
+    """The catalogue interleaves its groups; the table keeps each group's columns together,
+    in the catalogue's order within the group."""
+    html = page(client_for(methodologist).get(_url()))
+    heads = texts(html, "//th[@class='group-head']")
+    assert len(heads) == len(set(heads)) == len(set(Indicator.objects.values_list("group")))
+    columns = texts(html, "//th[contains(@class, 'ind-head')]/a[1]")
+    by_group = [i.short_name for g in heads for i in Indicator.objects.filter(group=g)]
+    assert columns == by_group

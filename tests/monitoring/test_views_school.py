@@ -73,9 +73,12 @@ def test_school_page_shows_values_targets_district_and_trend(request, client_for
     [diag] = html.xpath(f"//tr[th='{_name('DIAG')}']")
     assert "status-red" in diag.xpath("td[1]/@class")[0]
     assert texts(diag, "td[5]/span[@title]") == [
-        f"2023: 50,0\u00a0%{red}",
-        f"2024: 33,3\u00a0%{red}",
+        f"2023/2024: 50,0\u00a0%{red}",
+        f"2024/2025: 33,3\u00a0%{red}",
     ]
+    links = {text(a): a.get("href") for a in html.xpath("//a")}
+    assert links["Сотрудники ОО"] == reverse("staff_list", args=["S-A"])
+    assert links["Рабочее место ОО"] == reverse("school_workspace", args=["S-A"])
 
 
 def test_named_people_missing_from_the_numerator_link_to_their_cards(
@@ -187,3 +190,11 @@ def test_links_from_the_school_page_keep_the_picked_district(client, school, sto
     dq = f"?district={school.district.code}"
     assert reverse("monitoring:overview", args=[2024]) + dq in page
     assert reverse("monitoring:indicator", args=[2024, "DIAG"]) + dq in page
+
+
+def test_who_is_not_counted_stays_folded_with_the_counts(client_for, methodologist, staff):
+    html = page(client_for(methodologist).get(_url()))
+    [item] = html.xpath("//details")
+    assert item.get("open") is None  # folded even where the school misses the target
+    assert text(item.xpath("summary")[0]).startswith(f"{_name('DIAG')} — 2 чел.")
+    assert "Списки есть по 1\u00a0показателю" in text(html)
