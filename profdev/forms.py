@@ -4,7 +4,7 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from profdev.models import Employment, Person
+from profdev.models import Employment, Person, RouteActivity
 from profdev.selectors import STAFF_ORDERINGS, StaffQuery
 from profdev.workbook import rules, sheets
 
@@ -90,12 +90,20 @@ class SheetForm(forms.Form):
     required_css_class = "required"
 
     def __init__(
-        self, data=None, *, columns, refs=None, row_rules=(), normalise=None, initial=None
+        self,
+        data=None,
+        *,
+        columns,
+        refs=None,
+        row_rules=(),
+        normalise=None,
+        initial=None,
+        **kwargs,  # of forms.Form: a formset's prefix and the like
     ):
         self.columns = columns
         self.row_rules = row_rules
         self.normalise = normalise
-        super().__init__(data, initial=self._initial(initial or {}))
+        super().__init__(data, initial=self._initial(initial or {}), **kwargs)
         for column in columns:
             field = self._field(column, (refs or {}).get(column.field))
             field.required = False
@@ -190,14 +198,16 @@ class RecordForm(SheetForm):
 
     `fixed` holds the values the page decides (the card's person); the record's natural
     key must be free, and a main employment must not overlap another (as in the importer).
+    `initial`: the values a new record starts from.
     """
 
-    def __init__(self, data=None, *, sheet, fixed, instance=None, refs=None):
+    def __init__(self, data=None, *, sheet, fixed, instance=None, refs=None, initial=None):
         self.sheet = sheet
         self.fixed = fixed
         self.instance = instance
         columns = tuple(c for c in sheet.columns if c.field not in fixed and not c.person)
-        initial = {c.field: getattr(instance, c.field) for c in columns} if instance else None
+        if instance:
+            initial = {c.field: getattr(instance, c.field) for c in columns}
         super().__init__(
             data,
             columns=columns,
@@ -286,3 +296,116 @@ class TeacherForm(SheetForm):
                 "в его карточке или загрузкой книги",
             )
         return self.cleaned_data
+
+
+# --- a route's activities ------------------------------------------------------------------
+
+ACTIVITY_COLUMNS = tuple(
+    c
+    for c in sheets.ROUTE_ACTIVITIES.columns
+    if c.field not in sheets.ROUTE_ACTIVITIES.parent.fields
+)
+
+
+def activity_initial(activity: RouteActivity) -> dict:
+    return {
+        "id": activity.pk,
+        "course": activity.course_id,
+        **{c.field: getattr(activity, c.field) for c in ACTIVITY_COLUMNS},
+    }
+
+
+class ActivityForm(SheetForm):
+    """An activity of a route: a row of the sheet «Мероприятия ИОМ» (the route is the page's)
+    and the course record it became, chosen among the person's `courses`."""
+
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, data=None, *, courses, initial=None, **kwargs):
+        super().__init__(
+            data,
+            columns=ACTIVITY_COLUMNS,
+            row_rules=sheets.ROUTE_ACTIVITIES.row_rules,
+            initial=initial,
+            **kwargs,
+        )
+        self.fields["course"] = forms.ModelChoiceField(
+            courses,
+            required=False,
+            label=RouteActivity._meta.get_field("course").verbose_name,
+            empty_label="—",
+        )
+        if initial:
+            self.initial.update(id=initial["id"], course=initial["course"])
+        for field in self.fields.values():  # a row of the activities' table
+            widget = field.widget
+            if isinstance(widget, forms.Select):
+                widget.attrs["class"] = "form-select form-select-sm"
+            elif isinstance(widget, forms.TextInput):
+                widget.attrs["class"] = "form-control form-control-sm"
+
+    def clean(self):
+        super().clean()
+        course = self.cleaned_data.get("course")
+        done_course = (
+            self.record.get("kind") == RouteActivity.Kind.COURSE
+            and self.record.get("status") == RouteActivity.Status.DONE
+        )
+        if course is not None and not done_course:
+            self.add_error("course", "пройденную программу указывают только у выполненного курса")
+        self.record["course"] = course
+        return self.cleaned_data
+
+
+class BaseActivityFormSet(forms.BaseFormSet):
+    """The activities of a route (or of a new one) on its page: the stored ones, then empty
+    rows for new ones; a row marked «Удалить» goes. `changes` lists what to write."""
+
+    def __init__(self, data=None, *, activities, **kwargs):
+        self.stored = {a.pk: a for a in activities}
+        super().__init__(data, initial=[activity_initial(a) for a in activities], **kwargs)
+
+    def _kept(self):
+        for form in self.forms:
+            deleted = self.can_delete and self._should_delete_form(form)
+            if form.has_changed() and not deleted:
+                yield form
+
+    def clean(self):
+        if any(self.errors):
+            return
+        for form in self.forms:
+            pk = form.cleaned_data.get("id")
+            if pk is not None and pk not in self.stored:
+                raise forms.ValidationError(
+                    "мероприятие уже удалено или изменено: откройте маршрут заново"
+                )
+        seen = set()
+        key = ("kind", "title", "starts_on")
+        for form in self._kept():
+            values = tuple(form.record[f] for f in key)
+            if values in seen:
+                form.add_error(
+                    "title",
+                    "такое мероприятие уже есть в маршруте: совпадают вид, мероприятие и дата "
+                    "начала",
+                )
+            seen.add(values)
+
+    def changes(self) -> list[tuple[RouteActivity | None, dict | None]]:
+        """(stored activity or None for a new one, its values or None to delete it)."""
+        result = []
+        for form in self.forms:
+            pk = form.cleaned_data.get("id")
+            stored = self.stored.get(pk) if pk is not None else None
+            if self.can_delete and self._should_delete_form(form):
+                if stored is not None:
+                    result.append((stored, None))
+            elif stored is not None or form.has_changed():
+                result.append((stored, form.record))
+        return result
+
+
+ActivityFormSet = forms.formset_factory(
+    ActivityForm, formset=BaseActivityFormSet, extra=2, can_delete=True
+)

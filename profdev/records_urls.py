@@ -1,6 +1,6 @@
 from django.urls import path
 
-from profdev import upload_views, views
+from profdev import route_views, upload_views, views
 
 urlpatterns = [
     path("schools/<str:code>/", views.school_workspace, name="school_workspace"),
@@ -14,7 +14,18 @@ urlpatterns = [
     path("uploads/<int:pk>/", upload_views.upload, name="upload"),
     path("uploads/<int:pk>/confirm/", upload_views.upload_confirm, name="upload_confirm"),
     path("uploads/<int:pk>/recheck/", upload_views.upload_recheck, name="upload_recheck"),
+    path("schools/<str:code>/routes/", route_views.route_list, name="route_list"),
     path("persons/<int:pk>/", views.person_card, name="person_card"),
+    # A route has its own pages (its activities, outcome, print), before the generic records'.
+    path("persons/<int:pk>/iom/add/", route_views.route_edit, name="route_add"),
+    path("persons/<int:pk>/iom/<int:route_id>/", route_views.route_detail, name="route_detail"),
+    path("persons/<int:pk>/iom/<int:route_id>/edit/", route_views.route_edit, name="route_edit"),
+    path(
+        "persons/<int:pk>/iom/<int:route_id>/delete/",
+        route_views.route_delete,
+        name="route_delete",
+    ),
+    path("persons/<int:pk>/iom/<int:route_id>/iom.pdf", route_views.route_pdf, name="route_pdf"),
     path("persons/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("persons/<int:pk>/<str:kind>/add/", views.record_edit, name="record_add"),
     path("persons/<int:pk>/<str:kind>/<int:record_id>/", views.record_edit, name="record_edit"),

@@ -27,6 +27,7 @@ from profdev.models import (
     MentorshipPair,
     Person,
     ProfessionalActivity,
+    RouteActivity,
     School,
 )
 from profdev.workbook import rules
@@ -193,6 +194,7 @@ RECORD_MODELS = {
         MentorshipPair,
         DeficitDiagnostic,
         DevelopmentRoute,
+        RouteActivity,
         ProfessionalActivity,
         BurnoutRecord,
     )

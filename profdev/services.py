@@ -11,9 +11,9 @@ from django.db import transaction
 from django.db.models import F, Model
 
 from profdev import history
-from profdev.models import ChangeRecord, DevelopmentRoute, Employment, Person
+from profdev.models import ChangeRecord, DevelopmentRoute, Employment, Person, RouteActivity
 from profdev.workbook import sheets
-from profdev.workbook.labels import record_label
+from profdev.workbook.labels import labeller, record_label
 
 Action = ChangeRecord.Action
 
@@ -155,3 +155,75 @@ def route_create(
         "components": DevelopmentRoute.encode_components(components),
     }
     return record_save(sheet=sheets.ROUTES, record=record, user=user)
+
+
+# --- a route's activities: their history reads as the sheet «Мероприятия ИОМ» ---------------
+
+ACTIVITY_FIELDS = ("kind", "topic", "title", "description", "starts_on", "ends_on", "status")
+ActivityChange = tuple[RouteActivity | None, dict[str, Any] | None]
+
+
+def _activity_values(activity: RouteActivity) -> dict[str, Any]:
+    values = {f: getattr(activity, f) for f in ACTIVITY_FIELDS}
+    values["course"] = str(activity.course) if activity.course_id else None
+    return values
+
+
+def _activity_change(route, action, old, new, values) -> history.Change:
+    sheet = sheets.ROUTE_ACTIVITIES
+    keyed = {"person": route.person.snils, "route_started_on": route.started_on, **values}
+    return history.Change(
+        person_id=route.person_id,
+        record_type=str(RouteActivity._meta.verbose_name),
+        record_label=labeller(sheet)(tuple(keyed[f] for f in sheet.key)),
+        action=action,
+        changes=history.field_changes(old, new),
+    )
+
+
+def _activities_write(route: DevelopmentRoute, activities, user) -> None:
+    """Deletions first, then updates and new activities: a key freed by one is free for
+    another."""
+    ordered = sorted(activities, key=lambda change: change[1] is not None)
+    changes = []
+    for activity, record in ordered:
+        old = _activity_values(activity) if activity else {}
+        if record is None:
+            activity.delete()
+            changes.append(_activity_change(route, Action.DELETE, old, {}, old))
+            continue
+        activity = activity or RouteActivity(route=route)
+        for name, value in record.items():
+            setattr(activity, name, value)
+        new = _activity_values(activity)
+        if old == new:
+            continue
+        activity.full_clean()
+        activity.save()
+        action = Action.UPDATE if old else Action.CREATE
+        changes.append(_activity_change(route, action, old, new, new))
+    history.record_changes(changes, user=user, source=ChangeRecord.Source.FORM)
+
+
+@transaction.atomic
+def route_save(
+    *,
+    record: dict[str, Any],
+    instance: DevelopmentRoute | None = None,
+    activities: list[ActivityChange] = (),
+    user,
+) -> DevelopmentRoute:
+    """Create (no `instance`) or update a route with its activities, from the route page's
+    forms: `activities` are (stored activity or None, values or None to delete it)."""
+    route = instance
+    if route is None or _stored(sheets.ROUTES, route, record) != _keyed(sheets.ROUTES, record):
+        route = record_save(sheet=sheets.ROUTES, record=record, instance=instance, user=user)
+    _activities_write(route, activities, user)
+    return route
+
+
+@transaction.atomic
+def route_delete(*, route: DevelopmentRoute, user) -> None:
+    """The route and its activities, each in the history."""
+    _activities_write(route, [(a, None) for a in route.activities.select_related("course")], user)
+    record_delete(sheet=sheets.ROUTES, instance=route, user=user)

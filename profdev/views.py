@@ -110,7 +110,7 @@ def person_card(request: HttpRequest, pk: int) -> HttpResponse:
             "editable_school_ids": _editable_among(scope, card.employments),
             "may": {
                 kind: {a: may(scope, sheet, a) for a in ("create", "update", "delete")}
-                for kind, sheet in RECORD_SHEETS.items()
+                for kind, sheet in {**RECORD_SHEETS, "routes": sheets.ROUTES}.items()
             },
         },
     )
@@ -144,6 +144,7 @@ def _employments_card(request: HttpRequest, scope, person) -> HttpResponse:
 
 
 # --- data entry ----------------------------------------------------------------------
+# (Routes have their own pages, with their activities: profdev.route_views.)
 
 RECORD_SHEETS = {
     "employments": sheets.STAFF,
@@ -152,7 +153,6 @@ RECORD_SHEETS = {
     "contests": sheets.CONTESTS,
     "mentorship": sheets.MENTORSHIP,
     "diagnostics": sheets.DIAGNOSTICS,
-    "routes": sheets.ROUTES,
     "activities": sheets.ACTIVITIES,
     "burnout": sheets.BURNOUT,
 }

@@ -29,6 +29,7 @@ Rules on one record
     course_hours(record)                         ПК ≥ 16 h, ПП ≥ 250 h
     dates_in_order(start, end)(record)           the end is not before the start
     distinct_mentor(record)                      mentor ≠ mentee
+    course_topic(record)                         a route's course has a topic, nothing else
     has_diagnostic_score(record)                 at least one of the six components
 
 Rules across records
@@ -49,7 +50,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import TextChoices
 
-from profdev.models import Component, CourseCompletion, DeficitDiagnostic, DevelopmentRoute, Person
+from profdev.models import (
+    Component,
+    CourseCompletion,
+    DeficitDiagnostic,
+    DevelopmentRoute,
+    Person,
+    RouteActivity,
+)
 from profdev.text import (
     CODE_RULE,
     code_is_valid,
@@ -293,6 +301,19 @@ def dates_in_order(start: str, end: str) -> Callable[[dict], list[FieldMessage]]
 
     rule.__name__ = f"dates_in_order_{start}_{end}"
     return rule
+
+
+def course_topic(record: dict) -> list[FieldMessage]:
+    """A route's course names its topic; no other activity has one."""
+    kind, topic = record.get("kind"), record.get("topic")
+    if kind is None:
+        return []
+    if kind == RouteActivity.Kind.COURSE:
+        return [] if topic else [("topic", "у курса укажите тематику")]
+    if not topic:
+        return []
+    label = RouteActivity.Kind(kind).label
+    return [("topic", f"тематику указывают только у курса, а не у вида «{label}»")]
 
 
 def distinct_mentor(record: dict) -> list[FieldMessage]:

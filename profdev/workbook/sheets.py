@@ -29,6 +29,7 @@ from profdev.models import (
     ProfessionalActivity,
     Provider,
     RoleGrant,
+    RouteActivity,
     School,
     Vacancy,
 )
@@ -91,6 +92,24 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Parent:
+    """The record of another sheet each row belongs to (a route's activities): named by
+    the row's `fields`, which hold the parent sheet's key in its order, and stored in the
+    model's `field`; `path` leads from the model to the parent («route__»), so the row's
+    key fields are read through it."""
+
+    sheet: "Sheet"
+    field: str
+    fields: tuple[str, ...]
+    path: str
+
+    def lookup(self, name: str) -> str:
+        """The ORM lookup of a row's key field: the parent's own field it holds."""
+        parent_field = self.sheet.key[self.fields.index(name)]
+        return f"{self.path}{parent_field}"
+
+
+@dataclass(frozen=True)
 class Sheet:
     """One table of the format. A reference sheet's rows are what other rows name: they
     define the keys of their own model (`defines`: «ОО», «Организации ДПО») and go only when
@@ -125,6 +144,7 @@ class Sheet:
     # to it, or by the (model, field) pairs outside the workbook; `in_use` says so.
     in_use: str = ""
     referred_outside: tuple[tuple[type[models.Model], str], ...] = ()
+    parent: Parent | None = None
 
     @property
     def key_inputs(self) -> tuple[str, ...]:
@@ -424,6 +444,42 @@ ROUTES = Sheet(
     person_fields=("person",),
     admin_actions=PERSON_RECORDS,
     dated_by=("started_on", "ended_on"),
+)
+
+ROUTE_ACTIVITIES = Sheet(
+    name="Мероприятия ИОМ",
+    model=RouteActivity,
+    columns=(
+        person(),
+        date("Дата начала ИОМ", "route_started_on", required=True),
+        choice(RouteActivity, "Вид", "kind"),
+        Column(
+            "Тематика",
+            "topic",
+            rules.choice(CourseCompletion.Topic),
+            default="",
+            choices=CourseCompletion.Topic,
+            repeats=True,
+        ),
+        text(RouteActivity, "Мероприятие", "title", required=True),
+        text(RouteActivity, "Описание", "description"),
+        date("Дата начала", "starts_on", required=True),
+        date("Дата окончания", "ends_on"),
+        Column(
+            "Статус",
+            "status",
+            rules.choice(RouteActivity.Status),
+            default=RouteActivity.Status.PLANNED,
+            choices=RouteActivity.Status,
+            repeats=True,
+        ),
+    ),
+    key=("person", "route_started_on", "kind", "title", "starts_on"),
+    row_rules=(rules.dates_in_order("starts_on", "ends_on"), rules.course_topic),
+    person_fields=("person",),
+    admin_actions=PERSON_RECORDS,
+    dated_by=("starts_on", "ends_on"),
+    parent=Parent(ROUTES, "route", ("person", "route_started_on"), "route__"),
 )
 
 ACTIVITIES = Sheet(

@@ -11,7 +11,15 @@ from django.core.management import call_command
 from effectiveness.models import Measure
 from monitoring.models import MonitoringYear
 from monitoring.services import compute_year
-from profdev.models import CourseCompletion, District, Job, Person, RoleGrant, School
+from profdev.models import (
+    CourseCompletion,
+    DevelopmentRoute,
+    District,
+    Job,
+    Person,
+    RoleGrant,
+    School,
+)
 from profdev.roles import grant_role
 from profdev.uploads import upload_create
 from recommendations.drafting import letters_draft
@@ -92,6 +100,9 @@ def samples(world, signed_letter):
         "school": world.school.code,
         "person": person.pk,
         "course": CourseCompletion.objects.filter(person=person).first().pk,
+        "route": DevelopmentRoute.objects.get_or_create(
+            person=person, started_on=dt.date(2025, 1, 15)
+        )[0].pk,
         "job": job.pk,
         "upload": upload.pk,
         "year_id": year.pk,

@@ -74,7 +74,6 @@ def valid_values(kind: str, school, provider, kept) -> dict[str, str]:
         },
         "mentorship": {"mentor": kept.pk, "mentee": kept.pk, "started_on": "01.09.2024"},
         "diagnostics": {"date": "01.03.2024", "instrument": "ЕФОМ", "subject": "50"},
-        "routes": {"started_on": "01.09.2024", "curator": "Орлова П. С."},
         "activities": {"kind": "эксперт", "description": "член комиссии", "date": "01.03.2024"},
         "burnout": {"date": "01.03.2024", "level": "низкий"},
     }[kind]
