@@ -21,6 +21,7 @@ from profdev.workbook.plan import (
     WorkbookAnalysis,
 )
 from profdev.workbook.sheets import REFERENCES, Record, Sheet
+from profdev.workbook.stored import parent_ids
 
 BATCH = 1000
 
@@ -48,14 +49,18 @@ def _ids(reference: str) -> dict[Any, int]:
     return dict(ref.model.objects.values_list(ref.key, "pk"))
 
 
-def _model_values(sheet: Sheet, values: Record, ids) -> dict[str, Any]:
+def _model_values(sheet: Sheet, values: Record, ids, parents=None) -> dict[str, Any]:
+    """The model's values of a row; `parents`: the parent's keys → pk (`Sheet.parent`)."""
     result = {}
+    parent = sheet.parent
+    if parent:
+        result[f"{parent.field}_id"] = parents[tuple(values[f] for f in parent.fields)]
     for name, value in values.items():
         column = sheet.columns_by_field.get(name)
         if column is None:
             if name in sheet.extra_fields:
                 result[name] = value
-        elif column.person:
+        elif column.person or (parent and name in parent.fields):
             continue
         elif column.ref:
             result[f"{name}_id"] = ids[column.ref][value] if value is not None else None
@@ -66,8 +71,12 @@ def _model_values(sheet: Sheet, values: Record, ids) -> dict[str, Any]:
 
 def _write(plan: SheetPlan, ids) -> None:
     sheet, model = plan.sheet, plan.sheet.model
+    # The parents as written by the sheets before (a new route's activities name it).
+    written = sheet.parent and any(s.action in (CREATE, UPDATE) for s in plan.steps)
+    parents = parent_ids(sheet) if written else None
     created = _insert(
-        model, (_model_values(sheet, s.values, ids) for s in plan.steps if s.action == CREATE)
+        model,
+        (_model_values(sheet, s.values, ids, parents) for s in plan.steps if s.action == CREATE),
     )
     if created and sheet.is_reference:  # later sheets name the new rows
         ids[sheet.defines.reference] = _ids(sheet.defines.reference)
@@ -75,7 +84,7 @@ def _write(plan: SheetPlan, ids) -> None:
     fields = [f for f in (*plan.fields, *sheet.extra_fields) if f not in sheet.key]
     if updated and fields:
         model.objects.bulk_update(
-            [model(pk=s.pk, **_model_values(sheet, s.values, ids)) for s in updated],
+            [model(pk=s.pk, **_model_values(sheet, s.values, ids, parents)) for s in updated],
             fields,
             batch_size=BATCH,
         )

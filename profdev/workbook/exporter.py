@@ -40,14 +40,17 @@ def export_workbook(target: str | IO[bytes], schools: QuerySet[School] | None = 
     )
 
 
-def _lookup(column: Column) -> str:
+def _lookup(sheet: Sheet, column: Column) -> str:
     if column.person:
         return f"person__{column.field}"
+    path = column.field
+    if sheet.parent and column.field in sheet.parent.fields:
+        path = sheet.parent.lookup(column.field)
     if column.ref == "provider":
-        return f"{column.field}__name"
+        return f"{path}__name"
     if column.ref:
-        return f"{column.field}__{REFERENCES[column.ref].key}"
-    return column.field
+        return f"{path}__{REFERENCES[column.ref].key}"
+    return path
 
 
 def _formatter(column: Column) -> Callable[[Any], Any]:
@@ -66,9 +69,9 @@ def _formatter(column: Column) -> Callable[[Any], Any]:
 def _rows(sheet: Sheet, schools: QuerySet[School] | None) -> Iterator[list[Any]]:
     formatters = [_formatter(c) for c in sheet.columns]
     queryset = _records(sheet, schools).order_by(
-        *(_lookup(sheet.column(f)) for f in sheet.key_inputs)
+        *(_lookup(sheet, sheet.column(f)) for f in sheet.key_inputs)
     )
-    for values in queryset.values_list(*(_lookup(c) for c in sheet.columns)).iterator(CHUNK):
+    for values in queryset.values_list(*(_lookup(sheet, c) for c in sheet.columns)).iterator(CHUNK):
         yield [
             None if value is None or value == "" else fmt(value)
             for fmt, value in zip(formatters, values, strict=True)
@@ -86,5 +89,6 @@ def _records(sheet: Sheet, schools: QuerySet[School] | None) -> QuerySet:
         return Provider.objects.filter(courses__person__in=persons).distinct()
     if sheet.school_field:
         return model.objects.filter(school__in=schools)
-    filters = {f"{name}__in": persons for name in sheet.person_fields}
+    path = sheet.parent.path if sheet.parent else ""
+    filters = {f"{path}{name}__in": persons for name in sheet.person_fields}
     return model.objects.filter(**filters)

@@ -126,6 +126,15 @@ class Planner:
         self.defined = {name: self._defined(name) for name in REFERENCES}
         # the user's limits, growing by the keys the file defines anew (`extend_reach`)
         self.limits = dict(reach.limits)
+        # parent sheet → every key a row may name: stored or in the file, less those it deletes
+        self.parents = {
+            name: self._defined_parents(name, keys) for name, keys in stored.parents.items()
+        }
+
+    def _defined_parents(self, name: str, stored: set) -> set:
+        rows = self.rows.get(name, [])
+        deleted = {r.key for r in rows if r.delete}
+        return (stored - deleted) | {r.key for r in rows if not r.delete}
 
     def _defined(self, name: str) -> set:
         keys = set(self.stored.references[name])
@@ -164,6 +173,8 @@ class Planner:
                 action = CREATE if pk is None else (UPDATE if changed else UNCHANGED)
                 step = Step(row.number, action, row.key, row.values, pk, changed)
                 self._check_references(sheet, row, issue)
+                if sheet.parent:
+                    self._check_parent(sheet, row, issue)
             if self._in_reach(sheet, step, issue):
                 steps.append(step)
         return SheetPlan(sheet.name, tuple(present), steps)
@@ -202,6 +213,21 @@ class Planner:
             if limit is not None and value not in limit:
                 continue
             issue(column.field, _missing(column.ref, value))
+
+    def _check_parent(self, sheet: Sheet, row: Row, issue) -> None:
+        parent = sheet.parent
+        key = tuple(row.values[f] for f in parent.fields)
+        if key in self.parents[parent.sheet.name]:
+            return
+        persons = self.limits.get("person")  # out of reach: `_in_reach` says so
+        if persons is not None and any(row.values[f] not in persons for f in sheet.person_fields):
+            return
+        shown = []
+        for name, value in zip(parent.fields, key, strict=True):
+            column = sheet.column(name)
+            shown.append(REFERENCES[column.ref].shown(value) if column.ref else rules.shown(value))
+        what = parent.noun.format(*shown)
+        issue(parent.fields[-1], f"{what} нет ни на листе «{parent.sheet.name}», ни в системе")
 
     def _in_reach(self, sheet: Sheet, step: Step, issue) -> bool:
         """Scope rules; False when the row is out of the user's reach."""

@@ -102,6 +102,7 @@ class Parent:
     field: str
     fields: tuple[str, ...]
     path: str
+    noun: str  # one that is missing, named in a message with the row's `fields`
 
     def lookup(self, name: str) -> str:
         """The ORM lookup of a row's key field: the parent's own field it holds."""
@@ -479,7 +480,13 @@ ROUTE_ACTIVITIES = Sheet(
     person_fields=("person",),
     admin_actions=PERSON_RECORDS,
     dated_by=("starts_on", "ends_on"),
-    parent=Parent(ROUTES, "route", ("person", "route_started_on"), "route__"),
+    parent=Parent(
+        ROUTES,
+        "route",
+        ("person", "route_started_on"),
+        "route__",
+        "ИОМ работника со СНИЛС {} с датой начала {}",
+    ),
 )
 
 ACTIVITIES = Sheet(
@@ -539,6 +546,7 @@ SHEETS: tuple[Sheet, ...] = (
     MENTORSHIP,
     DIAGNOSTICS,
     ROUTES,
+    ROUTE_ACTIVITIES,
     ACTIVITIES,
     BURNOUT,
     VACANCIES,

@@ -24,6 +24,12 @@ class Stored:
         self.records: dict[str, Entries] = {
             s.name: _load(s) for s in SHEETS if s.name in present or s.defines
         }
+        # parent sheet → the stored keys of its rows, for the sheets in the file with a parent
+        self.parents: dict[str, set] = {
+            s.parent.sheet.name: set(self.records.get(s.parent.sheet.name) or _load(s.parent.sheet))
+            for s in SHEETS
+            if s.name in present and s.parent
+        }
         # reference → its key → (pk, Reference.fields): what rows may name and the file change
         self.references: dict[str, Entries] = {name: self._entries(name) for name in REFERENCES}
         self.ids = {
@@ -44,13 +50,27 @@ class Stored:
 
 
 def lookups(sheet: Sheet) -> list[tuple[str, str]]:
-    """(record field, ORM lookup) of a sheet's stored columns."""
-    pairs = [
-        (c.field, f"{c.field}__{REFERENCES[c.ref].key}" if c.ref else c.field)
-        for c in sheet.columns
-        if not c.person
-    ]
+    """(record field, ORM lookup) of a sheet's stored columns; the fields naming the parent
+    are read through it."""
+    pairs = []
+    for c in sheet.columns:
+        if c.person:
+            continue
+        path = (
+            sheet.parent.lookup(c.field)
+            if sheet.parent and c.field in sheet.parent.fields
+            else c.field
+        )
+        pairs.append((c.field, f"{path}__{REFERENCES[c.ref].key}" if c.ref else path))
     return pairs + [(f, f) for f in sheet.extra_fields]
+
+
+def parent_ids(sheet: Sheet) -> dict[tuple, int]:
+    """The stored rows of a sheet's parent: key (as the rows name it) → pk."""
+    parent = sheet.parent.sheet
+    lookup = dict(lookups(parent))
+    rows = parent.model.objects.values_list(*(lookup[f] for f in parent.key), "pk")
+    return {tuple(row[:-1]): row[-1] for row in rows}
 
 
 def _load(sheet: Sheet) -> Entries:

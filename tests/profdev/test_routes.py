@@ -2,14 +2,24 @@
 diagnostics, the outcome read from the next diagnostic, and the service other pages use."""
 
 import datetime as dt
+import io
 
+import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 
 from profdev import selectors, services
-from profdev.models import DIAGNOSTIC_COMPONENTS, ChangeRecord, DevelopmentRoute, School
+from profdev.models import (
+    DIAGNOSTIC_COMPONENTS,
+    ChangeRecord,
+    DevelopmentRoute,
+    RouteActivity,
+    School,
+)
 from profdev.workbook import rules
+from profdev.workbook.exporter import export_workbook
 from profdev.workbook.importer import import_workbook
+from profdev.workbook.sheets import ROUTE_ACTIVITIES
 from tests import factories
 from tests.factories import next_snils
 from tests.profdev.workbook.builders import school, staff, xlsx
@@ -196,3 +206,151 @@ def test_a_wrong_component_is_a_row_error_and_nothing_is_written(district):
     ]
     assert not DevelopmentRoute.objects.exists()
     assert not School.objects.exists()
+
+
+# --- the workbook: the sheet «Мероприятия ИОМ» ------------------------------------------
+
+
+def plan_row(snils, **values) -> dict:
+    return {
+        "СНИЛС": snils,
+        "Дата начала ИОМ": D(2024, 10, 15),
+        "Вид": "курс",
+        "Тематика": "цифровые",
+        "Мероприятие": "Цифровая образовательная среда",
+        "Дата начала": D(2024, 11, 1),
+        **values,
+    }
+
+
+def test_activities_of_a_new_and_of_a_stored_route_are_imported_with_history(district):
+    snils = next_snils()
+    book = {"ОО": [school()], "Педагоги": [staff(snils)]}
+    analysis = import_workbook(
+        xlsx(
+            {
+                **book,
+                "ИОМ": [route_row(snils)],
+                "Мероприятия ИОМ": [
+                    plan_row(snils, **{"Дата окончания": "30.11.2024"}),
+                    plan_row(
+                        snils,
+                        **{
+                            "Вид": "Стажировка",
+                            "Тематика": None,
+                            "Мероприятие": "Стажировка в МБОУ «Лицей № 1»",
+                            "Статус": "выполнено",
+                        },
+                    ),
+                ],
+            }
+        )
+    )
+    assert analysis.ok, analysis.errors
+    assert analysis.counts["Мероприятия ИОМ"].created == 2
+    route = DevelopmentRoute.objects.get()
+    assert [
+        (a.kind, a.topic, a.title, a.starts_on, a.ends_on, a.status)
+        for a in route.activities.order_by("kind")
+    ] == [
+        (
+            "course",
+            "digital",
+            "Цифровая образовательная среда",
+            D(2024, 11, 1),
+            D(2024, 11, 30),
+            "planned",
+        ),
+        ("internship", "", "Стажировка в МБОУ «Лицей № 1»", D(2024, 11, 1), None, "done"),
+    ]
+    assert ChangeRecord.objects.filter(
+        record_type="мероприятие ИОМ",
+        record_label="15.10.2024, курс, Цифровая образовательная среда, 01.11.2024",
+        source="workbook",
+    ).exists()
+    # A second file: only the plan, for the stored route; the status changes.
+    second = import_workbook(
+        xlsx({"ОО": [school()], "Мероприятия ИОМ": [plan_row(snils, **{"Статус": "отменено"})]})
+    )
+    assert second.ok, second.errors
+    counts = second.counts["Мероприятия ИОМ"]
+    assert (counts.created, counts.updated, counts.unchanged) == (0, 1, 0)
+    assert route.activities.get(kind="course").status == "cancelled"
+    # A book without the sheet leaves the plan as it is.
+    third = import_workbook(xlsx({**book, "ИОМ": [route_row(snils)]}))
+    assert third.ok and route.activities.count() == 2
+
+
+def test_the_plan_must_name_a_route_in_the_file_or_the_system(district):
+    snils = next_snils()
+    stored = factories.RouteFactory(
+        person=factories.EmploymentFactory(school=factories.SchoolFactory(code="S-A")).person
+    )
+    analysis = import_workbook(
+        xlsx(
+            {
+                "ОО": [school()],
+                "Педагоги": [staff(snils)],
+                "ИОМ": [route_row(stored.person.snils, **{"Удалить": "да"})],
+                "Мероприятия ИОМ": [
+                    plan_row(snils),
+                    plan_row(stored.person.snils),
+                    plan_row(snils, **{"Вид": "самообразование", "Дата окончания": "01.10.2024"}),
+                ],
+            }
+        )
+    )
+    formatted = lambda s: f"{s[:3]}-{s[3:6]}-{s[6:9]} {s[9:]}"  # noqa: E731
+    assert [str(e) for e in analysis.errors] == [
+        "Лист «Мероприятия ИОМ», строка 2, столбец «Дата начала ИОМ»: ИОМ работника со СНИЛС "
+        f"{formatted(snils)} с датой начала 15.10.2024 нет ни на листе «ИОМ», ни в системе",
+        "Лист «Мероприятия ИОМ», строка 3, столбец «Дата начала ИОМ»: ИОМ работника со СНИЛС "
+        f"{formatted(stored.person.snils)} с датой начала 15.10.2024 нет ни на листе «ИОМ», "
+        "ни в системе",
+        "Лист «Мероприятия ИОМ», строка 4, столбец «Дата окончания»: «01.10.2024» — раньше "
+        "даты начала 01.11.2024",
+        "Лист «Мероприятия ИОМ», строка 4, столбец «Тематика»: тематику указывают только у "
+        "курса, а не у вида «самообразование»",
+    ]
+    assert DevelopmentRoute.objects.get() == stored
+    assert not RouteActivity.objects.exists()
+
+
+def test_a_school_administrator_plans_only_the_routes_of_their_people(school_admin, other_school):
+    stranger = factories.EmploymentFactory(school=other_school).person
+    factories.RouteFactory(person=stranger)
+    analysis = import_workbook(
+        xlsx({"ОО": [school()], "Мероприятия ИОМ": [plan_row(stranger.snils)]}), user=school_admin
+    )
+    assert [(e.sheet, e.message) for e in analysis.errors] == [
+        ("Мероприятия ИОМ", rules.not_kept_message(stranger.snils))
+    ]
+    assert not RouteActivity.objects.exists()
+
+
+def test_the_plan_is_exported_and_imports_back_unchanged(district):
+    route = factories.RouteFactory(
+        person=factories.EmploymentFactory(school=factories.SchoolFactory(code="S-A")).person,
+        components=",digital,",
+    )
+    RouteActivity.objects.create(
+        route=route, kind="course", topic="digital", title="ЦОС", starts_on=D(2024, 11, 1)
+    )
+    RouteActivity.objects.create(
+        route=route, kind="mentoring", title="Наставник", starts_on=D(2024, 11, 1), status="done"
+    )
+    out = io.BytesIO()
+    export_workbook(out)
+    sheets = openpyxl.load_workbook(io.BytesIO(out.getvalue()), read_only=True)
+    plan = [list(r) for r in sheets["Мероприятия ИОМ"].iter_rows(values_only=True)]
+    assert plan[0] == [c.header for c in ROUTE_ACTIVITIES.columns]
+    assert [r[2:5] for r in plan[1:]] == [
+        ["курс", "цифровые", "ЦОС"],
+        ["наставничество", None, "Наставник"],
+    ]
+    out.seek(0)
+    analysis = import_workbook(out, dry_run=True)
+    assert analysis.ok, analysis.errors
+    counts = analysis.counts["Мероприятия ИОМ"]
+    assert (counts.created, counts.updated, counts.deleted, counts.unchanged) == (0, 0, 0, 2)
+    assert analysis.counts["ИОМ"].unchanged == 1

@@ -45,12 +45,27 @@ def sheets_of(data: bytes) -> dict[str, tuple[list, list[list]]]:
 def complete(sheets):
     """The example with every column of the format and a row on every sheet, so that every
     column of every sheet can be fuzzed: the district code on «ОО», one vacancy, the
-    components of the routes."""
+    components of the routes, an activity of the first route."""
     header, rows = sheets["ОО"]
     sheets["ОО"] = ([*header, "Муниципалитет"], [[*row, "ZH"] for row in rows])
     sheets["Вакансии"][1].append(["ZH-01", "учитель физики", 1, dt.date(2024, 9, 1), None])
     header, rows = sheets["ИОМ"]
     sheets["ИОМ"] = ([*header, "Компоненты"], [[*row, "Цифровой"] for row in rows])
+    snils, started_on = rows[0][0], rows[0][1]
+    sheets["Мероприятия ИОМ"] = (
+        [
+            "СНИЛС",
+            "Дата начала ИОМ",
+            "Вид",
+            "Тематика",
+            "Мероприятие",
+            "Описание",
+            "Дата начала",
+            "Дата окончания",
+            "Статус",
+        ],
+        [[snils, started_on, "курс", "цифровые", "ЦОС", "", started_on, None, "выполнено"]],
+    )
     return sheets
 
 
