@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from profdev import selectors, services
 from profdev.context_processors import page_school_or_404
+from profdev.downloads import PDF, attachment
 from profdev.facts import is_deficit
 from profdev.forms import ActivityFormSet, RecordForm
 from profdev.models import Component, DevelopmentRoute, Employment, RouteActivity
@@ -199,7 +200,4 @@ def route_pdf(request: HttpRequest, pk: int, route_id: int) -> HttpResponse:
             "activities": list(route.activities.all()),
         },
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    filename = f"iom-{route.started_on:%Y-%m-%d}.pdf"
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    return attachment(pdf, f"ИОМ {person.full_name} {route.started_on:%d.%m.%Y}.pdf", PDF)

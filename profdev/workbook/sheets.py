@@ -479,7 +479,7 @@ ROUTE_ACTIVITIES = Sheet(
     row_rules=(rules.dates_in_order("starts_on", "ends_on"), rules.course_topic),
     person_fields=("person",),
     admin_actions=PERSON_RECORDS,
-    dated_by=("starts_on", "ends_on"),
+    # Not dated on its own (`dated_by`): a plan is entered with its route, which is.
     parent=Parent(
         ROUTES,
         "route",

@@ -4,6 +4,7 @@ its outcome, deletion and the printable ИОМ; scope as every record of the car
 import datetime as dt
 import re
 import subprocess
+from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
@@ -234,7 +235,8 @@ def test_the_school_lists_the_routes_of_its_people_with_their_activities(
             "Смирнова Ольга Ивановна",
         ]
     ]
-    # session, user, grants, school, the persons to choose, the routes, navigation, session save
+    # session, user, grants, school, the persons to choose, the routes, navigation, and the
+    # session saved again (savepoint, update, release)
     with django_assert_num_queries(10):
         client.get(url)
     for _ in range(5):
@@ -295,6 +297,9 @@ def test_the_printable_route_names_the_teacher_the_deficits_the_plan_and_signatu
     )
     response = client_for(school_admin).get(reverse("route_pdf", args=[teacher.pk, route.pk]))
     assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        f"attachment; filename*=utf-8''{quote(f'ИОМ {teacher.full_name} 15.10.2024.pdf')}"
+    )
     lines = pdf_lines(response.content)
     for expected in (
         "Индивидуальный образовательный маршрут",
