@@ -18,6 +18,7 @@ from profdev.scoping import persons_kept_by
 from profdev.text import format_snils
 from profdev.workbook import rules
 from profdev.workbook.sheets import (
+    DELETE_HEADER,
     PROVIDERS,
     REFERENCES,
     SCHOOLS,
@@ -25,19 +26,71 @@ from profdev.workbook.sheets import (
     Column,
     Sheet,
 )
-from profdev.workbook.writer import write_workbook
+from profdev.workbook.writer import Layout, write_workbook
 
 CHUNK = 2000
 
 
+YES_NO = ("да", "нет")
+INSTRUCTIONS = (
+    "Книга мониторинга профессионального развития педагогических работников (формат версии 3)",
+    "Каждый лист — одна таблица: первая строка — заголовки, их не меняйте; порядок столбцов "
+    "может быть любым. Этот лист при загрузке не читается.",
+    "Строка с ключом (см. ниже), который уже есть в портале, изменяет запись; строка с новым "
+    "ключом создаёт запись; записи, которых нет в файле, остаются как были.",
+    "Чтобы удалить запись, выберите «да» в столбце «Удалить» её строки.",
+    "Даты — ДД.ММ.ГГГГ; СНИЛС — 11 цифр (можно с дефисами и пробелом); да/нет и значения из "
+    "перечня — из выпадающего списка ячейки; несколько тематик или компонентов — через «;».",
+    "При любой ошибке не записывается ничего: портал покажет лист, строку, столбец и причину.",
+    "Ключи листов:",
+)
+
+
 def export_workbook(target: str | IO[bytes], schools: QuerySet[School] | None = None) -> None:
-    write_workbook(
-        {
-            sheet.name: ([c.header for c in sheet.columns], _rows(sheet, schools))
-            for sheet in SHEETS
-        },
-        target,
-    )
+    """Every sheet with a «Удалить» column where the file may delete (a school's file: on
+    the sheets a school administrator may delete from), drop-down lists, fitted widths and a
+    first sheet «Инструкция»."""
+    tables, layouts = {}, {}
+    for sheet in SHEETS:
+        headers = [c.header for c in sheet.columns]
+        columns = list(sheet.columns)
+        if schools is None or "delete" in sheet.admin_actions:
+            headers.append(DELETE_HEADER)
+            columns.append(None)
+        tables[sheet.name] = (headers, _rows(sheet, schools))
+        layouts[sheet.name] = Layout(
+            widths=[_width(h, c) for h, c in zip(headers, columns, strict=True)],
+            lists={n: _listed(c) for n, c in enumerate(columns) if _listed(c)},
+        )
+    keys = [
+        f"«{sheet.name}» — {', '.join(sheet.column(f).header for f in sheet.key_inputs)}"
+        for sheet in SHEETS
+    ]
+    write_workbook(tables, target, layouts=layouts, instructions=[*INSTRUCTIONS, *keys])
+
+
+def _listed(column: Column | None) -> tuple[str, ...]:
+    """The values a column's drop-down offers: yes/no, or the labels of its choices."""
+    if column is None or column.parse is rules.yes_no:
+        return YES_NO
+    if column.choices is not None:
+        return tuple(str(label) for _, label in column.choices.choices)
+    return ()
+
+
+def _width(header: str, column: Column | None) -> int:
+    """Wide enough for the header and the column's usual value, in characters."""
+    if column is None or column.parse is rules.yes_no:
+        usual = 6
+    elif column.ref == "person":
+        usual = 15  # «123-456-789 01»
+    elif column.parse is rules.date_value:
+        usual = 11
+    elif column.choices is not None:
+        usual = max(len(str(label)) for _, label in column.choices.choices)
+    else:
+        usual = 24
+    return min(max(len(header), usual) + 2, 60)
 
 
 def _lookup(sheet: Sheet, column: Column) -> str:

@@ -31,6 +31,7 @@ from profdev.text import match_key
 from profdev.workbook import sheet_process
 from profdev.workbook.rules import shown
 from profdev.workbook.sheets import DELETE_HEADER, REQUIRED_SHEET, SHEETS, Sheet
+from profdev.workbook.writer import INSTRUCTIONS
 
 # An .xlsx compresses its XML about tenfold; far more means a zip bomb.
 UNPACKED_RATIO = 20
@@ -157,6 +158,8 @@ def read_workbook(data: bytes) -> ReadResult:
     found: set[str] = set()
     for title in book.titles():
         order, sheet = by_name.get(match_key(title), (None, None))
+        if match_key(title) == match_key(INSTRUCTIONS):
+            continue  # the exported book's own help, not data
         if sheet is None:
             result.warnings.append(f"лист «{title}» не входит в формат книги и пропущен")
         elif sheet.name in found:

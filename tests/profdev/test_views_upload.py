@@ -539,9 +539,12 @@ def test_the_empty_template_has_every_sheet_and_header_and_no_rows(
 
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="template_')
-    book = load_workbook(io.BytesIO(response.content), read_only=True)
-    assert [sheet.title for sheet in book] == [sheet.name for sheet in SHEETS]
+    book = load_workbook(io.BytesIO(response.content))
+    assert [sheet.title for sheet in book] == ["Инструкция", *(sheet.name for sheet in SHEETS)]
+    assert "Ключи листов:" in [row[0] for row in book["Инструкция"].iter_rows(values_only=True)]
     for sheet in SHEETS:
         header, *rows = book[sheet.name].iter_rows(values_only=True)
-        assert list(header) == [column.header for column in sheet.columns]
+        deletes = ["Удалить"] if "delete" in sheet.admin_actions else []
+        assert list(header) == [column.header for column in sheet.columns] + deletes
         assert rows == []
+        assert book[sheet.name].freeze_panes == "A2"  # the header stays in view

@@ -3,6 +3,8 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
 from profdev.models import (
@@ -123,9 +125,9 @@ def test_export_then_import_into_the_same_database_changes_nothing(district_data
 def test_exported_cells_are_the_formats_spellings_and_formulas_stay_text(district_data):
     teacher, _, _ = district_data
     book = CalamineWorkbook.from_filelike(exported())
-    assert book.sheet_names == [s.name for s in SHEETS]
+    assert book.sheet_names == ["Инструкция", *(s.name for s in SHEETS)]
     schools = book.get_sheet_by_name("ОО").to_python()
-    assert schools[0] == [c.header for c in SHEETS[0].columns]
+    assert schools[0] == [c.header for c in SHEETS[0].columns] + ["Удалить"]
     assert schools[1][3:6] == ["общеобразовательная", "да", "нет"]
     assert schools[1][6] == "=cmd|' /C calc'!A0"
     courses = book.get_sheet_by_name("Курсы").to_python()
@@ -144,6 +146,7 @@ def test_exported_cells_are_the_formats_spellings_and_formulas_stay_text(distric
         "цифровые; ШНОР",
         "нет",
         "да",
+        "",  # «Удалить», empty
     ]
 
 
@@ -178,3 +181,20 @@ def test_export_command(district_data, tmp_path):
     assert entry.subject == "книга ОО (.xlsx)"
     with pytest.raises(CommandError, match="ОО с кодом «NOPE» нет"):
         call_command("export_workbook", str(target), "--school", "NOPE")
+
+
+def test_enumerations_offer_their_values_in_drop_down_lists(district_data):
+    sheet = load_workbook(exported())["Курсы"]
+    headers = [c.value for c in sheet[1]]
+    lists = {str(v.sqref): v.formula1 for v in sheet.data_validations.dataValidation}
+
+    def offered(header: str) -> str | None:
+        letter = get_column_letter(headers.index(header) + 1)
+        return lists.get(f"{letter}2:{letter}1048576")
+
+    assert offered("Вид программы") == '"ПК,ПП"'
+    assert offered("Форма") == '"очная,очно-заочная,заочная"'
+    assert offered("Удалить") == '"да,нет"'
+    assert offered("Программа") is None  # free text
+    assert sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["A"].width == 17  # «СНИЛС» fits 123-456-789 01
