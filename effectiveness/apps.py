@@ -8,5 +8,7 @@ class EffectivenessConfig(AppConfig):
 
     def ready(self) -> None:
         from profdev import hooks
+        from recommendations import responses
 
         hooks.add_demo_step("Мероприятия", "effectiveness.demo.load_measures")
+        responses.add_link("measures", "effectiveness.responses.MEASURES")

@@ -32,9 +32,10 @@ def _letters(report: Report) -> Sheet:
                 f"Сейчас ({report.label})",
                 "Изменение",
                 "Оценка",
+                "Ответ ОО",
             ]
         ],
-        [34, 22, 12, 50, 12, 14, 14, 12, 16],
+        [34, 22, 12, 50, 12, 14, 14, 12, 16, 60],
     )
     for outcome in report.letters:
         letter = outcome.letter
@@ -54,6 +55,7 @@ def _letters(report: Report) -> Sheet:
                     Cell(_number(finding.now_value), number_format(indicator)),
                     Cell(_number(finding.delta), _delta_format(indicator)),
                     Cell(finding.verdict_label, fill=finding.verdict_fill),
+                    finding.response_text if letter.school_id else "",
                 ]
             )
     return sheet

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from monitoring.models import Indicator
 from profdev.models import District, Person, School
-from recommendations.models import Letter, RecommendationRule
+from recommendations.models import FindingResponse, Letter, RecommendationRule
 
 
 class Measure(models.Model):
@@ -57,6 +57,11 @@ class Measure(models.Model):
         blank=True,
         related_name="measures",
         verbose_name=_("по письму"),
+    )
+    # The schools' responses to their letters that name this measure (chosen by the school
+    # administrator on the response form; here because the measures are above the letters).
+    responses = models.ManyToManyField(
+        FindingResponse, related_name="measures", blank=True, verbose_name=_("в ответах ОО")
     )
     rule = models.ForeignKey(
         RecommendationRule,

@@ -26,7 +26,8 @@ from profdev.models import (
     District,
     Employment,
 )
-from recommendations.models import Letter, LetterEvent
+from recommendations.models import FindingResponse, Letter, LetterEvent
+from recommendations.responses import responses_by_letter
 
 # A share that moved by at most this many percentage points has not changed.
 UNCHANGED_PP = Decimal("1.0")
@@ -79,10 +80,26 @@ class Finding:
     then_text: str  # as the letter cites it
     then: Decimal | None
     now: Stored | None
+    # The school's report on the finding (`recommendations.responses`), with its routes and
+    # the records it names as `response.linked`.
+    response: FindingResponse | None = None
 
     @property
     def now_value(self) -> Decimal | None:
         return self.now.value if self.now else None
+
+    @property
+    def response_text(self) -> str:
+        """The school's answer in one line, as the report and its .xlsx show it."""
+        response = self.response
+        if response is None:
+            return str(_("Ответа ОО нет."))
+        parts = [f"Ответ ОО ({response.done_on:%d.%m.%Y}): {response.done}"]
+        routes = len(response.routes.all())
+        if routes:
+            parts.append(f"ИОМ: {routes}")
+        parts += [label for records in response.linked.values() for _pk, label in records]
+        return "; ".join(parts)
 
     @property
     def now_text(self) -> str:
@@ -141,6 +158,7 @@ def letter_outcomes(
             confirmed_at=Min("events__at", filter=confirmed),
         )
     )
+    answers = responses_by_letter(letters)
     outcomes = []
     # The district's letter first, then the schools in natural order («№ 2» before «№ 10»).
     for letter in sorted(letters, key=Letter.natural_order):
@@ -156,6 +174,7 @@ def letter_outcomes(
                     then_text=figure["value_text"],
                     then=None if figure["value"] is None else Decimal(figure["value"]),
                     now=now.get((letter.school_id, indicator.code)),
+                    response=answers.get((letter.pk, indicator.code)),
                 )
             )
         outcomes.append(LetterOutcome(letter, findings))

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from monitoring.models import Indicator, MonitoringYear, Status
-from profdev.models import District, School
+from profdev.models import DevelopmentRoute, District, School
 from profdev.text import natural_key
 
 
@@ -336,3 +336,88 @@ class SigningCertificate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.signer_name} ({self.serial_number})"
+
+
+# --- Schools report back on their letters -------------------------------------------------
+
+# Days after the letter's date a school has to report back, unless a methodologist set a term.
+RESPONSE_DAYS = 30
+
+
+class ResponseTerm(models.Model):
+    """The date by which the school reports back on its letter, as a methodologist set it.
+
+    Apart from the letter: a signed letter's row is frozen (migration 0003), and the term is
+    set or moved after signing too. Without a term the school answers within `RESPONSE_DAYS`
+    after the letter's date (`recommendations.responses.response_due`)."""
+
+    letter = models.OneToOneField(
+        Letter,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="response_term",
+        verbose_name=_("письмо"),
+    )
+    due = models.DateField(_("ответить до"))
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("кто установил"),
+    )
+    set_at = models.DateTimeField(_("установлено"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("срок ответа на письмо")
+        verbose_name_plural = _("сроки ответов на письма")
+
+    def __str__(self) -> str:
+        return f"{self.letter_id}: до {self.due:%d.%m.%Y}"
+
+
+class FindingResponse(models.Model):
+    """A school's report on one finding of its letter (an indicator the letter cites): what was
+    done, when, and the development routes (ИОМ) of the school's people that address it.
+
+    The measures a response names are linked from the measures' side
+    (`effectiveness.Measure.responses`): the measures are a layer above the letters, so the
+    letters never import them; the response form offers them through
+    `recommendations.responses.LINKS`, which the measures' app fills."""
+
+    letter = models.ForeignKey(
+        Letter, on_delete=models.CASCADE, related_name="responses", verbose_name=_("письмо")
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="+", verbose_name=_("показатель")
+    )
+    done = models.TextField(_("что сделано"))
+    done_on = models.DateField(_("когда"))
+    routes = models.ManyToManyField(
+        DevelopmentRoute,
+        blank=True,
+        related_name="letter_responses",
+        verbose_name=_("индивидуальные образовательные маршруты"),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("кто внёс"),
+    )
+    updated_at = models.DateTimeField(_("изменено"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("ответ ОО на письмо")
+        verbose_name_plural = _("ответы ОО на письма")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["letter", "indicator"], name="finding_response_once_per_finding"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.letter_id} {self.indicator_id}: {self.done_on:%d.%m.%Y}"

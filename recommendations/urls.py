@@ -1,6 +1,6 @@
 from django.urls import path
 
-from recommendations import views
+from recommendations import response_views, views
 
 app_name = "recommendations"
 
@@ -17,6 +17,9 @@ urlpatterns = [
     path("<int:pk>/return/", views.letter_return, name="return"),
     path("<int:pk>/confirm/", views.letter_confirm, name="confirm"),
     path("<int:pk>/pdf/", views.letter_pdf, name="pdf"),
+    path("<int:pk>/response/", response_views.letter_response, name="response"),
+    path("<int:pk>/response-term/", response_views.response_term, name="response_term"),
+    path("responses/", response_views.responses_missing, name="responses_missing"),
     path("verify/<str:token>/", views.verify, name="verify"),
     path("rules/", views.rule_list, name="rules"),
     path("rules/new/", views.rule_edit, name="rule_new"),

@@ -12,7 +12,7 @@ from profdev.jobs import job_url
 from profdev.scoping import scope_for
 from profdev.sorting import sort_headers
 from profdev.text import plural
-from recommendations import requisites, services
+from recommendations import requisites, responses, services
 from recommendations.archive import archive_name, signed_letters_zip
 from recommendations.bulk import sign_letters
 from recommendations.drafting import letters_draft
@@ -30,7 +30,8 @@ from recommendations.listing import (
     LetterFilterForm,
     letter_filter,
 )
-from recommendations.models import Letter, OutgoingRegister, RecommendationRule
+from recommendations.models import RESPONSE_DAYS, Letter, OutgoingRegister, RecommendationRule
+from recommendations.response_forms import ResponseTermForm
 from recommendations.selectors import (
     letter_or_404,
     letter_rows,
@@ -121,6 +122,15 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "return_form": ReturnForm(),
         "confirmed": letter.events.filter(kind="confirmed", user=request.user).exists(),
     }
+    if letter.school_id is not None:  # a school reports back on its letter
+        due = responses.response_due(letter)
+        context |= {
+            "response_due": due,
+            "response_open": responses.is_open(letter, timezone.localdate()),
+            "responses": responses.letter_responses(letter) if letter.is_signed else (),
+            "term_form": ResponseTermForm(initial={"due": due}),
+            "response_days": RESPONSE_DAYS,
+        }
     return render(request, "recommendations/letter_detail.html", context)
 
 

@@ -250,7 +250,8 @@ def test_report_queries_do_not_grow_with_letters_and_measures(
             indicators=[indicator("NETWORK"), indicator("DIAG")],
             schools=[school],
         )
-    # Years, catalogue, this year's values, schools, letters, measures (+ indicators,
-    # schools), their values, resolutions (grouped), education quality (one aggregate).
-    with django_assert_num_queries(11):
+    # Years, catalogue, this year's values, schools, letters, the schools' responses,
+    # measures (+ indicators, schools), their values, resolutions (grouped), education
+    # quality (one aggregate).
+    with django_assert_num_queries(12):
         effectiveness_report(district, 2024)
