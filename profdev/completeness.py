@@ -8,9 +8,11 @@ subquery per sheet and gap on the school row, and one grouped count over the sta
 """
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, Func, OuterRef, Q, QuerySet, Subquery
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from profdev.facts import (
@@ -57,6 +59,7 @@ class Gap:
     count: int
     unit: str
     staff_filter: str = ""  # query string of the staff list showing these people
+    link: str = ""  # else the page where they are put right
 
     @property
     def ok(self) -> bool:
@@ -72,8 +75,71 @@ class Completeness:
     gaps: list[Gap]
 
     @property
+    def stale_sheets(self) -> int:
+        return sum(s.status != "ok" for s in self.sheets)
+
+    @property
+    def open_gaps(self) -> int:
+        return sum(not g.ok for g in self.gaps)
+
+    @property
     def open_items(self) -> int:
-        return sum(s.status != "ok" for s in self.sheets) + sum(not g.ok for g in self.gaps)
+        return self.stale_sheets + self.open_gaps
+
+
+def _this_year(sheet: Sheet, period: Period, *conditions: Q, person: str = "person") -> Exists:
+    """The person (`OuterRef("pk")`) has a record of `sheet` in the academic year."""
+    records = sheet.model.objects.filter(
+        dated_within(sheet.dated_by, period.start, period.end),
+        *conditions,
+        **{person: OuterRef("pk")},
+    )
+    return Exists(records)
+
+
+@dataclass(frozen=True)
+class PersonGap:
+    """Staff the year's indicators will miss, by a condition on the person: counted in the
+    workspace, listed by the staff list's filter «Пробел в данных» (`staff_filter`)."""
+
+    key: str
+    label: str
+    condition: Callable[[Period, dt.date], Q]
+    teachers_only: bool = False  # measured on teachers (PED) only
+
+    @property
+    def staff_filter(self) -> str:
+        teachers = "&category=pedagogical" if self.teachers_only else ""
+        return f"status=active&workplace=main{teachers}&gap={self.key}"
+
+
+PERSON_GAPS = (
+    PersonGap(
+        "no_diagnostic",
+        _("Нет диагностики дефицитов в этом учебном году"),
+        lambda period, today: ~_this_year(DIAGNOSTICS, period),
+    ),
+    PersonGap(
+        "no_burnout",
+        _("Нет диагностики выгорания в этом учебном году"),
+        lambda period, today: ~_this_year(BURNOUT, period),
+        teachers_only=True,
+    ),
+    PersonGap(
+        "deficit_no_route",
+        _("Выявлены дефициты, но нет ИОМ"),
+        lambda period, today: (
+            _this_year(DIAGNOSTICS, period, deficit()) & ~_this_year(ROUTES, period)
+        ),
+    ),
+    PersonGap(
+        "young_no_mentor",
+        _("Молодые педагоги без наставника"),
+        lambda period, today: young(today) & ~_this_year(MENTORSHIP, period, person="mentee"),
+        teachers_only=True,
+    ),
+)
+PERSON_GAPS_BY_KEY = {gap.key: gap for gap in PERSON_GAPS}
 
 
 def _scalar(queryset: QuerySet, function: str, field: str = "pk") -> Subquery:
@@ -122,22 +188,15 @@ def school_completeness(school: School, *, today: dt.date) -> Completeness:
         .get()
     )
 
-    def this_year(sheet: Sheet, *conditions: Q, person: str = "person") -> Exists:
-        """The staff member has a record of `sheet` in this academic year."""
-        records = sheet.model.objects.filter(
-            dated_within(sheet.dated_by, first, last), *conditions, **{person: OuterRef("pk")}
-        )
-        return Exists(records)
-
     people = Person.objects.filter(pk__in=staff).aggregate(
         staff=Count("pk"),
-        no_diagnostic=Count("pk", filter=~this_year(DIAGNOSTICS)),
-        no_burnout=Count("pk", filter=teachers & ~this_year(BURNOUT)),
         no_course=Count("pk", filter=~took_course(W3, period, person="pk")),
-        deficit_no_route=Count("pk", filter=this_year(DIAGNOSTICS, deficit()) & ~this_year(ROUTES)),
-        young_no_mentor=Count(
-            "pk", filter=teachers & young(today) & ~this_year(MENTORSHIP, person="mentee")
-        ),
+        **{
+            gap.key: Count(
+                "pk", filter=(teachers if gap.teachers_only else Q()) & gap.condition(period, today)
+            )
+            for gap in PERSON_GAPS
+        },
     )
 
     people_unit = _("чел.")
@@ -150,15 +209,9 @@ def school_completeness(school: School, *, today: dt.date) -> Completeness:
             for i, sheet in enumerate(SHEETS)
         ],
         gaps=[
-            Gap(
-                _("Нет диагностики дефицитов в этом учебном году"),
-                people["no_diagnostic"],
-                people_unit,
-            ),
-            Gap(
-                _("Нет диагностики выгорания в этом учебном году"),
-                people["no_burnout"],
-                people_unit,
+            *(
+                Gap(gap.label, people[gap.key], people_unit, gap.staff_filter)
+                for gap in PERSON_GAPS[:2]
             ),
             Gap(
                 _("Нет курсов ПК или ПП за последние три года"),
@@ -166,13 +219,21 @@ def school_completeness(school: School, *, today: dt.date) -> Completeness:
                 people_unit,
                 "status=active&workplace=main&no_courses=on",
             ),
-            Gap(_("Выявлены дефициты, но нет ИОМ"), people["deficit_no_route"], people_unit),
-            Gap(_("Молодые педагоги без наставника"), people["young_no_mentor"], people_unit),
-            Gap(_("ИОМ без куратора и тьютора"), row["unattended_routes"] or 0, _("ИОМ")),
+            *(
+                Gap(gap.label, people[gap.key], people_unit, gap.staff_filter)
+                for gap in PERSON_GAPS[2:]
+            ),
+            Gap(
+                _("ИОМ без куратора и тьютора"),
+                row["unattended_routes"] or 0,
+                _("ИОМ"),
+                link=reverse("route_list", args=[school.code]),
+            ),
             Gap(
                 _("Вакансии открыты с прошлых лет: проверьте, актуальны ли они"),
                 row["old_vacancies"] or 0,
                 _("вакансий"),
+                link=reverse("school_upload", args=[school.code]),
             ),
         ],
     )

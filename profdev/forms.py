@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from profdev.completeness import PERSON_GAPS
 from profdev.models import Employment, Person, RouteActivity
 from profdev.selectors import STAFF_ORDERINGS, StaffQuery
 from profdev.workbook import rules, sheets
@@ -36,6 +37,11 @@ class StaffFilterForm(forms.Form):
         label=_("Молодые педагоги (до 35 лет, стаж до 3 лет)"), required=False
     )
     no_courses = forms.BooleanField(label=_("Без ПК/ПП за три года"), required=False)
+    gap = forms.ChoiceField(
+        label=_("Пробел в данных"),
+        required=False,
+        choices=ANY + [(gap.key, gap.label) for gap in PERSON_GAPS],
+    )
     sort = forms.ChoiceField(
         required=False, choices=[(k, k) for k in STAFF_ORDERINGS], widget=forms.HiddenInput
     )
@@ -60,6 +66,7 @@ class StaffFilterForm(forms.Form):
             status=data.get("status") if data.get("status") in ("active", "dismissed") else "",
             young=data.get("young", False),
             no_courses=data.get("no_courses", False),
+            gap=data.get("gap", ""),
             sort=data.get("sort") or "name",
             descending=data.get("desc", False),
         )

@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from profdev import history
+from profdev.completeness import PERSON_GAPS_BY_KEY
 from profdev.facts import W3, Period, employed_at, is_deficit, took_course, young
 from profdev.models import (
     DIAGNOSTIC_COMPONENTS,
@@ -58,6 +59,7 @@ class StaffQuery:
     status: str = ""  # "active", "dismissed" or "" for both
     young: bool = False
     no_courses: bool = False
+    gap: str = ""  # a key of `completeness.PERSON_GAPS`
     sort: str = "name"
     descending: bool = False
 
@@ -104,6 +106,9 @@ def staff_employments(
         rows = rows.filter(young(today, "person__"), kept=True)
     if query.no_courses:
         rows = rows.filter(has_recent_course=False, kept=True)
+    if query.gap:
+        condition = PERSON_GAPS_BY_KEY[query.gap].condition(Period.at(today), today)
+        rows = rows.filter(person__in=Person.objects.filter(condition), kept=True)
     fields = STAFF_ORDERINGS.get(query.sort, STAFF_ORDERINGS["name"])
     if query.descending:
         fields = (f"-{fields[0]}", *fields[1:])

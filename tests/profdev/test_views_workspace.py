@@ -8,6 +8,7 @@ from profdev.completeness import school_completeness
 from profdev.models import Employment
 from profdev.selectors import staff_summary
 from tests import factories
+from tests.html import page, text
 
 TODAY = dt.datetime(2025, 3, 15, 9, 0, tzinfo=dt.UTC)  # academic year 01.09.2024–31.08.2025
 D = dt.date
@@ -117,3 +118,29 @@ def test_anonymous_is_sent_to_login(client, school):
     response = client.get(reverse("school_workspace", args=[school.code]))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_every_open_gap_links_to_exactly_the_people_or_records_it_counts(
+    client_for, school_admin, school_data
+):
+    """Each of the gaps' links: to the staff list showing the people the gap counts (the
+    same rule filters both), to the school's routes, to the upload of the workbook."""
+    client = client_for(school_admin)
+    html = page(client.get(reverse("school_workspace", args=[school_data.code])))
+    links = {text(a): a.get("href") for a in html.xpath("//table//th/a")}
+    result = school_completeness(school_data, today=D(2025, 3, 15))
+    assert set(links) == {str(g.label) for g in result.gaps if not g.ok}
+    staff_list = reverse("staff_list", args=[school_data.code])
+    for gap in result.gaps:
+        url = links[str(gap.label)]
+        if gap.staff_filter:
+            listed = page(client.get(url)).xpath("//table[contains(@class, 'staff')]//tbody/tr")
+            assert url.startswith(staff_list) and len(listed) == gap.count, gap.label
+    assert links["ИОМ без куратора и тьютора"] == reverse("route_list", args=[school_data.code])
+    vacancies = "Вакансии открыты с прошлых лет: проверьте, актуальны ли они"
+    assert links[vacancies] == reverse("school_upload", args=[school_data.code])
+    summary = text(html.xpath("//section[@aria-labelledby='completeness-title']/p")[0])
+    assert (
+        "До даты мониторинга осталось: 3\u00a0листа без записей за этот год; 7\u00a0пробелов, "
+        "которые повлияют на показатели" in summary
+    )
