@@ -92,9 +92,9 @@ def test_school_admin_sees_workspace(
     client_for, school_admin, school_data, django_assert_num_queries
 ):
     client = client_for(school_admin)
-    # session, user, grants, school, summary, completeness (2), letters to answer, navigation
-    # (the user's schools), session saved (3)
-    with django_assert_num_queries(12):
+    # session, user, grants, school, summary, completeness (2), letters unread, letters to
+    # answer, navigation (the user's schools), session saved (3)
+    with django_assert_num_queries(13):
         response = client.get(reverse("school_workspace", args=[school_data.code]))
     assert response.status_code == 200
     html = response.content.decode()

@@ -87,6 +87,20 @@ def test_school_admin_downloads_and_confirms(client_for, school_admin, signed):
     assert kinds == {"downloaded", "confirmed"}
 
 
+def test_the_workspace_asks_for_the_unread_letter_until_it_is_acknowledged(
+    client_for, school_admin, signed, school
+):
+    client = client_for(school_admin)
+    workspace = reverse("school_workspace", args=[school.code])
+    html = client.get(workspace).content.decode()
+    assert f'<a href="{url("detail", signed.pk)}">Письмо от {signed.date:%d.%m.%Y}' in html
+    assert "ещё не прочитано: откройте его и отметьте ознакомление" in html
+    detail = client.get(url("detail", signed.pk)).content.decode()
+    assert ">Отметить ознакомление</button>" in detail  # an action, not a status
+    client.post(url("confirm", signed.pk))
+    assert "ещё не прочитано" not in client.get(workspace).content.decode()
+
+
 def test_school_admin_sees_no_drafts(client_for, school_admin, letters, school):
     client = client_for(school_admin)
     assert client.get(url("detail", letters[school.pk].pk)).status_code == 404
