@@ -1,11 +1,15 @@
 """The measure form and the list's filters; choices limited to the user's district."""
 
+from itertools import groupby
+from operator import attrgetter
+
 from django import forms
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from effectiveness.models import Measure
 from monitoring.models import Indicator
+from monitoring.tables import catalogue
 from profdev.facts import academic_year_label
 from profdev.models import District, School
 from profdev.text import natural_key
@@ -87,7 +91,7 @@ class MeasureForm(forms.ModelForm):
             "kind": {"required": _("Выберите вид мероприятия.")},
         }
         widgets = {
-            "indicators": forms.SelectMultiple(attrs={"size": 8}),
+            "indicators": forms.CheckboxSelectMultiple,
             "note": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -95,12 +99,20 @@ class MeasureForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["schools"].queryset = School.objects.filter(district=district).order_by("code")
         self.fields["indicators"].queryset = Indicator.objects.all()
+        # Checkboxes under the catalogue's groups, by name.
+        self.fields["indicators"].choices = [
+            (group, [(i.pk, i.name) for i in members])
+            for group, members in groupby(catalogue(), key=attrgetter("group"))
+        ]
         self.fields["letter"].queryset = (
             Letter.objects.filter(monitoring_year__district=district, status=Letter.State.SIGNED)
             .select_related("school", "monitoring_year")
             .defer(*Letter.HEAVY)
         )
-        self.fields["rule"].queryset = RecommendationRule.objects.filter(active=True)
+        self.fields["rule"].queryset = RecommendationRule.objects.filter(
+            active=True
+        ).select_related("indicator")
+        self.fields["rule"].label_from_instance = lambda r: f"{r.indicator.name}: {r.text[:80]}"
 
     def clean_participants(self) -> int:
         value = self.cleaned_data["participants"]

@@ -19,7 +19,8 @@ from monitoring.context import Years, district_for, district_query, years_of
 from profdev.audit import log_export
 from profdev.downloads import PDF, XLSX, attachment
 from profdev.facts import academic_year, academic_year_label
-from recommendations.pdf import executor_name, render_pdf
+from profdev.pdf import render_pdf
+from recommendations.pdf import executor_name
 from recommendations.text import initials_surname
 
 MEASURES_PAGE_SIZE = 25

@@ -67,7 +67,7 @@ class Indicator(models.Model):
         ordering = ["order"]
 
     def __str__(self) -> str:
-        return f"{self.code} — {self.name}"
+        return self.name  # people read names; codes stay in exports and tooltips
 
     @property
     def informational(self) -> bool:

@@ -1,8 +1,9 @@
-"""Printable documents of the records (the teacher's ИОМ) rendered by WeasyPrint, with the
-fonts of `static/letters/fonts` embedded.
+"""The portal's printable documents (letters, reports, the teacher's ИОМ) rendered by
+WeasyPrint as PDF/A-3b, with the fonts of `static/letters/fonts` embedded.
 
 The renderer reads only the project's own static files from disk: every other URL (http,
-other files) is refused, so text typed into a record cannot make the server fetch anything.
+other files) is refused, so text typed into a record or a letter cannot make the server
+fetch anything.
 """
 
 import mimetypes
@@ -12,9 +13,11 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.template.loader import render_to_string
 from weasyprint import HTML
+from weasyprint.document import Document
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 STATIC_DIR = (settings.BASE_DIR / "static").resolve()
+PDF_VARIANT = "pdf/a-3b"
 
 
 class StaticOnlyFetcher(URLFetcher):
@@ -32,8 +35,13 @@ class StaticOnlyFetcher(URLFetcher):
         raise ValueError(f"Запрещённый ресурс в документе: {url}")
 
 
-def render_pdf(template_name: str, context: dict) -> bytes:
-    """The template as a PDF; relative URLs (stylesheets, fonts) are static files."""
+def laid_out(template_name: str, context: dict) -> Document:
+    """The template laid out in pages; relative URLs (stylesheets, fonts) are static files."""
     html = render_to_string(template_name, context)
     source = HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=StaticOnlyFetcher())
-    return source.write_pdf()
+    return source.render(pdf_variant=PDF_VARIANT)
+
+
+def render_pdf(template_name: str, context: dict) -> bytes:
+    """The template as a PDF/A-3b document."""
+    return laid_out(template_name, context).write_pdf(pdf_variant=PDF_VARIANT)

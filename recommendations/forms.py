@@ -26,15 +26,8 @@ class ReturnForm(forms.Form):
     )
 
 
-class IndicatorChoice(forms.ModelChoiceField):
-    """An indicator by its name, as the catalogue orders them (no internal codes)."""
-
-    def label_from_instance(self, obj: Indicator) -> str:
-        return obj.name
-
-
 class RuleForm(forms.ModelForm):
-    indicator = IndicatorChoice(
+    indicator = forms.ModelChoiceField(
         label=_("Показатель"), queryset=Indicator.objects.order_by("order"), empty_label=None
     )
 

@@ -52,7 +52,7 @@ class RecommendationRule(models.Model):
         ordering = ["indicator_id", "order", "id"]
 
     def __str__(self) -> str:
-        return f"{self.indicator_id}: {self.text[:60]}"
+        return self.text[:80]
 
     def clean(self) -> None:
         # A count has no tolerance band: its figure is never yellow.

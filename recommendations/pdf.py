@@ -1,57 +1,19 @@
-"""Official documents of the office (ГОСТ Р 7.0.97-2025) — the letters and the effectiveness
-reports — rendered by WeasyPrint as PDF/A-3b with the letterhead and signature block partials
-(`recommendations/letterhead_pdf.html`, `signature_pdf.html`).
-
-The renderer reads only the project's own static files from disk: every other URL (http,
-other files) is refused, so edited text cannot make the server fetch anything.
-"""
-
-import mimetypes
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
+"""The office's letters as official documents (ГОСТ Р 7.0.97-2025), with the letterhead and
+signature block partials (`recommendations/letterhead_pdf.html`, `signature_pdf.html`) that
+the effectiveness reports share; rendered by `profdev.pdf`."""
 
 import segno
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import reverse
-from weasyprint import HTML
 from weasyprint.document import Document
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from profdev.pdf import PDF_VARIANT, laid_out
 from recommendations.findings import table_numbers
 from recommendations.models import Letter
 from recommendations.signing import CertificateInfo
 from recommendations.text import initials_surname, keep_abbreviations
 
-STATIC_DIR = (settings.BASE_DIR / "static").resolve()
 LETTER_TEMPLATE = "recommendations/letter_pdf.html"
-PDF_VARIANT = "pdf/a-3b"
-
-
-class StaticOnlyFetcher(URLFetcher):
-    """WeasyPrint's fetcher restricted to data: URIs and files under the static directory."""
-
-    def fetch(self, url, headers=None):
-        parts = urlsplit(url)
-        if parts.scheme == "data":
-            return super().fetch(url, headers)
-        if parts.scheme == "file":
-            path = Path(unquote(parts.path)).resolve()
-            if path.is_relative_to(STATIC_DIR) and path.is_file():
-                mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
-        raise ValueError(f"Запрещённый ресурс в документе: {url}")
-
-
-def _document(template_name: str, context: dict) -> Document:
-    html = render_to_string(template_name, context)
-    source = HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=StaticOnlyFetcher())
-    return source.render(pdf_variant=PDF_VARIANT)
-
-
-def render_pdf(template_name: str, context: dict) -> bytes:
-    """The template as a PDF/A-3b document with the embedded fonts of `static/letters`."""
-    return _document(template_name, context).write_pdf(pdf_variant=PDF_VARIANT)
 
 
 def verification_url(letter: Letter) -> str:
@@ -119,9 +81,9 @@ def render_letter_pdf(letter: Letter, stamp: CertificateInfo | None = None) -> b
     The appendix starts on a page of its own; the letter's appendix mark gives its real
     number of sheets, so a letter whose appendix runs past one page is laid out twice."""
     context = letter_context(letter, stamp)
-    document = _document(LETTER_TEMPLATE, context)
+    document = laid_out(LETTER_TEMPLATE, context)
     sheets = pages_from(document, "appendix")
     if context["appendix"] and sheets != context["appendix_sheets"]:
         context["appendix_sheets"] = sheets
-        document = _document(LETTER_TEMPLATE, context)
+        document = laid_out(LETTER_TEMPLATE, context)
     return document.write_pdf(pdf_variant=PDF_VARIANT)

@@ -13,7 +13,7 @@ from effectiveness.analytical.text import blocks
 from effectiveness.providers import ProviderClosure, provider_closures
 from effectiveness.report import Report, effectiveness_report
 from profdev.models import District, Organisation
-from recommendations.pdf import render_pdf
+from profdev.pdf import render_pdf
 from recommendations.text import initials_surname
 
 

@@ -10,7 +10,7 @@ from effectiveness.models import Measure
 from effectiveness.services import measure_create
 from tests import factories
 from tests.effectiveness.conftest import indicator
-from tests.html import page, rows
+from tests.html import page, rows, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -255,3 +255,15 @@ def test_pdf_without_the_offices_requisites_says_so(client_for, methodologist, d
         reverse("effectiveness:analytical_pdf", args=[2024]), follow=True
     )
     assert "Не заполнены реквизиты организации" in response.content.decode()
+
+
+def test_the_measure_form_offers_indicators_by_name_under_their_groups(client_for, methodologist):
+    html = page(client_for(methodologist).get(reverse("effectiveness:measure_new")))
+    [box] = html.xpath("//div[@id='div_id_indicators']")
+    groups = texts(box, ".//strong")
+    assert groups[:2] == ["Диагностика и ИОМ", "Повышение квалификации"]
+    assert len(groups) == len(set(groups))  # each group once
+    labels = texts(box, ".//label[@class='form-check-label']")
+    assert "Доля руководящих работников, прошедших диагностику профессиональных дефицитов" in labels
+    assert not any("DIAG" in label or "_" in label for label in labels)  # no codes
+    assert html.xpath("//input[@type='checkbox'][@name='indicators'][@value='DIAG_MGR']")

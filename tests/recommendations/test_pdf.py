@@ -6,8 +6,9 @@ from django.template.loader import render_to_string
 from django.test import override_settings
 from pypdf import PdfReader
 
+from profdev.pdf import STATIC_DIR, StaticOnlyFetcher
 from recommendations.drafting import letters_draft
-from recommendations.pdf import STATIC_DIR, StaticOnlyFetcher, render_letter_pdf
+from recommendations.pdf import render_letter_pdf
 from recommendations.services import letter_edit, letter_sign
 
 pytestmark = pytest.mark.django_db
@@ -110,6 +111,7 @@ def test_qr_links_to_the_verification_page(letter):
 def test_the_signed_letter_carries_the_qr_code_of_its_verification_page(letter, signer):
     from unittest import mock
 
+    from profdev import pdf as renderer
     from recommendations import pdf
 
     rendered = []
@@ -118,7 +120,7 @@ def test_the_signed_letter_carries_the_qr_code_of_its_verification_page(letter, 
         rendered.append(render_to_string(template, context))
         return rendered[-1]
 
-    with mock.patch.object(pdf, "render_to_string", side_effect=keep):
+    with mock.patch.object(renderer, "render_to_string", side_effect=keep):
         pdf.render_letter_pdf(letter)  # a draft: no QR code
         signed = letter_sign(letter=letter, user=signer)
     qr = f'<img src="{pdf.qr_data_uri(pdf.verification_url(signed))}"'
