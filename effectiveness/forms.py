@@ -15,7 +15,7 @@ from profdev.models import District, School
 from profdev.text import natural_key
 from recommendations.models import Letter, RecommendationRule
 
-DATE_INPUT = forms.DateInput(format="%d.%m.%Y", attrs={"placeholder": "ДД.ММ.ГГГГ"})
+DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})  # the date picker
 
 
 class NaturalOrder(ModelChoiceIterator):

@@ -78,12 +78,12 @@ class StaffFilterForm(forms.Form):
 # column's parser and the record through the sheet's row rules, so whatever the importer
 # refuses is refused here, with the same Russian message, next to the field.
 
-DATE_HINT = "ДД.ММ.ГГГГ"
 SNILS = sheets.Column("СНИЛС", "snils", rules.snils, required=True)
 
 
 def _date_text(value) -> str:
-    return f"{value:%d.%m.%Y}" if value else ""
+    """A date as the browser's date picker holds it (the parser reads ДД.ММ.ГГГГ too)."""
+    return f"{value:%Y-%m-%d}" if value else ""
 
 
 class SheetForm(forms.Form):
@@ -158,11 +158,7 @@ class SheetForm(forms.Form):
                 widget=forms.CheckboxSelectMultiple,
             )
         if column.parse is rules.date_value:
-            return forms.CharField(
-                label=label,
-                help_text=DATE_HINT,
-                widget=forms.TextInput(attrs={"placeholder": DATE_HINT, "inputmode": "numeric"}),
-            )
+            return forms.CharField(label=label, widget=forms.DateInput(attrs={"type": "date"}))
         return forms.CharField(label=label)
 
     def clean(self):

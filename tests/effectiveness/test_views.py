@@ -113,7 +113,7 @@ def test_methodologist_edits_and_deletes_a_measure(client_for, methodologist, di
     client = client_for(methodologist)
     url = reverse("effectiveness:measure_edit", args=[measure.pk])
     page = client.get(url)
-    assert "17.10.2024" in page.content.decode()
+    assert 'type="date" name="date" value="2024-10-17"' in page.content.decode()  # the picker
     response = client.post(url, _form(title="Семинар по ИОМ", kind="seminar", indicators=["IOM"]))
     assert response.status_code == 302
     measure.refresh_from_db()

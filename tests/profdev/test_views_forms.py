@@ -326,3 +326,26 @@ def test_unknown_kind_is_404(client_for, methodologist, teacher):
 def test_anonymous_is_sent_to_login(client, teacher):
     response = client.get(add_url(teacher, "courses"))
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_dates_are_picked_in_a_calendar_and_saved_from_its_value(client_for, school_admin, teacher):
+    """The date picker holds ГГГГ-ММ-ДД; what it sends is saved as that date."""
+    employment = teacher.employments.get()
+    url = reverse("record_edit", args=[teacher.pk, "employments", employment.pk])
+    client = client_for(school_admin)
+    [hired] = page(client.get(url)).xpath("//input[@name='hired_on']")
+    assert (hired.get("type"), hired.get("value")) == ("date", f"{employment.hired_on:%Y-%m-%d}")
+    response = client.post(
+        url,
+        {
+            "school": employment.school.pk,
+            "position": employment.position,
+            "category": "педагогический",
+            "workplace": "основное",
+            "hired_on": employment.hired_on.isoformat(),
+            "dismissed_on": "2030-06-30",
+        },
+    )
+    assert response.status_code == 302
+    employment.refresh_from_db()
+    assert employment.dismissed_on == D(2030, 6, 30)
