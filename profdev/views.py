@@ -209,6 +209,9 @@ def _record_form(request, scope, sheet, person, instance=None) -> RecordForm:
     return form
 
 
+ADD_ANOTHER = "add_another"  # the button «Сохранить и добавить ещё»
+
+
 def _card_url(person, kind: str) -> str:
     anchor = "" if kind == "employments" else f"#{kind}"
     return reverse("person_card", args=[person.pk]) + anchor
@@ -227,6 +230,8 @@ def record_edit(request: HttpRequest, pk: int, kind: str, record_id: int | None 
         messages.success(
             request, _("Сохранено: %(kind)s.") % {"kind": sheet.model._meta.verbose_name}
         )
+        if instance is None and ADD_ANOTHER in request.POST:  # the same empty form again
+            return redirect(request.path)
         return redirect(_card_url(person, kind))
     return render(
         request,
@@ -237,6 +242,7 @@ def record_edit(request: HttpRequest, pk: int, kind: str, record_id: int | None 
             "title": (_("Изменение: %(kind)s") if instance else _("Добавление: %(kind)s"))
             % {"kind": sheet.model._meta.verbose_name},
             "cancel_url": _card_url(person, kind),
+            "add_another": instance is None and ADD_ANOTHER,
         },
     )
 

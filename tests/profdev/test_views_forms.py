@@ -349,3 +349,16 @@ def test_dates_are_picked_in_a_calendar_and_saved_from_its_value(client_for, sch
     assert response.status_code == 302
     employment.refresh_from_db()
     assert employment.dismissed_on == D(2030, 6, 30)
+
+
+def test_save_and_add_another_returns_to_an_empty_form(client_for, school_admin, teacher, provider):
+    client = client_for(school_admin)
+    url = add_url(teacher, "courses")
+    assert ">Сохранить и добавить ещё</button>" in client.get(url).content.decode()
+    response = client.post(url, {**course_data(provider), "add_another": ""}, follow=True)
+    assert response.redirect_chain == [(url, 302)]
+    assert "Сохранено" in response.content.decode()
+    assert CourseCompletion.objects.filter(person=teacher).count() == 1
+    course = CourseCompletion.objects.get(person=teacher)
+    edit = reverse("record_edit", args=[teacher.pk, "courses", course.pk])
+    assert "добавить ещё" not in client.get(edit).content.decode()  # only when adding
