@@ -81,6 +81,9 @@ SEAL_KEY = os.environ.get("PROFDEV_SEAL_KEY", "")
 if not SEAL_KEY and (DEBUG or TESTING):
     SEAL_KEY = "insecure-development-seal-key-never-use-in-production"
 SEAL_KEY_FALLBACKS = env_list("PROFDEV_SEAL_KEY_FALLBACKS", [])
+# The directory of the accredited УЦ root and intermediate certificates (and revocation lists,
+# `.crl`) that qualified signatures (КЭП) are checked against (docs/deploy.md).
+PROFDEV_TRUSTED_CERTS = os.environ.get("PROFDEV_TRUSTED_CERTS", "")
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])

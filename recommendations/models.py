@@ -120,7 +120,7 @@ class Letter(models.Model):
     EDITABLE = (State.DRAFT, State.RETURNED)
     SIGNABLE = (State.DRAFT, State.SENT)
     # Columns a list or report never needs; `.defer(*Letter.HEAVY)` leaves them in the database.
-    HEAVY = ("pdf", "body", "generated_body", "figures", "signer_certificate")
+    HEAVY = ("pdf", "body", "generated_body", "figures", "signer_certificate", "signature")
 
     monitoring_year = models.ForeignKey(
         MonitoringYear,
@@ -179,6 +179,8 @@ class Letter(models.Model):
     # The signer's public certificate (DER) as it was at signing: the verification's trust anchor.
     signer_certificate = models.BinaryField(_("сертификат подписанта"), null=True, blank=True)
     pdf = models.BinaryField(_("подписанный PDF"), null=True, blank=True)
+    # A letter signed with the head's КЭП: the detached CAdES-BES signature of `pdf` (DER).
+    signature = models.BinaryField(_("открепленная подпись КЭП"), null=True, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     return_comment = models.TextField(_("комментарий при возврате"), blank=True)
     token = models.CharField(
@@ -278,6 +280,7 @@ class LetterEvent(models.Model):
         SENT = "sent", _("направлено на подпись")
         RETURNED = "returned", _("возвращено")
         SIGNED = "signed", _("подписано")
+        PREPARED = "prepared", _("подготовлено к подписи КЭП")
         DOWNLOADED = "downloaded", _("скачано")
         CONFIRMED = "confirmed", _("ознакомлен")
 
@@ -421,3 +424,68 @@ class FindingResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.letter_id} {self.indicator_id}: {self.done_on:%d.%m.%Y}"
+
+
+class QualifiedCertificate(models.Model):
+    """A head's qualified certificate (КЭП, ГОСТ Р 34.10-2012) as registered: the key stays on
+    the head's token, the portal keeps only the certificate to check their signatures."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="qualified_certificate",
+        verbose_name=_("пользователь"),
+    )
+    der = models.BinaryField(_("сертификат (DER)"))
+    signer_position = models.CharField(
+        _("должность подписанта"),
+        max_length=255,
+        help_text=_("Как в подписи письма, например «Начальник отдела образования»."),
+    )
+    owner = models.CharField(_("владелец"), max_length=255)
+    organisation = models.CharField(_("организация"), max_length=500, blank=True)
+    serial_number = models.CharField(_("серийный номер"), max_length=100)
+    issuer = models.CharField(_("УЦ"), max_length=500)
+    valid_from = models.DateTimeField(_("действителен с"))
+    valid_until = models.DateTimeField(_("действителен по"))
+    registered_at = models.DateTimeField(_("зарегистрирован"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("квалифицированный сертификат")
+        verbose_name_plural = _("квалифицированные сертификаты")
+
+    def __str__(self) -> str:
+        return f"{self.owner} ({self.serial_number})"
+
+
+class SignaturePreparation(models.Model):
+    """The exact PDF offered to the head for a КЭП signature; the letter holds the number and
+    date it reserved until the signature arrives."""
+
+    letter = models.OneToOneField(
+        Letter,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="preparation",
+        verbose_name=_("письмо"),
+    )
+    certificate_der = models.BinaryField(_("сертификат, для которого подготовлен"))
+    pdf = models.BinaryField(_("PDF к подписанию"))
+    # What the PDF shows (letter, requisites, certificate): a preparation is reused while it
+    # is unchanged.
+    fingerprint = models.CharField(_("отпечаток содержания"), max_length=64)
+    prepared_at = models.DateTimeField(_("подготовлено"), auto_now=True)
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("подготовил"),
+    )
+
+    class Meta:
+        verbose_name = _("подготовка к подписи КЭП")
+        verbose_name_plural = _("подготовки к подписи КЭП")
+
+    def __str__(self) -> str:
+        return f"{self.letter_id}: {self.prepared_at:%d.%m.%Y %H:%M}"

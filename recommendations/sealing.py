@@ -16,8 +16,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from recommendations.kep.verification import stored_signature_check
 from recommendations.models import Letter, LetterSeal
-from recommendations.signing import sha256_hex, validate_signature
+from recommendations.signing import sha256_hex
 
 SALT = "recommendations.letter.pdf"
 KEY_MISSING = (
@@ -102,7 +103,7 @@ def letters_reseal(*, without_old_key: bool = False, dry_run: bool = False) -> R
 def _refusal(letter: Letter, pdf: bytes, without_old_key: bool) -> str:
     if sha256_hex(pdf) != letter.sha256:
         return "контрольная сумма файла не совпадает с сохранённой при подписании"
-    if not validate_signature(pdf, bytes(letter.signer_certificate or b"")).ok:
+    if not stored_signature_check(letter, pdf).ok:
         return "электронная подпись файла не подтверждается"
     keys = [settings.SEAL_KEY, *settings.SEAL_KEY_FALLBACKS]
     if not without_old_key and not _matches(letter, pdf, stored_seal(letter), keys):

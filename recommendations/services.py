@@ -10,6 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from profdev.scoping import scope_for
+from recommendations.kep.verification import stored_signature_check
 from recommendations.models import (
     Letter,
     LetterEvent,
@@ -25,7 +26,6 @@ from recommendations.signing import (
     Signer,
     default_signer,
     sha256_hex,
-    validate_signature,
 )
 from recommendations.text import initials_surname, sanitise
 
@@ -175,7 +175,10 @@ def highest_issued(register: OutgoingRegister) -> int:
 
 
 def _take_number(letter: Letter, year: int) -> None:
-    """Give the letter the register's next serial (consecutive; never one already issued)."""
+    """Give the letter the register's next serial (consecutive; never one already issued); a
+    letter holding a number reserved this year for its КЭП signature keeps it."""
+    if letter.register_id and letter.register.year == year:
+        return
     register = _locked_register(letter.monitoring_year.district_id, year)
     serial = max(register.next_number, highest_issued(register) + 1)
     register.next_number = serial + 1
@@ -246,11 +249,15 @@ def letter_confirm_receipt(*, letter: Letter, user) -> LetterEvent:
 
 
 def letter_verification(letter: Letter) -> dict:
-    """What the public verification page may say: no personal data, never the PDF."""
+    """What the public verification page may say: never the PDF; of a КЭП signature, the
+    certificate's details the signature itself carries."""
     data = bytes(letter.pdf)
     hash_ok = is_untouched(letter, data)
-    check = validate_signature(data, bytes(letter.signer_certificate))
+    check = stored_signature_check(letter, data)
     return {
+        "kep": check.kep,
+        "problem": check.problem,
+        "notes": check.notes,
         "hash_ok": hash_ok,
         "intact": check.intact,
         "valid": check.ok and hash_ok,

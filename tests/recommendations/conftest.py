@@ -7,8 +7,10 @@ from django.core.management import call_command
 from monitoring.models import CountedSchool, MissingPerson, Status
 from profdev.models import School
 from recommendations.drafting import letters_draft
+from recommendations.kep.services import certificate_register
 from recommendations.services import letter_sign
 from tests import factories
+from tests.recommendations import kep_pki
 from tests.recommendations.factories import (
     MonitoringYearFactory,
     OrganisationFactory,
@@ -117,3 +119,35 @@ def numbered(year, district):
         )
         value(year, diag, school, 1, 20, RED)
     return {x.addressee_short: x for x in letters_draft(year=year).letters}
+
+
+@pytest.fixture(scope="session")
+def pki():
+    """The КЭП test PKI, built once (its certificates are valid around the real now)."""
+    return kep_pki.build(dt.datetime.now(dt.UTC))
+
+
+@pytest.fixture
+def trusted(settings, tmp_path, pki):
+    folder = tmp_path / "trusted"
+    folder.mkdir()
+    for name, data in pki.trusted_files().items():
+        (folder / name).write_bytes(data)
+    settings.PROFDEV_TRUSTED_CERTS = str(folder)
+    return folder
+
+
+@pytest.fixture
+def kep_head(head, trusted, pki):
+    head.first_name, head.last_name = "Ольга", "Олейникова"
+    head.save()
+    certificate_register(
+        user=head, data=pki.head.certificate.der, signer_position="Начальник отдела образования"
+    )
+    return head
+
+
+@pytest.fixture
+def letter(year, school):
+    """S-A's draft, awaiting signature."""
+    return next(x for x in letters_draft(year=year).letters if x.school_id == school.pk)
