@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from recommendations import models
+from recommendations.kep.services import certificate_check, certificate_register, refuse_non_signer
 from recommendations.signing import certificate_set, read_pkcs12
 
 
@@ -42,6 +43,50 @@ class SigningCertificateAdmin(admin.ModelAdmin):
             pkcs12_data=form.pkcs12_data,
             passphrase=form.cleaned_data.get("passphrase") or "",
             signer_name=form.cleaned_data["signer_name"],
+            signer_position=form.cleaned_data["signer_position"],
+        )
+        obj.pk = saved.pk
+
+
+class QualifiedCertificateForm(forms.ModelForm):
+    """The administrator registers a head's КЭП certificate (the same checks as the head's page)."""
+
+    certificate_file = forms.FileField(label="Файл сертификата КЭП (.cer, DER или PEM)")
+
+    class Meta:
+        model = models.QualifiedCertificate
+        fields = ["user", "signer_position"]
+
+    def clean(self):
+        cleaned = super().clean()
+        upload, user = cleaned.get("certificate_file"), cleaned.get("user")
+        if upload is not None and user is not None:
+            self.certificate_data = upload.read()
+            try:
+                refuse_non_signer(user)
+                certificate_check(self.certificate_data, cleaned.get("signer_position") or "")
+            except ValidationError as error:
+                self.add_error("certificate_file", error)
+        return cleaned
+
+
+@admin.register(models.QualifiedCertificate)
+class QualifiedCertificateAdmin(admin.ModelAdmin):
+    form = QualifiedCertificateForm
+    list_display = ["user", "owner", "serial_number", "issuer", "valid_until"]
+    readonly_fields = [
+        "owner",
+        "organisation",
+        "serial_number",
+        "issuer",
+        "valid_from",
+        "valid_until",
+    ]
+
+    def save_model(self, request, obj, form, change):
+        saved = certificate_register(
+            user=form.cleaned_data["user"],
+            data=form.certificate_data,
             signer_position=form.cleaned_data["signer_position"],
         )
         obj.pk = saved.pk

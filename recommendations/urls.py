@@ -1,6 +1,7 @@
 from django.urls import path
 
 from recommendations import response_views, views
+from recommendations.kep import views as kep_views
 
 app_name = "recommendations"
 
@@ -26,4 +27,9 @@ urlpatterns = [
     path("rules/<int:pk>/", views.rule_edit, name="rule_edit"),
     path("register/", views.register_edit, name="register"),
     path("requisites/", views.requisites_edit, name="requisites"),
+    path("kep/certificate/", kep_views.certificate, name="kep_certificate"),
+    path("<int:pk>/kep/", kep_views.letter_sign, name="kep_sign"),
+    path("<int:pk>/kep/prepared.pdf", kep_views.prepared_pdf, name="kep_prepared"),
+    path("<int:pk>/signed.zip", kep_views.letter_package, name="kep_package"),
+    path("verify/<str:token>/signature.sig", kep_views.public_signature, name="kep_signature"),
 ]

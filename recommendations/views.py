@@ -315,11 +315,10 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
     letter = get_object_or_404(
         Letter.objects.select_related("school"), token=token, status=Letter.State.SIGNED
     )
-    return render(
-        request,
-        "recommendations/verify.html",
-        {"check": services.letter_verification(letter), "now": timezone.now()},
-    )
+    check = services.letter_verification(letter)
+    if letter.signature is not None:
+        check["signature_url"] = reverse("recommendations:kep_signature", args=[token])
+    return render(request, "recommendations/verify.html", {"check": check, "now": timezone.now()})
 
 
 @login_required
@@ -377,6 +376,11 @@ def register_edit(request: HttpRequest) -> HttpResponse:
             "district": district,
             "year": year,
             "highest": register and services.highest_issued(register),
+            "reserved": register.letters.exclude(status=Letter.State.SIGNED)
+            .select_related("school")
+            .only("number", "date", "school__short_name")
+            if register
+            else (),
         },
     )
 

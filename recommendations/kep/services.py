@@ -12,9 +12,9 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from profdev.scoping import scope_for
-from recommendations.kep.gost import NotGost, read_certificate
+from recommendations.kep.gost import Certificate, NotGost, read_certificate
 from recommendations.kep.signer import CadesSigner
-from recommendations.kep.trust import check_chain, trust_store
+from recommendations.kep.trust import ChainCheck, check_chain, trust_store
 from recommendations.models import Letter, LetterEvent, QualifiedCertificate, SignaturePreparation
 from recommendations.pdf import render_letter_pdf
 from recommendations.requisites import require_requisites
@@ -25,7 +25,7 @@ from recommendations.signing import CertificateInfo, sha256_hex
 MAX_FILE_BYTES = 1024 * 1024
 
 
-def _refuse_non_signer(user) -> None:
+def refuse_non_signer(user) -> None:
     if not scope_for(user).can_sign:
         raise ValidationError(
             f"Пользователь «{user.username}» не является начальником отдела образования "
@@ -38,11 +38,8 @@ def _refuse_large(data: bytes, what: str) -> None:
         raise ValidationError(f"Файл {what} больше 1 МБ: это не он.")
 
 
-@transaction.atomic
-def certificate_register(*, user, data: bytes, signer_position: str) -> QualifiedCertificate:
-    """Register (or replace) the head's qualified certificate: a ГОСТ Р 34.10-2012 certificate,
-    valid now, chained to a trusted root."""
-    _refuse_non_signer(user)
+def certificate_check(data: bytes, signer_position: str) -> tuple[Certificate, ChainCheck]:
+    """A certificate fit to register: ГОСТ Р 34.10-2012, valid now, chained to a trusted root."""
     _refuse_large(data, "сертификата")
     try:
         certificate = read_certificate(data)
@@ -64,6 +61,14 @@ def certificate_register(*, user, data: bytes, signer_position: str) -> Qualifie
     chain = check_chain(certificate, now, trust_store())
     if not signer_position.strip():
         raise ValidationError("Укажите должность подписанта, как в подписи письма.")
+    return certificate, chain
+
+
+@transaction.atomic
+def certificate_register(*, user, data: bytes, signer_position: str) -> QualifiedCertificate:
+    """Register (or replace) the head's qualified certificate."""
+    refuse_non_signer(user)
+    certificate, chain = certificate_check(data, signer_position)
     registered, _ = QualifiedCertificate.objects.update_or_create(
         user=user,
         defaults={
@@ -82,7 +87,7 @@ def certificate_register(*, user, data: bytes, signer_position: str) -> Qualifie
 
 def qualified_certificate(user) -> QualifiedCertificate:
     """The head's registered КЭП certificate, refused when missing or expired."""
-    _refuse_non_signer(user)
+    refuse_non_signer(user)
     certificate = QualifiedCertificate.objects.filter(user=user).first()
     if certificate is None:
         raise ValidationError(

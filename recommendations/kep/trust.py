@@ -151,6 +151,12 @@ def _revocation_notes(path: list[Certificate], moment: dt.datetime, store) -> li
                 f"Сертификат «{item.subject_name}» № {item.serial_number} отозван "
                 f"{_moment(listed.revoked[serial])} — до времени подписи {_moment(moment)}."
             )
+        if serial in listed.revoked:
+            notes.append(
+                f"Сертификат «{item.subject_name}» отозван {_moment(listed.revoked[serial])}, "
+                "после времени подписи, указанного в ней самой (в CAdES-BES его ставит "
+                "подписант, штампа времени нет)."
+            )
         if listed.next_update and listed.next_update < timezone.now():
             notes.append(
                 f"Список отзыва УЦ «{issuer.subject_name}» устарел (следующее обновление — "
