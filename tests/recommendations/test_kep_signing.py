@@ -66,6 +66,16 @@ def rsa_like_certificate() -> bytes:
     return cert.public_bytes(serialization.Encoding.DER)
 
 
+def not_yet_valid(pki) -> kep_pki.Party:
+    tomorrow = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+    return kep_pki.issue(
+        kep_pki.HEAD_NAME,
+        issuer=pki.intermediate,
+        valid_from=tomorrow,
+        valid_until=tomorrow + dt.timedelta(days=365),
+    )
+
+
 # Registering the certificate
 
 
@@ -99,8 +109,9 @@ def test_a_pem_certificate_is_read_as_well(head, trusted, pki):
         (lambda pki: pki.head.certificate.der[:200], "не является сертификатом X.509"),
         (lambda pki: pki.expired.certificate.der, "срок его действия истёк"),
         (lambda pki: pki.untrusted.certificate.der, "выдан УЦ «Непризнанный УЦ», которого нет"),
+        (lambda pki: not_yet_valid(pki).certificate.der, "на этот момент он недействителен"),
     ],
-    ids=["not-gost", "garbage", "truncated", "expired", "untrusted"],
+    ids=["not-gost", "garbage", "truncated", "expired", "untrusted", "not-yet-valid"],
 )
 def test_registering_refuses_and_keeps_the_previous_certificate(kep_head, pki, data, message):
     before = QualifiedCertificate.objects.get(user=kep_head)
