@@ -14,7 +14,10 @@ from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from effectiveness.models import Measure
+from effectiveness.providers import closure_by_provider
 from effectiveness.selectors import academic_years
+from monitoring import deficits
+from monitoring.deficits import addressing, component_topics
 from monitoring.models import BREACH_STATUSES, Indicator, IndicatorValue, MonitoringYear, Status
 from monitoring.tables import Stored, delta_class, format_delta, format_number, year_values
 from profdev.facts import Period, academic_year_label
@@ -402,21 +405,29 @@ def _percent(part: int, whole: int) -> Decimal | None:
     return rounded(Decimal(100 * part) / Decimal(whole)) if whole else None
 
 
-def _later_after_study(component: str, closed: bool) -> Exists:
+def _later_after_study(component: str, closed: bool, courses: Q | None) -> Exists:
     """A later diagnostic of the same person scoring the component (at or above the
-    threshold when `closed`), with a ПК/ПП finished or an ИОМ active between the two."""
+    threshold when `closed`), with a ПК/ПП addressing the component (`courses`, by the
+    district's mapping; None: no topic addresses it) finished or an ИОМ active between the
+    two."""
     earlier = OuterRef(OuterRef("date"))
-    course = CourseCompletion.objects.filter(
-        person=OuterRef("person"), finished_on__gt=earlier, finished_on__lte=OuterRef("date")
-    )
     route = DevelopmentRoute.objects.filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=earlier),
         person=OuterRef("person"),
         started_on__lte=OuterRef("date"),
     )
+    study = Exists(route)
+    if courses is not None:
+        course = CourseCompletion.objects.filter(
+            courses,
+            person=OuterRef("person"),
+            finished_on__gt=earlier,
+            finished_on__lte=OuterRef("date"),
+        )
+        study |= Exists(course)
     score = {f"{component}__gte": settings.DEFICIT_SCORE} if closed else {}
     later = DeficitDiagnostic.objects.filter(
-        Exists(course) | Exists(route),
+        study,
         person=OuterRef("person"),
         date__gt=OuterRef("date"),
         **{f"{component}__isnull": False},
@@ -427,22 +438,25 @@ def _later_after_study(component: str, closed: bool) -> Exists:
 
 def education_quality(district: District, year: int) -> list[Closure]:
     """Deficits found in diagnostics of academic years `year - 1` and `year` of the
-    district's teachers, per component: one grouped query."""
+    district's teachers, per component; a course counts only for the components its topics
+    address (`component_topics`). Two queries: the mapping, one grouped aggregate."""
     teachers = Employment.objects.filter(
         person=OuterRef("person"),
         school__district=district,
         category=Employment.Category.PEDAGOGICAL,
     )
     start, end = academic_years(year - 1, year)
+    mapping = component_topics(district)
     aggregates = {}
     for c in DIAGNOSTIC_COMPONENTS:
         deficient = Q(**{f"{c}__lt": settings.DEFICIT_SCORE})
+        courses = addressing(c, mapping)
         aggregates[f"{c}_found"] = Count("id", filter=deficient)
         aggregates[f"{c}_retested"] = Count(
-            "id", filter=deficient & Q(_later_after_study(c, closed=False))
+            "id", filter=deficient & Q(_later_after_study(c, False, courses))
         )
         aggregates[f"{c}_closed"] = Count(
-            "id", filter=deficient & Q(_later_after_study(c, closed=True))
+            "id", filter=deficient & Q(_later_after_study(c, True, courses))
         )
     totals = DeficitDiagnostic.objects.filter(Exists(teachers), date__range=(start, end)).aggregate(
         **aggregates
@@ -484,6 +498,7 @@ class Report:
     measures_window: tuple[dt.date, dt.date]
     resolutions: list[Resolution]
     quality: list[Closure]
+    providers: deficits.Closure  # by provider, with the no-course baseline
     verdicts: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -531,5 +546,6 @@ def effectiveness_report(district: District, year: int) -> Report:
         measures_window=window,
         resolutions=breach_resolutions(district, year, indicators),
         quality=education_quality(district, year),
+        providers=closure_by_provider(district, year),
         verdicts=verdict_counts(letters),
     )

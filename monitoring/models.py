@@ -2,11 +2,11 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from profdev.facts import academic_year_label
-from profdev.models import District, Person, School
+from profdev.models import DIAGNOSTIC_COMPONENTS, DeficitDiagnostic, District, Person, School
 
 
 class Status(models.TextChoices):
@@ -280,3 +280,127 @@ class CountedVacancy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school_id}: {self.position} ({self.count})"
+
+
+# --- Deficits (deficits.md) ---------------------------------------------------------------
+
+# The six components of the diagnostic toolkit, named as the columns of «Диагностика».
+COMPONENT_CHOICES = [
+    (c, DeficitDiagnostic._meta.get_field(c).verbose_name) for c in DIAGNOSTIC_COMPONENTS
+]
+
+
+class DeficitShare(models.Model):
+    """The deficit profile («карта дефицитов»): one component's share of teachers whose latest
+    score of the year is a deficit, at one school (or the district when school is null), as
+    computed with the year's official values."""
+
+    monitoring_year = models.ForeignKey(
+        MonitoringYear, on_delete=models.CASCADE, related_name="deficit_shares"
+    )
+    school = models.ForeignKey(School, on_delete=models.CASCADE, null=True, blank=True)
+    component = models.CharField(_("компонент"), max_length=20, choices=COMPONENT_CHOICES)
+    numerator = models.IntegerField(_("с дефицитом"))
+    denominator = models.IntegerField(_("прошли диагностику"))
+    value = models.DecimalField(_("доля, %"), max_digits=4, decimal_places=1, null=True)
+
+    class Meta:
+        verbose_name = _("доля педагогов с дефицитом")
+        verbose_name_plural = _("карта дефицитов")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["monitoring_year", "school", "component"],
+                condition=Q(school__isnull=False),
+                name="deficit_share_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["monitoring_year", "component"],
+                condition=Q(school__isnull=True),
+                name="deficit_share_district_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(denominator__gte=F("numerator")) & Q(numerator__gte=0),
+                name="deficit_share_counts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.component} {self.school_id or 'district'}: {self.value}"
+
+
+class DeficitFinding(models.Model):
+    """A teacher behind a school's deficit share: their latest score of the year in the
+    component (the lowest of that date), a deficit, as computed; the map's cells name exactly
+    these people, whatever the records say since."""
+
+    monitoring_year = models.ForeignKey(
+        MonitoringYear, on_delete=models.CASCADE, related_name="deficit_findings"
+    )
+    school = models.ForeignKey(School, on_delete=models.CASCADE, verbose_name=_("ОО"))
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        related_name="deficit_findings",
+        verbose_name=_("работник"),
+    )
+    component = models.CharField(_("компонент"), max_length=20, choices=COMPONENT_CHOICES)
+    score = models.PositiveSmallIntegerField(_("балл"))
+    date = models.DateField(_("дата диагностики"))
+
+    class Meta:
+        verbose_name = _("выявленный дефицит")
+        verbose_name_plural = _("выявленные дефициты")
+        constraints = [
+            # Also the index of a cell's drill-down (a year, a school, a component).
+            models.UniqueConstraint(
+                fields=["monitoring_year", "school", "component", "person"],
+                name="deficit_finding_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.component} {self.person_id}: {self.score}"
+
+
+class ComponentTopics(models.Model):
+    """A district's own choice of the course topics (`Тематика`) that address a component;
+    a component without a row keeps the default of deficits.md (`monitoring.deficits`)."""
+
+    district = models.ForeignKey(
+        District, on_delete=models.CASCADE, verbose_name=_("муниципалитет")
+    )
+    component = models.CharField(_("компонент"), max_length=20, choices=COMPONENT_CHOICES)
+    topics = models.CharField(_("тематика"), max_length=300, blank=True)  # ",a,b," as courses
+
+    class Meta:
+        verbose_name = _("тематика компонента")
+        verbose_name_plural = _("тематика компонентов")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "component"], name="component_topics_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.component}: {self.topics}"
+
+
+class ComponentTopicsChange(models.Model):
+    """History of the mapping's edits: who changed which component's topics, when."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE)
+    component = models.CharField(_("компонент"), max_length=20, choices=COMPONENT_CHOICES)
+    old_topics = models.CharField(_("было"), max_length=300, blank=True)
+    new_topics = models.CharField(_("стало"), max_length=300, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, verbose_name=_("кто")
+    )
+    at = models.DateTimeField(_("когда"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("изменение тематики компонента")
+        verbose_name_plural = _("история тематики компонентов")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.component}: {self.old_topics} → {self.new_topics}"

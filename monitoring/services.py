@@ -9,8 +9,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from monitoring import deficits
 from monitoring.engine import SchoolPeople, SchoolTallies, counted_rows, missing_people, tally
-from monitoring.indicators import BY_CODE
+from monitoring.indicators import BY_CODE, REGISTRY
 from monitoring.models import (
     CountedSchool,
     CountedVacancy,
@@ -82,7 +83,9 @@ def compute_districts(
     districts sharing a reference date are tallied together, so a region of many districts
     costs the queries of one. With `store`, each district's result replaces its official
     values of the year, with the people behind the values of the indicators that name them,
-    the vacancies behind the VACANCY counts and the schools each district-only count counts.
+    the vacancies behind the VACANCY counts, the schools each district-only count counts and
+    the deficit map (`monitoring.deficits`: its shares, tallied in the same grouped queries,
+    and the people behind them).
     """
     as_of = as_of or {}
     periods = {d.pk: Period.of(year, as_of.get(d.pk)) for d in districts}
@@ -98,14 +101,18 @@ def compute_districts(
         schools[school.district_id].append(school)
     results = {}
     vacancies: dict[int, list[dict]] = defaultdict(list)  # school → its counted vacancies
+    stored_tallies: SchoolTallies = {}
+    found: list[deficits.Finding] = []
     for period in set(periods.values()):
         members = [d for d in districts if periods[d.pk] == period]
         in_districts = Q(district__in=members)
-        tallies = tally(period, in_districts)
+        tallies = tally(period, in_districts, (*REGISTRY, *deficits.PROFILE) if store else REGISTRY)
         missing = missing_people(period, in_districts, named) if named else None
         if store:
             for row in counted_rows(period, in_districts, BY_CODE["VACANCY"], VACANCY_FIELDS):
                 vacancies[row["school"]].append(row)
+            stored_tallies.update(tallies)
+            found += deficits.findings(period, in_districts)
         for district in members:
             results[district] = _evaluate(
                 period, schools[district.pk], tallies, missing, indicators, overrides[district.pk]
@@ -113,7 +120,8 @@ def compute_districts(
     if store:
         with transaction.atomic():  # a region is stored whole or not at all
             for district in districts:
-                _store(district, results[district], vacancies)
+                monitoring_year = _store(district, results[district], vacancies)
+                deficits.store(monitoring_year, schools[district.pk], stored_tallies, found)
     return results
 
 

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from monitoring import exports, region, services, tables
+from monitoring import deficits, exports, region, services, tables
 from monitoring.context import district_for, district_query, shown_year, year_links, years_of
 from monitoring.forms import BasisForm, ComputeForm, OverviewForm, TargetForm
 from monitoring.jobs import compute_all_districts, compute_district
@@ -136,6 +136,11 @@ def providers(request: HttpRequest, year: int) -> HttpResponse:
         "monitoring/providers.html",
         {
             "report": report,
+            "closure": deficits.closure(
+                report.district,
+                deficits.period_of(report.district, year),
+                deficits.component_topics(report.district),
+            ),
             "years": years,
             "dq": dq,
             "period_url": query_string(request.GET, window=None),

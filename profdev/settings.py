@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "monitoring",
     "recommendations",
     "effectiveness",
+    "deficits",
 ]
 
 MIDDLEWARE = [

@@ -28,4 +28,5 @@ urlpatterns = [
     path("monitoring/", include("monitoring.urls")),
     path("letters/", include("recommendations.urls")),
     path("effectiveness/", include("effectiveness.urls")),
+    path("deficits/", include("deficits.urls")),
 ]

@@ -1,5 +1,6 @@
 """The layers point one way: the records (`profdev`) ← monitoring ← the letters
-(`recommendations`) ← the measures (`effectiveness`). A module imports from its own app and the
+(`recommendations`) ← the measures (`effectiveness`) ← deficits and targeted support
+(`deficits`). A module imports from its own app and the
 apps below; where a lower app's feature reaches the data above (the demo district, a person's
 data), the app above registers a hook (`profdev.hooks`)."""
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-LAYERS = ("profdev", "monitoring", "recommendations", "effectiveness")
+LAYERS = ("profdev", "monitoring", "recommendations", "effectiveness", "deficits")
 
 
 def imported_apps(path: Path) -> Iterator[tuple[str, int]]:

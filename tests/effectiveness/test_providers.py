@@ -24,7 +24,9 @@ def diagnostic(person, date, **scores):
 def retest(school, provider, before: int, after: int, finished=dt.date(2024, 12, 1)):
     person = factories.EmploymentFactory(school=school, category="pedagogical").person
     diagnostic(person, dt.date(2024, 10, 1), subject=before)
-    factories.CourseFactory(person=person, provider=provider, finished_on=finished)
+    factories.CourseFactory(
+        person=person, provider=provider, finished_on=finished, topics=",subject,"
+    )
     diagnostic(person, dt.date(2025, 3, 1), subject=after)
     return person
 

@@ -198,12 +198,15 @@ def test_education_quality_deficits_closed_after_a_course_or_a_route(
         )
         return factories.DiagnosticFactory(person=person, date=date, **{**blank, **scores})
 
-    a = teacher()  # subject 40 → ПК → 70: closed
+    a = teacher()  # subject 40 → ПК on the subject → 70: closed
     diagnostic(a, dt.date(2023, 10, 1), subject=40, methodical=80)
-    factories.CourseFactory(person=a, finished_on=dt.date(2024, 1, 15))
+    factories.CourseFactory(person=a, finished_on=dt.date(2024, 1, 15), topics=",subject,")
     diagnostic(a, dt.date(2024, 4, 1), subject=70)
-    b = teacher(other_school)  # subject 50, digital 30; no study; subject 65 later: not by study
+    b = teacher(other_school)  # subject 50, digital 30; a course addressing neither (the
+    # default mapping) and a course without topics; subject 65 later: not by study
     diagnostic(b, dt.date(2023, 10, 1), subject=50, digital=30)
+    factories.CourseFactory(person=b, finished_on=dt.date(2024, 1, 15), topics=",career,")
+    factories.CourseFactory(person=b, finished_on=dt.date(2024, 1, 16))
     diagnostic(b, dt.date(2024, 4, 1), subject=65)
     c = teacher()  # digital 20 → ИОМ → 55: re-diagnosed, still deficient (a new finding)
     diagnostic(c, dt.date(2024, 10, 1), digital=20)
@@ -252,6 +255,7 @@ def test_report_queries_do_not_grow_with_letters_and_measures(
         )
     # Years, catalogue, this year's values, schools, letters, the schools' responses,
     # measures (+ indicators, schools), their values, resolutions (grouped), education
-    # quality (one aggregate).
-    with django_assert_num_queries(12):
+    # quality (the mapping, one aggregate), the closure by provider (the reference date, the
+    # mapping, scores, courses).
+    with django_assert_num_queries(17):
         effectiveness_report(district, 2024)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DeficitsConfig(AppConfig):
+    name = "deficits"
+    verbose_name = _("Дефициты и адресная помощь")

@@ -1,0 +1,82 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from monitoring.deficits import COMPONENTS
+from monitoring.models import COMPONENT_CHOICES
+from profdev.models import CourseCompletion, School
+
+
+class GroupFilterForm(forms.Form):
+    """The target groups' filters, from the query string; a value out of place is ignored."""
+
+    school = forms.ChoiceField(required=False, label=_("ОО"))
+    component = forms.ChoiceField(
+        required=False, label=_("компонент"), choices=[("", "все"), *COMPONENT_CHOICES]
+    )
+
+    def __init__(self, *args, schools: list[School], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.schools = {s.code: s for s in schools}
+        self.fields["school"].choices = [("", "все")] + [(s.code, s.short_name) for s in schools]
+        for name in ("school", "component"):
+            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+
+    def options(self) -> dict:
+        """Keyword arguments of `deficits.selectors.groups`."""
+        self.is_valid()
+        data = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+        return {
+            "school": self.schools.get(data.get("school", "")),
+            "component": data.get("component", ""),
+        }
+
+
+class RoutesForm(forms.Form):
+    """Routes (ИОМ) for the people ticked in a target group."""
+
+    person = forms.TypedMultipleChoiceField(
+        coerce=int,
+        error_messages={
+            "required": _("Отметьте работников, для которых создать ИОМ."),
+            "invalid_choice": _("Отмеченного работника нет в целевой группе: обновите страницу."),
+        },
+    )
+    started_on = forms.DateField(
+        label=_("дата начала ИОМ"),
+        widget=forms.DateInput(format="%d.%m.%Y", attrs={"class": "form-control form-control-sm"}),
+        error_messages={
+            "required": _("Укажите дату начала ИОМ."),
+            "invalid": _("Дата начала ИОМ: введите дату в виде ДД.ММ.ГГГГ."),
+        },
+    )
+    curator = forms.CharField(
+        label=_("куратор"),
+        max_length=255,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
+
+    def __init__(self, *args, members: list[int], **kwargs):
+        kwargs.setdefault("initial", {"started_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [(pk, pk) for pk in members]
+
+
+class TopicsForm(forms.Form):
+    """The topics that address each component: one set of checkboxes per component."""
+
+    def __init__(self, *args, mapping: dict[str, frozenset[str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        for c, label in COMPONENT_CHOICES:
+            self.fields[c] = forms.MultipleChoiceField(
+                label=label,
+                required=False,
+                choices=CourseCompletion.Topic.choices,
+                widget=forms.CheckboxSelectMultiple,
+                initial=sorted(mapping[c]),
+                error_messages={"invalid_choice": _("Такой тематики нет: %(value)s.")},
+            )
+
+    def topics(self) -> dict[str, list[str]]:
+        return {c: self.cleaned_data[c] for c in COMPONENTS}

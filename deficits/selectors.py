@@ -1,0 +1,242 @@
+"""Reads of the deficit pages, each a fixed number of queries: the stored map of a year with
+its trend and the people behind a cell (as computed with the official values), and the
+target groups (from the records, up to the year's reference date)."""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+
+from monitoring.context import Years, district_for, years_of
+from monitoring.deficits import (
+    COMPONENTS,
+    LABELS,
+    Cell,
+    component_topics,
+    period_of,
+    target_groups,
+)
+from monitoring.models import DeficitFinding, DeficitShare, Indicator, MonitoringYear
+from monitoring.tables import format_number
+from profdev.facts import Period, academic_year_label
+from profdev.models import District, Person, School
+from profdev.scoping import scope_for
+from profdev.text import natural_key
+
+# The map's colours by share (the status colours of the dashboards): a share of at least
+# 25 % is red, of at least 10 % yellow, below that green; no one diagnosed, grey.
+BANDS = ((Decimal(25), "red"), (Decimal(10), "yellow"))
+
+
+def band(value: Decimal | None) -> str:
+    if value is None:
+        return "no_data"
+    return next((colour for bound, colour in BANDS if value >= bound), "green")
+
+
+@dataclass(frozen=True)
+class Where:
+    """What a user's deficit pages show: a district and the schools of it the user reads."""
+
+    district: District
+    schools: list[School]  # by code
+    staff: bool  # district staff (the whole district); else a school administrator
+
+    @property
+    def school_filter(self) -> Q:
+        """The schools, as a filter on School."""
+        if self.staff:
+            return Q(district=self.district)
+        return Q(pk__in=[s.pk for s in self.schools])
+
+    def school_or_404(self, code: str) -> School:
+        school = next((s for s in self.schools if s.code == code), None)
+        if school is None:
+            raise Http404
+        return school
+
+
+def where_for(request: HttpRequest) -> Where:
+    """District staff: their district (`district_for`, `?district=CODE` for a regional
+    methodologist), every school; a school administrator: their schools only (of one
+    district, `?district=CODE` when they are in several). Anyone else: 404."""
+    scope = scope_for(request.user)
+    if scope.is_district_staff:
+        district = district_for(request)
+        return Where(district, list(district.schools.order_by("code")), staff=True)
+    if not scope.is_school_admin:
+        raise Http404
+    schools = list(scope.schools().select_related("district").order_by("code"))
+    code = request.GET.get("district")
+    district = next((s.district for s in schools if not code or s.district.code == code), None)
+    if district is None:
+        raise Http404
+    return Where(district, [s for s in schools if s.district_id == district.pk], staff=False)
+
+
+# --- The map ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MapCell:
+    component: str
+    cell: Cell
+    url: str = ""  # the people behind it (a school's cell with someone in it)
+
+    @property
+    def value(self) -> Decimal | None:
+        return self.cell.value
+
+    @property
+    def text(self) -> str:
+        return format_number(self.value, Indicator.Kind.SHARE)
+
+    @property
+    def title(self) -> str:
+        return f"{self.cell.numerator} из {self.cell.denominator}"
+
+    @property
+    def band(self) -> str:
+        return band(self.value)
+
+
+@dataclass(frozen=True)
+class MapRow:
+    school: School | None  # None: the district (pooled)
+    cells: list[MapCell]
+
+    @property
+    def name(self) -> str:
+        return self.school.short_name if self.school else "Муниципалитет"
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    year: int
+    row: MapRow
+
+    @property
+    def label(self) -> str:
+        return academic_year_label(self.year)
+
+
+@dataclass(frozen=True)
+class DeficitMap:
+    where: Where
+    years: Years
+    rows: list[MapRow]  # the district first, then the schools; empty: not computed
+    trend: list[TrendRow]  # by year, oldest first
+
+    @property
+    def components(self) -> list[tuple[str, str]]:
+        return [(c, str(LABELS[c])) for c in COMPONENTS]
+
+
+def _row(school: School | None, shares: dict[str, DeficitShare], url=None) -> MapRow:
+    cells = []
+    for c in COMPONENTS:
+        share = shares.get(c)
+        cell = Cell(share.numerator, share.denominator) if share else Cell(0, 0)
+        link = url(c) if url and cell.numerator else ""
+        cells.append(MapCell(c, cell, link))
+    return MapRow(school, cells)
+
+
+def deficit_map(where: Where, year: int | None, query: str = "") -> DeficitMap:
+    """The stored map of the year shown (the district's row and the user's schools') and the
+    trend of every year on record (the district's; a school administrator's schools' too);
+    three queries."""
+    years = years_of(where.district, year)
+    shown = years.year
+    visible = {s.pk: s for s in where.schools}
+    rows = DeficitShare.objects.filter(monitoring_year__in=[m.pk for m in years.on_record])
+    rows = rows.filter(Q(school__isnull=True) | Q(school__in=list(visible)))
+    if where.staff:  # the trend is the district's; the year's map, every school's
+        rows = rows.filter(Q(school__isnull=True) | Q(monitoring_year__year=shown))
+    by_key: dict[tuple[int, int | None], dict[str, DeficitShare]] = {}
+    for share in rows.select_related("monitoring_year").order_by():
+        key = (share.monitoring_year.year, share.school_id)
+        by_key.setdefault(key, {})[share.component] = share
+
+    def cell_url(school: School):
+        return lambda c: reverse("deficits:cell", args=[shown, school.code, c]) + query
+
+    table = []
+    if years.shown is not None and (shown, None) in by_key:
+        table.append(_row(None, by_key[(shown, None)]))
+        table += [_row(s, by_key.get((shown, s.pk), {}), cell_url(s)) for s in where.schools]
+    trend_schools = [None] + ([] if where.staff else where.schools)
+    trend = [
+        TrendRow(m.year, _row(s, by_key[(m.year, s.pk if s else None)]))
+        for m in reversed(years.on_record)
+        for s in trend_schools
+        if (m.year, s.pk if s else None) in by_key
+    ]
+    return DeficitMap(where, years, table, trend)
+
+
+def cell_people(monitoring_year: MonitoringYear, school: School, component: str):
+    """The people behind a school's cell as computed, by name; one query."""
+    return (
+        DeficitFinding.objects.filter(
+            monitoring_year=monitoring_year, school=school, component=component
+        )
+        .select_related("person")
+        .order_by("person__last_name", "person__first_name", "person__middle_name", "person")
+    )
+
+
+# --- Target groups --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Member:
+    component: str
+    school: School
+    person: Person
+    score: int
+    date: dt.date
+
+    @property
+    def label(self) -> str:
+        return str(LABELS[self.component])
+
+
+@dataclass(frozen=True)
+class Groups:
+    period: Period
+    members: list[Member]  # by component, school (natural order), name
+
+
+def groups(where: Where, year: int, *, school: School | None = None, component: str = "") -> Groups:
+    """The target groups of the year (deficits.md) at the user's schools (or one), of every
+    component (or one): the reference date, the mapping, the groups, the persons; four
+    queries."""
+    period = period_of(where.district, year)
+    schools = Q(pk=school.pk) if school else where.school_filter
+    found = target_groups(
+        period,
+        schools,
+        component_topics(where.district),
+        [component] if component else COMPONENTS,
+    )
+    persons = Person.objects.in_bulk({f.person_id for f in found})
+    by_id = {s.pk: s for s in where.schools}
+    members = [
+        Member(f.component, by_id[f.school_id], persons[f.person_id], f.score, f.date)
+        for f in found
+    ]
+    members.sort(
+        key=lambda m: (
+            COMPONENTS.index(m.component),
+            natural_key(m.school.short_name),
+            m.person.last_name,
+            m.person.first_name,
+            m.person.middle_name,
+            m.person.pk,
+        )
+    )
+    return Groups(period, members)

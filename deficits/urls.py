@@ -1,0 +1,16 @@
+from django.urls import path
+
+from deficits import views
+
+app_name = "deficits"
+
+urlpatterns = [
+    path("", views.deficit_map, name="map"),
+    path("<year:year>/", views.deficit_map, name="map"),
+    path("<year:year>/export.xlsx", views.map_export, name="map_export"),
+    path("<year:year>/schools/<str:code>/<str:component>/", views.cell, name="cell"),
+    path("<year:year>/groups/", views.groups, name="groups"),
+    path("<year:year>/groups/export.xlsx", views.groups_export, name="groups_export"),
+    path("<year:year>/groups/routes/", views.groups_routes, name="groups_routes"),
+    path("topics/", views.topics, name="topics"),
+]

@@ -1,0 +1,190 @@
+"""The deficit map, its cells' people, the target groups (with routes for them) and the
+mapping of components to topics.
+
+District staff read their district; a school administrator reads the map, the cells and the
+groups of their own schools only (never another school's people); acting on a group and
+editing the mapping are for district staff. Anyone else gets 404.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from deficits import exports, selectors, services
+from deficits.forms import GroupFilterForm, RoutesForm, TopicsForm
+from monitoring.context import district_for, district_query, years_of
+from monitoring.deficits import LABELS, component_topics
+from monitoring.models import ComponentTopicsChange, MonitoringYear
+from profdev.audit import log_export
+from profdev.downloads import XLSX, attachment
+from profdev.sorting import query_string
+
+
+def _query(request: HttpRequest, where: selectors.Where) -> str:
+    return district_query(request, where.district)
+
+
+@login_required
+def deficit_map(request: HttpRequest, year: int | None = None) -> HttpResponse:
+    where = selectors.where_for(request)
+    dq = _query(request, where)
+    page = selectors.deficit_map(where, year, dq)
+    year = page.years.year
+    return render(
+        request,
+        "deficits/map.html",
+        {
+            "page": page,
+            "years": page.years,
+            "dq": dq,
+            "export_url": reverse("deficits:map_export", args=[year]) + dq,
+            "groups_url": reverse("deficits:groups", args=[year]) + dq,
+            "year_links": page.years.links("deficits:map", query=dq),
+        },
+    )
+
+
+@login_required
+def map_export(request: HttpRequest, year: int) -> HttpResponse:
+    where = selectors.where_for(request)
+    page = selectors.deficit_map(where, year)
+    school = None if where.staff else where.schools[0] if len(where.schools) == 1 else None
+    log_export(request.user, f"карта дефицитов {page.years.label}: {where.district}", school=school)
+    return attachment(
+        exports.map_workbook(page), f"deficits-{where.district.code}-{year}.xlsx", XLSX
+    )
+
+
+@login_required
+def cell(request: HttpRequest, year: int, code: str, component: str) -> HttpResponse:
+    where = selectors.where_for(request)
+    school = where.school_or_404(code)
+    if component not in LABELS:
+        raise Http404
+    monitoring_year = get_object_or_404(
+        MonitoringYear, district=where.district, year=year, computed_at__isnull=False
+    )
+    dq = _query(request, where)
+    return render(
+        request,
+        "deficits/cell.html",
+        {
+            "school": school,
+            "monitoring_year": monitoring_year,
+            "component": LABELS[component],
+            "findings": selectors.cell_people(monitoring_year, school, component),
+            "map_url": reverse("deficits:map", args=[year]) + dq,
+        },
+    )
+
+
+def _groups(request: HttpRequest, year: int):
+    where = selectors.where_for(request)
+    filters = GroupFilterForm(request.GET, schools=where.schools)
+    return where, filters, selectors.groups(where, year, **filters.options())
+
+
+def _groups_page(request, year, where, filters, groups, routes_form) -> HttpResponse:
+    dq = _query(request, where)
+    return render(
+        request,
+        "deficits/groups.html",
+        {
+            "where": where,
+            "groups": groups,
+            "filters": filters,
+            "routes_form": routes_form,
+            "year": year,
+            "dq": dq,
+            "map_url": reverse("deficits:map", args=[year]) + dq,
+            "export_url": reverse("deficits:groups_export", args=[year])
+            + query_string(request.GET),
+            "routes_url": reverse("deficits:groups_routes", args=[year])
+            + query_string(request.GET),
+        },
+    )
+
+
+@login_required
+def groups(request: HttpRequest, year: int) -> HttpResponse:
+    where, filters, found = _groups(request, year)
+    form = RoutesForm(members=[m.person.pk for m in found.members]) if where.staff else None
+    return _groups_page(request, year, where, filters, found, form)
+
+
+@login_required
+def groups_export(request: HttpRequest, year: int) -> HttpResponse:
+    where, _, found = _groups(request, year)
+    school = None if where.staff else where.schools[0] if len(where.schools) == 1 else None
+    log_export(request.user, f"целевые группы {year}: {where.district}", school=school)
+    return attachment(
+        exports.groups_workbook(found), f"groups-{where.district.code}-{year}.xlsx", XLSX
+    )
+
+
+@login_required
+@require_POST
+def groups_routes(request: HttpRequest, year: int) -> HttpResponse:
+    where, filters, found = _groups(request, year)
+    if not where.staff:
+        raise Http404
+    form = RoutesForm(request.POST, members=[m.person.pk for m in found.members])
+    if not form.is_valid():
+        return _groups_page(request, year, where, filters, found, form)
+    chosen = set(form.cleaned_data["person"])
+    persons = list({m.person.pk: m.person for m in found.members if m.person.pk in chosen}.values())
+    done = services.routes_create(
+        persons=persons,
+        started_on=form.cleaned_data["started_on"],
+        curator=form.cleaned_data["curator"],
+        user=request.user,
+    )
+    messages.success(
+        request,
+        f"ИОМ созданы: {done.created}; пропущены (уже есть действующий ИОМ): {done.skipped}.",
+    )
+    return redirect(reverse("deficits:groups", args=[year]) + query_string(request.GET))
+
+
+@login_required
+def topics(request: HttpRequest) -> HttpResponse:
+    district = district_for(request)
+    form = TopicsForm(request.POST or None, mapping=component_topics(district))
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.mapping_update(
+                district=district, topics=form.topics(), user=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if changed:
+                messages.success(request, "Тематика компонентов сохранена.")
+            else:
+                messages.info(request, "Изменений нет.")
+            return redirect(reverse("deficits:topics") + district_query(request, district))
+    history = ComponentTopicsChange.objects.filter(district=district).select_related("user")
+    return render(
+        request,
+        "deficits/topics.html",
+        {
+            "district": district,
+            "year": years_of(district, None).year,
+            "dq": district_query(request, district),
+            "tab": "topics",
+            "form": form,
+            "history": [
+                (
+                    change,
+                    LABELS[change.component],
+                    services.topics_text(change.old_topics),
+                    services.topics_text(change.new_topics),
+                )
+                for change in history
+            ],
+        },
+    )

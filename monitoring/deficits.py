@@ -1,0 +1,418 @@
+"""Deficits and targeted support (deficits.md): a teacher's score in a component, the deficit
+profile of the schools, the target groups and the closure of deficits by provider.
+
+The profile is three definitions of `monitoring.indicators` per component, tallied by the
+engine in the grouped query of the indicators (`PROFILE`); the people behind it and the target
+groups are one query over the same population (`findings`); the closure reads the scores and
+the courses of the year's teachers in two queries and pairs them in Python, because a retest is
+a pair of consecutive dates. The time words (Y, R, P, PED) are those of `indicators.md`.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import pairwise
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.lookups import LessThan
+from django.utils.translation import gettext_lazy as _
+
+from monitoring.engine import SchoolTallies, Tally
+from monitoring.indicators import PED, Cond, Share, dated, has
+from monitoring.models import (
+    COMPONENT_CHOICES,
+    ComponentTopics,
+    DeficitFinding,
+    DeficitShare,
+    Indicator,
+    MonitoringYear,
+)
+from monitoring.results import TEN, share_tenths
+from profdev.bulk import insert_rows
+from profdev.facts import P, Period, employed_at, is_deficit
+from profdev.models import (
+    DIAGNOSTIC_COMPONENTS,
+    CourseCompletion,
+    DeficitDiagnostic,
+    District,
+    Employment,
+    Provider,
+    School,
+)
+
+COMPONENTS = DIAGNOSTIC_COMPONENTS
+LABELS = dict(COMPONENT_CHOICES)
+Topic = CourseCompletion.Topic
+
+# deficits.md, «Components and the course topics that address them»: the default mapping.
+DEFAULT_TOPICS: dict[str, frozenset[str]] = {
+    "subject": frozenset({Topic.SUBJECT}),
+    "methodical": frozenset({Topic.METHODOLOGICAL, Topic.FEDERAL}),
+    "assessment": frozenset({Topic.ASSESSMENT}),
+    "psychological": frozenset({Topic.UPBRINGING, Topic.INCLUSION, Topic.TALENT}),
+    "communicative": frozenset({Topic.UPBRINGING, Topic.CAREER}),
+    "digital": frozenset({Topic.DIGITAL}),
+}
+
+Mapping = dict[str, frozenset[str]]
+NO_COURSE = _("Без курса по компоненту")
+
+
+def column_name(component: str) -> str:
+    """The component as the workbook's column and the command's JSON name it («Цифровой»)."""
+    return str(LABELS[component]).capitalize()
+
+
+def component_topics(district: District) -> Mapping:
+    """The topics that address each component in the district: its own choice, else the
+    default of deficits.md. Everything that asks whether a course addresses a component asks
+    this mapping; one query."""
+    mapping = dict(DEFAULT_TOPICS)
+    for component, topics in ComponentTopics.objects.filter(district=district).values_list(
+        "component", "topics"
+    ):
+        mapping[component] = frozenset(t for t in topics.split(",") if t)
+    return mapping
+
+
+def addresses(topics: Iterable[str], component: str, mapping: Mapping) -> bool:
+    """A course with `topics` addresses the component when one of them is mapped to it (a
+    course without topics addresses nothing)."""
+    return not mapping[component].isdisjoint(topics)
+
+
+def addressing(component: str, mapping: Mapping, prefix: str = "") -> Q | None:
+    """The courses that address the component, as a condition on CourseCompletion (None: no
+    topic is mapped to it, no course addresses it)."""
+    topics = sorted(mapping[component])
+    if not topics:
+        return None
+    q = Q()
+    for topic in topics:
+        q |= Q(**{f"{prefix}topics__contains": f",{topic},"})
+    return q
+
+
+# --- A person's score in a component ---------------------------------------------------------
+
+
+def latest_scores(component: str, period: Period, person=None) -> QuerySet:
+    """The person's scores in the component dated in P, the latest date first and, of one
+    date, the lowest first: the first row is «the latest score» of deficits.md."""
+    return (
+        DeficitDiagnostic.objects.filter(
+            P.contains("date", period),
+            person=person if person is not None else OuterRef("person"),
+            **{f"{component}__isnull": False},
+        )
+        .order_by("-date", component)
+        .values(component, "date")
+    )
+
+
+def _latest_score(component: str, period: Period) -> Subquery:
+    return Subquery(latest_scores(component, period).values(component)[:1])
+
+
+def _latest_is_deficit(component: str) -> Cond:
+    # The threshold is a setting: read when the condition is built.
+    return Cond(
+        lambda period: Q(LessThan(_latest_score(component, period), settings.DEFICIT_SCORE))
+    )
+
+
+def scored(component: str) -> Cond:
+    return has(DeficitDiagnostic, dated("date", P), Q(**{f"{component}__isnull": False}))
+
+
+def profile_code(component: str) -> str:
+    return f"DEFICIT_{component.upper()}"
+
+
+# The deficit profile per component: persons in PED(S) with a score in the component dated in
+# P, and of them those whose latest such score is a deficit. The engine tallies them with the
+# catalogue's indicators of the same population, in the same grouped query.
+PROFILE: tuple[Share, ...] = tuple(
+    Share(profile_code(c), PED.where(scored(c)), _latest_is_deficit(c)) for c in COMPONENTS
+)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One component's deficit share at one school or in the district."""
+
+    numerator: int
+    denominator: int
+
+    @property
+    def value(self) -> Decimal | None:
+        tenths = share_tenths(self.numerator, self.denominator)
+        return None if tenths is None else Decimal(tenths) / TEN
+
+    def as_json(self) -> dict:
+        value = self.value
+        return {
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "value": None if value is None else float(value),
+        }
+
+
+Profile = dict[str, Cell]  # component → cell
+
+
+def profiles(schools: list[School], tallies: SchoolTallies) -> tuple[Profile, dict[int, Profile]]:
+    """The district's profile (pooled: Σ numerators / Σ denominators) and each school's, from
+    the engine's tallies of `PROFILE`."""
+    zero = Tally(0, 0)
+    by_school = {
+        s.pk: {
+            c: Cell(t.numerator, t.denominator or 0)
+            for c in COMPONENTS
+            for t in [tallies.get(s.pk, {}).get(profile_code(c), zero)]
+        }
+        for s in schools
+    }
+    district = {
+        c: Cell(
+            sum(p[c].numerator for p in by_school.values()),
+            sum(p[c].denominator for p in by_school.values()),
+        )
+        for c in COMPONENTS
+    }
+    return district, by_school
+
+
+# --- The people: deficits found and the target groups -----------------------------------------
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A person of PED(S) whose latest score in the component dated in P is a deficit."""
+
+    school_id: int
+    person_id: int
+    component: str
+    score: int
+    date: dt.date
+    addressed: bool  # a course addressing the component ended in (date, R]
+
+
+def findings(
+    period: Period, schools: Q, mapping: Mapping | None = None, components=COMPONENTS
+) -> list[Finding]:
+    """Every deficit of the year at the schools matching `schools` (a filter on School), by
+    person and component; with `mapping`, whether a course addressing the component ended
+    after the diagnostic, up to R (the person then leaves the target group). One query."""
+    rows = Employment.objects.filter(
+        employed_at(period.reference_date),
+        workplace=Employment.Workplace.MAIN,
+        category=Employment.Category.PEDAGOGICAL,
+        school__in=School.objects.filter(schools).values("pk"),
+    )
+    annotations = {}
+    deficient = Q()
+    for c in components:
+        latest = latest_scores(c, period)
+        annotations[f"{c}_score"] = Subquery(latest.values(c)[:1])
+        annotations[f"{c}_date"] = Subquery(latest.values("date")[:1])
+        deficient |= Q(**{f"{c}_score__lt": settings.DEFICIT_SCORE})
+    rows = rows.annotate(**annotations).filter(deficient)
+    flags = {}
+    for c in components:
+        courses = addressing(c, mapping) if mapping is not None else None
+        if courses is None:
+            flags[f"{c}_addressed"] = Value(False)
+            continue
+        flags[f"{c}_addressed"] = Exists(
+            CourseCompletion.objects.filter(
+                courses,
+                person=OuterRef("person"),
+                finished_on__gt=OuterRef(f"{c}_date"),
+                finished_on__lte=period.reference_date,
+            )
+        )
+    fields = [f for c in components for f in (f"{c}_score", f"{c}_date", f"{c}_addressed")]
+    result = []
+    for row in rows.annotate(**flags).values("school_id", "person_id", *fields).order_by():
+        for c in components:
+            if is_deficit(row[f"{c}_score"]):
+                result.append(
+                    Finding(
+                        row["school_id"],
+                        row["person_id"],
+                        c,
+                        row[f"{c}_score"],
+                        row[f"{c}_date"],
+                        bool(row[f"{c}_addressed"]),
+                    )
+                )
+    return result
+
+
+def target_groups(
+    period: Period, schools: Q, mapping: Mapping, components=COMPONENTS
+) -> list[Finding]:
+    """The target groups of deficits.md: the deficits no addressing course followed by R."""
+    return [f for f in findings(period, schools, mapping, components) if not f.addressed]
+
+
+# --- Stored with the year's official values ---------------------------------------------------
+
+
+def store(
+    monitoring_year: MonitoringYear,
+    schools: list[School],
+    tallies: SchoolTallies,
+    found: list[Finding],
+) -> None:
+    """Replace the year's stored map (every school's and the district's shares, the people
+    behind them); part of the computation's transaction."""
+    monitoring_year.deficit_shares.all().delete()
+    monitoring_year.deficit_findings.all().delete()
+    district, by_school = profiles(schools, tallies)
+    rows = [(None, district)] + [(s.pk, by_school[s.pk]) for s in schools]
+    insert_rows(
+        DeficitShare,
+        ["monitoring_year_id", "school_id", "component", "numerator", "denominator", "value"],
+        (
+            [monitoring_year.pk, school, c, cell.numerator, cell.denominator, cell.value]
+            for school, profile in rows
+            for c, cell in profile.items()
+        ),
+    )
+    ids = {s.pk for s in schools}
+    insert_rows(
+        DeficitFinding,
+        ["monitoring_year_id", "school_id", "person_id", "component", "score", "date"],
+        (
+            [monitoring_year.pk, f.school_id, f.person_id, f.component, f.score, f.date]
+            for f in found
+            if f.school_id in ids
+        ),
+    )
+
+
+# --- Closure of deficits by provider ------------------------------------------------------------
+
+
+@dataclass
+class ProviderClosure:
+    """Retests credited to a provider (or to no course) and, of them, those closed (the next
+    score no deficit)."""
+
+    provider: str
+    retested: int = 0
+    closed: int = 0
+    kind: str = ""  # the provider's kind, as shown
+
+    @property
+    def share(self) -> Decimal | None:
+        """The closure rate: closed of retested, rounded as the indicators' shares."""
+        tenths = share_tenths(self.closed, self.retested)
+        return None if tenths is None else Decimal(tenths) / TEN
+
+    @property
+    def share_text(self) -> str:
+        # The tables read the services, which store the map through this module.
+        from monitoring.tables import format_number
+
+        return format_number(self.share, Indicator.Kind.SHARE)
+
+    def count(self, closed: bool) -> None:
+        self.retested += 1
+        self.closed += closed
+
+    def as_json(self) -> dict:
+        return {"retested": self.retested, "closed": self.closed}
+
+
+@dataclass
+class Closure:
+    """Closure of deficits of one year: per provider (by its stored name) and without an
+    addressing course (the baseline)."""
+
+    period: Period
+    providers: list[ProviderClosure]  # by name
+    no_course: ProviderClosure
+
+
+def _teachers(period: Period, district: District) -> Exists:
+    """The row's person is in PED(S) at R of a school of the district."""
+    return Exists(
+        Employment.objects.filter(
+            employed_at(period.reference_date),
+            person=OuterRef("person"),
+            school__district=district,
+            workplace=Employment.Workplace.MAIN,
+            category=Employment.Category.PEDAGOGICAL,
+        )
+    )
+
+
+def dated_scores(rows: Iterable[tuple[dt.date, int | None]]) -> list[tuple[dt.date, int]]:
+    """A person's scores in one component in date order, one per date: the lowest of it."""
+    lowest: dict[dt.date, int] = {}
+    for date, score in rows:
+        if score is not None and (date not in lowest or score < lowest[date]):
+            lowest[date] = score
+    return sorted(lowest.items())
+
+
+def closure(district: District, period: Period, mapping: Mapping) -> Closure:
+    """deficits.md, «Closure of deficits by provider»: for the teachers in PED at R, every
+    pair of consecutive scores in a component, a deficit then a score dated in P, credited
+    once to each provider with a course addressing the component ended in (d1, d2], else to
+    no course. Two queries: the scores, the courses."""
+    teachers = _teachers(period, district)
+    r = period.reference_date
+    diagnostics: dict[int, list[tuple]] = defaultdict(list)
+    for person, date, *scores in (
+        DeficitDiagnostic.objects.filter(teachers, date__lte=r)
+        .values_list("person_id", "date", *COMPONENTS)
+        .order_by()
+    ):
+        diagnostics[person].append((date, scores))
+    courses: dict[int, list[tuple]] = defaultdict(list)
+    kinds = dict(Provider.Kind.choices)
+    for person, finished, topics, provider, kind in (
+        CourseCompletion.objects.filter(teachers, finished_on__lte=r)
+        .exclude(topics="")
+        .values_list("person_id", "finished_on", "topics", "provider__name", "provider__kind")
+        .order_by()
+    ):
+        topic_set = frozenset(t for t in topics.split(",") if t)
+        courses[person].append((finished, topic_set, provider, str(kinds.get(kind, ""))))
+    providers: dict[str, ProviderClosure] = {}
+    no_course = ProviderClosure(str(NO_COURSE))
+    for person, rows in diagnostics.items():
+        for index, c in enumerate(COMPONENTS):
+            scores = dated_scores((date, scores[index]) for date, scores in rows)
+            for (d1, before), (d2, after) in pairwise(scores):
+                if not is_deficit(before) or not period.start <= d2 <= r:
+                    continue
+                closed = not is_deficit(after)
+                credited = {
+                    (provider, kind)
+                    for finished, topics, provider, kind in courses[person]
+                    if d1 < finished <= d2 and addresses(topics, c, mapping)
+                }
+                for provider, kind in credited:
+                    providers.setdefault(provider, ProviderClosure(provider, kind=kind))
+                    providers[provider].count(closed)
+                if not credited:
+                    no_course.count(closed)
+    return Closure(period, [providers[p] for p in sorted(providers)], no_course)
+
+
+def period_of(district: District, year: int) -> Period:
+    """The year with its stored reference date (the official computation's), else 31 August."""
+    stored = (
+        MonitoringYear.objects.filter(district=district, year=year)
+        .values_list("reference_date", flat=True)
+        .first()
+    )
+    return Period.of(year, stored)
