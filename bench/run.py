@@ -42,10 +42,11 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from deficits.report import deficit_report  # noqa: E402
 from monitoring.models import MonitoringYear  # noqa: E402
 from monitoring.services import compute_districts  # noqa: E402
 from profdev.demo.generator import district_codes, district_info, write_region  # noqa: E402
-from profdev.facts import academic_year_label  # noqa: E402
+from profdev.facts import Period, academic_year_label  # noqa: E402
 from profdev.models import District, Organisation, RoleGrant  # noqa: E402
 from profdev.roles import grant_role  # noqa: E402
 from profdev.settings import env_int  # noqa: E402
@@ -226,7 +227,34 @@ def letters(bench: Bench) -> list[Measure]:
     ]
 
 
-STAGES: list[Callable[[Bench], list[Measure]]] = [generate, load, compute, overview, letters]
+def deficits(bench: Bench) -> list[Measure]:
+    """The deficit report of the first district (`deficit_report`: the profile, the target
+    groups, the closure by provider), then the map and the target groups' pages."""
+    district = District.objects.get(code=bench.districts[0])
+    with CaptureQueriesContext(connection) as queries:
+        report, seconds = timed(lambda: deficit_report(district, Period.of(MONITORING_YEAR, None)))
+    grouped = sum(len(people) for people in report["groups"].values())
+    methodologist = RoleGrant.objects.get(user__username="bench-metodist").user
+    return [
+        Measure(
+            "Отчёт о дефицитах муниципалитета",
+            seconds,
+            f"{len(report['schools'])} ОО, {grouped} человек в целевых группах, "
+            f"{len(queries)} запросов к БД",
+        ),
+        *_page("Карта дефицитов", methodologist, reverse("deficits:map", args=[MONITORING_YEAR])),
+        *_page("Целевые группы", methodologist, reverse("deficits:groups", args=[MONITORING_YEAR])),
+    ]
+
+
+STAGES: list[Callable[[Bench], list[Measure]]] = [
+    generate,
+    load,
+    compute,
+    overview,
+    deficits,
+    letters,
+]
 
 
 def print_table(title: str, measures: list[Measure]) -> None:
