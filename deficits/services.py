@@ -11,10 +11,8 @@ from django.db.models import Q
 
 from monitoring.deficits import DEFAULT_TOPICS, LABELS
 from monitoring.models import ComponentTopics, ComponentTopicsChange
-from profdev import history
-from profdev.models import ChangeRecord, CourseCompletion, DevelopmentRoute, District, Person
-from profdev.workbook import sheets
-from profdev.workbook.labels import labeller
+from profdev.models import CourseCompletion, DevelopmentRoute, District, Person
+from profdev.services import route_create
 
 TOPICS = dict(CourseCompletion.Topic.choices)
 
@@ -68,43 +66,26 @@ class RoutesCreated:
 
 @transaction.atomic
 def routes_create(
-    *, persons: list[Person], started_on: dt.date, curator: str, user
+    *, persons: dict[Person, list[str]], started_on: dt.date, curator: str, user
 ) -> RoutesCreated:
-    """A route (ИОМ) from `started_on` for each person without one still running then (not
-    ended before it); the history of each person's records says who created it. Three
-    queries, however many people."""
-    ids = {p.pk for p in persons}
+    """A route (ИОМ) from `started_on`, addressing the person's components, for each person
+    without one still running then (not ended before it), all or none; each with its
+    history (`profdev.services.route_create`)."""
     running = set(
         DevelopmentRoute.objects.filter(
-            Q(ended_on__isnull=True) | Q(ended_on__gte=started_on), person__in=ids
+            Q(ended_on__isnull=True) | Q(ended_on__gte=started_on), person__in=list(persons)
         ).values_list("person_id", flat=True)
     )
-    new = [
-        DevelopmentRoute(person=p, started_on=started_on, curator=curator.strip())
-        for p in persons
-        if p.pk not in running
-    ]
-    DevelopmentRoute.objects.bulk_create(new)
-    label = labeller(sheets.ROUTES)
-    history.record_changes(
-        [
-            history.Change(
-                person_id=route.person.pk,
-                record_type=str(DevelopmentRoute._meta.verbose_name),
-                record_label=label((route.person.snils, started_on)),
-                action=ChangeRecord.Action.CREATE,
-                changes=history.field_changes(
-                    {},
-                    {
-                        "person": route.person.snils,
-                        "started_on": started_on,
-                        "curator": route.curator or None,
-                    },
-                ),
-            )
-            for route in new
-        ],
-        user=user,
-        source=ChangeRecord.Source.FORM,
-    )
-    return RoutesCreated(len(new), len(persons) - len(new))
+    created = 0
+    for person, components in persons.items():
+        if person.pk in running:
+            continue
+        route_create(
+            person=person,
+            started_on=started_on,
+            components=components,
+            curator=curator.strip(),
+            user=user,
+        )
+        created += 1
+    return RoutesCreated(created, len(persons) - created)

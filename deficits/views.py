@@ -136,7 +136,10 @@ def groups_routes(request: HttpRequest, year: int) -> HttpResponse:
     if not form.is_valid():
         return _groups_page(request, year, where, filters, found, form)
     chosen = set(form.cleaned_data["person"])
-    persons = list({m.person.pk: m.person for m in found.members if m.person.pk in chosen}.values())
+    persons: dict = {}  # each ticked person → the components of the groups they are in
+    for m in found.members:
+        if m.person.pk in chosen:
+            persons.setdefault(m.person, []).append(m.component)
     done = services.routes_create(
         persons=persons,
         started_on=form.cleaned_data["started_on"],

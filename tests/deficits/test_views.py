@@ -278,10 +278,11 @@ def test_routes_for_the_ticked_people_skip_those_on_a_route(client_for, methodol
         "ИОМ созданы: 1; пропущены (уже есть действующий ИОМ): 1."
     ]
     route = DevelopmentRoute.objects.get(person=antonova)
-    assert (route.started_on, route.ended_on, route.curator) == (
+    assert (route.started_on, route.ended_on, route.curator, route.component_list) == (
         dt.date(2025, 2, 1),
         None,
         "Смирнова О. И.",
+        ["digital"],  # the deficit of the group she is in
     )
     assert DevelopmentRoute.objects.filter(person=borisova).count() == 1
     history = ChangeRecord.objects.get(person=antonova)
@@ -386,3 +387,21 @@ def test_stored_shares_are_replaced_by_a_new_computation(staff, school):
     diagnostic(teacher(school), digital=10)
     compute_year(school.district, 2024)
     assert [(s.numerator, s.denominator) for s in shares.all()] == [(2, 3)]
+
+
+def test_a_route_names_the_components_of_the_groups_posted_from(
+    client_for, methodologist, staff, school
+):
+    both = teacher(school)
+    diagnostic(both, subject=40, digital=30)
+    digital_only = teacher(school)
+    diagnostic(digital_only, subject=45, digital=35)
+    client = client_for(methodologist)
+
+    client.post(_routes(), {"person": [both.pk], "started_on": "01.02.2025"})
+    client.post(
+        _routes(component="digital"), {"person": [digital_only.pk], "started_on": "01.02.2025"}
+    )
+
+    assert DevelopmentRoute.objects.get(person=both).component_list == ["subject", "digital"]
+    assert DevelopmentRoute.objects.get(person=digital_only).component_list == ["digital"]
