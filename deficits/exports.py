@@ -1,9 +1,10 @@
-"""The deficit map and the target groups as .xlsx (the dashboards' `workbook`): the map's
-cells filled with the screen's colours, numbers as numbers."""
+"""The deficit map, the target groups and the course order as .xlsx (the dashboards'
+`workbook`): the map's cells filled with the screen's colours, numbers as numbers."""
 
 from decimal import Decimal
 
-from deficits.selectors import DeficitMap, Groups, MapRow
+from deficits.selectors import DeficitMap, Groups, MapRow, OrderPage, topics_text
+from monitoring.deficits import LABELS
 from monitoring.exports import SHARE_FORMAT, Cell, Sheet, workbook
 
 
@@ -57,3 +58,43 @@ def groups_workbook(groups: Groups) -> bytes:
         for m in groups.members
     ]
     return workbook(sheet)
+
+
+def order_workbook(page: OrderPage) -> bytes:
+    order = page.order
+    lines = Sheet(
+        f"План-заказ {order.label}",
+        [
+            [
+                "Компонент",
+                "Тематика курсов",
+                "В целевой группе",
+                "Заказано мест",
+                "Организация",
+                "Программа",
+                "Форма",
+                "Часы",
+            ]
+        ],
+        [26, 36, 12, 12, 40, 40, 14, 8],
+    )
+    lines.rows = [
+        [
+            str(LABELS[line.component]).capitalize(),
+            topics_text(line.topics),
+            line.proposed,
+            line.number,
+            line.provider.name if line.provider else "",
+            line.programme,
+            line.get_form_display(),
+            line.hours,
+        ]
+        for line in page.lines
+    ]
+    schools = Sheet(
+        "По ОО",
+        [["ОО", *(str(LABELS[line.component]).capitalize() for line in page.lines)]],
+        [40, *([14] * len(page.lines))],
+    )
+    schools.rows = [[row.school.short_name, *row.proposed] for row in page.schools]
+    return workbook(lines, schools)

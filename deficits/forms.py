@@ -2,9 +2,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from deficits.models import CourseOrderLine
 from monitoring.deficits import COMPONENTS
 from monitoring.models import COMPONENT_CHOICES
-from profdev.models import CourseCompletion, School
+from profdev.models import CourseCompletion, Provider, School
 
 
 class GroupFilterForm(forms.Form):
@@ -80,3 +81,34 @@ class TopicsForm(forms.Form):
 
     def topics(self) -> dict[str, list[str]]:
         return {c: self.cleaned_data[c] for c in COMPONENTS}
+
+
+class OrderLineForm(forms.ModelForm):
+    """A line of the course order as the methodologist settles it."""
+
+    class Meta:
+        model = CourseOrderLine
+        fields = ["provider", "programme", "form", "hours", "number"]
+        error_messages = {
+            "number": {
+                "required": _("Укажите число мест."),
+                "invalid": _("Число мест — целое неотрицательное число."),
+                "min_value": _("Число мест — целое неотрицательное число."),
+            },
+            "hours": {
+                "invalid": _("Часы — целое число."),
+                "min_value": _("Программа повышения квалификации — не менее 16 часов."),
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = Provider.objects.order_by("name")
+        self.fields["provider"].empty_label = "не выбрана"
+        self.fields["provider"].error_messages["invalid_choice"] = _(
+            "Такой организации нет: выберите из списка."
+        )
+        self.fields["form"].choices = [("", "не выбрана"), *CourseCompletion.Form.choices]
+        for name, field in self.fields.items():
+            kind = "form-select" if name in ("provider", "form") else "form-control"
+            field.widget.attrs["class"] = f"{kind} form-control-sm"

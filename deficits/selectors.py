@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 
+from deficits.models import CourseOrder, CourseOrderLine, CourseOrderSchool
 from monitoring.context import Years, district_for, years_of
 from monitoring.deficits import (
     COMPONENTS,
@@ -22,7 +23,7 @@ from monitoring.deficits import (
 from monitoring.models import DeficitFinding, DeficitShare, Indicator, MonitoringYear
 from monitoring.tables import format_number
 from profdev.facts import Period, academic_year_label
-from profdev.models import District, Person, School
+from profdev.models import CourseCompletion, District, Person, School
 from profdev.scoping import scope_for
 from profdev.text import natural_key
 
@@ -240,3 +241,48 @@ def groups(where: Where, year: int, *, school: School | None = None, component: 
         )
     )
     return Groups(period, members)
+
+
+# --- The course order ------------------------------------------------------------------------
+
+
+TOPICS = dict(CourseCompletion.Topic.choices)
+
+
+def topics_text(encoded: str) -> str:
+    """Stored topics («,a,b,») as a person reads them: «воспитание, инклюзия», or «—»."""
+    names = sorted(str(TOPICS[t]) for t in encoded.split(",") if t in TOPICS)
+    return ", ".join(names) or "—"
+
+
+@dataclass(frozen=True)
+class OrderSchoolRow:
+    school: School
+    proposed: list[int]  # per line, in the lines' order
+
+
+@dataclass(frozen=True)
+class OrderPage:
+    order: CourseOrder | None
+    lines: list[CourseOrderLine]
+    schools: list[OrderSchoolRow]  # schools with someone proposed, in natural order
+
+
+def course_order(district: District, year: int) -> OrderPage:
+    """The district's course order built from the groups of `year`, its lines (with their
+    providers) and the people proposed per school; three queries."""
+    order = CourseOrder.objects.filter(district=district, year=year).first()
+    if order is None:
+        return OrderPage(None, [], [])
+    lines = sorted(
+        order.lines.select_related("provider"), key=lambda line: COMPONENTS.index(line.component)
+    )
+    index = {line.pk: i for i, line in enumerate(lines)}
+    counts: dict[School, list[int]] = {}
+    for row in CourseOrderSchool.objects.filter(line__order=order).select_related("school"):
+        counts.setdefault(row.school, [0] * len(lines))[index[row.line_id]] = row.proposed
+    schools = [
+        OrderSchoolRow(school, proposed)
+        for school, proposed in sorted(counts.items(), key=lambda i: natural_key(i[0].short_name))
+    ]
+    return OrderPage(order, lines, schools)

@@ -1,7 +1,8 @@
 """Writes of the deficit pages: the district's mapping of components to course topics (with
-its history), and routes (ИОМ) for the people of a target group."""
+its history), routes (ИОМ) for the people of a target group, the course order."""
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -9,18 +10,20 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from monitoring.deficits import DEFAULT_TOPICS, LABELS
+from deficits.models import CourseOrder, CourseOrderLine, CourseOrderSchool
+from monitoring.deficits import (
+    COMPONENTS,
+    DEFAULT_TOPICS,
+    LABELS,
+    component_topics,
+    period_of,
+    target_groups,
+)
 from monitoring.models import ComponentTopics, ComponentTopicsChange
 from profdev.models import CourseCompletion, DevelopmentRoute, District, Person
 from profdev.services import route_create
 
 TOPICS = dict(CourseCompletion.Topic.choices)
-
-
-def topics_text(encoded: str) -> str:
-    """Stored topics as a person reads them: «воспитание, инклюзия», or «—»."""
-    names = sorted(str(TOPICS[t]) for t in encoded.split(",") if t in TOPICS)
-    return ", ".join(names) or "—"
 
 
 @transaction.atomic
@@ -89,3 +92,47 @@ def routes_create(
         )
         created += 1
     return RoutesCreated(created, len(persons) - created)
+
+
+@transaction.atomic
+def order_build(*, district: District, year: int, user) -> CourseOrder:
+    """The course order for the year after `year`, from the target groups of `year` (at its
+    stored reference date) and the district's mapping: a line per component with its people
+    per school; building again replaces the lines and their adjustments."""
+    period = period_of(district, year)
+    mapping = component_topics(district)
+    found = target_groups(period, Q(district=district), mapping)
+    order, _ = CourseOrder.objects.update_or_create(
+        district=district,
+        year=year,
+        defaults={"reference_date": period.reference_date, "built_by": user},
+    )
+    order.lines.all().delete()
+    per_school: dict[str, Counter] = {c: Counter() for c in COMPONENTS}
+    for f in found:
+        per_school[f.component][f.school_id] += 1
+    lines = CourseOrderLine.objects.bulk_create(
+        CourseOrderLine(
+            order=order,
+            component=c,
+            topics=CourseCompletion.encode_topics(mapping[c]),
+            proposed=per_school[c].total(),
+            number=per_school[c].total(),
+        )
+        for c in COMPONENTS
+    )
+    CourseOrderSchool.objects.bulk_create(
+        CourseOrderSchool(line=line, school_id=school, proposed=n)
+        for line in lines
+        for school, n in per_school[line.component].items()
+    )
+    return order
+
+
+def order_line_update(*, line: CourseOrderLine, values: dict) -> CourseOrderLine:
+    """The methodologist's settling of a line: provider, programme, form, hours, number."""
+    for name, value in values.items():
+        setattr(line, name, value)
+    line.full_clean()
+    line.save()
+    return line

@@ -15,12 +15,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from deficits import exports, selectors, services
-from deficits.forms import GroupFilterForm, RoutesForm, TopicsForm
+from deficits.forms import GroupFilterForm, OrderLineForm, RoutesForm, TopicsForm
+from deficits.models import CourseOrderLine
 from monitoring.context import district_for, district_query, years_of
 from monitoring.deficits import LABELS, component_topics
 from monitoring.models import ComponentTopicsChange, MonitoringYear
 from profdev.audit import log_export
 from profdev.downloads import XLSX, attachment
+from profdev.facts import academic_year_label
 from profdev.sorting import query_string
 
 
@@ -184,10 +186,77 @@ def topics(request: HttpRequest) -> HttpResponse:
                 (
                     change,
                     LABELS[change.component],
-                    services.topics_text(change.old_topics),
-                    services.topics_text(change.new_topics),
+                    selectors.topics_text(change.old_topics),
+                    selectors.topics_text(change.new_topics),
                 )
                 for change in history
             ],
         },
+    )
+
+
+# --- The course order --------------------------------------------------------------------------
+
+
+def _order_page(request, district, year: int, posted=None) -> HttpResponse:
+    page = selectors.course_order(district, year)
+    forms = [
+        posted
+        if posted is not None and posted.instance.pk == line.pk
+        else OrderLineForm(instance=line, prefix=line.component)
+        for line in page.lines
+    ]
+    dq = district_query(request, district)
+    return render(
+        request,
+        "deficits/order.html",
+        {
+            "district": district,
+            "page": page,
+            "lines": list(zip(page.lines, forms, strict=True)),
+            "components": [str(LABELS[line.component]) for line in page.lines],
+            "year": year,
+            "next_label": academic_year_label(year + 1),
+            "dq": dq,
+            "tab": "order",
+            "export_url": reverse("deficits:order_export", args=[year]) + dq,
+        },
+        status=400 if posted is not None else 200,
+    )
+
+
+@login_required
+def order(request: HttpRequest, year: int) -> HttpResponse:
+    district = district_for(request)
+    if request.method == "POST":
+        services.order_build(district=district, year=year, user=request.user)
+        messages.success(request, "План-заказ сформирован по целевым группам.")
+        return redirect(reverse("deficits:order", args=[year]) + district_query(request, district))
+    return _order_page(request, district, year)
+
+
+@login_required
+@require_POST
+def order_line(request: HttpRequest, year: int, component: str) -> HttpResponse:
+    district = district_for(request)
+    line = get_object_or_404(
+        CourseOrderLine, order__district=district, order__year=year, component=component
+    )
+    form = OrderLineForm(request.POST, instance=line, prefix=line.component)
+    if not form.is_valid():
+        return _order_page(request, district, year, posted=form)
+    services.order_line_update(line=line, values=form.cleaned_data)
+    messages.success(request, f"Строка «{LABELS[component]}» сохранена.")
+    return redirect(reverse("deficits:order", args=[year]) + district_query(request, district))
+
+
+@login_required
+def order_export(request: HttpRequest, year: int) -> HttpResponse:
+    district = district_for(request)
+    page = selectors.course_order(district, year)
+    if page.order is None:
+        raise Http404
+    log_export(request.user, f"план-заказ на {page.order.label}: {district}")
+    return attachment(
+        exports.order_workbook(page), f"course-order-{district.code}-{year + 1}.xlsx", XLSX
     )
