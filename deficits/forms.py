@@ -3,9 +3,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from deficits.models import CourseOrderLine
+from effectiveness.models import Measure
 from monitoring.deficits import COMPONENTS
 from monitoring.models import COMPONENT_CHOICES
-from profdev.models import CourseCompletion, Provider, School
+from profdev.models import CourseCompletion, District, Provider, School
 
 
 class GroupFilterForm(forms.Form):
@@ -112,3 +113,33 @@ class OrderLineForm(forms.ModelForm):
         for name, field in self.fields.items():
             kind = "form-select" if name in ("provider", "form") else "form-control"
             field.widget.attrs["class"] = f"{kind} form-control-sm"
+
+
+class EnrolForm(forms.Form):
+    """The people ticked in a target group, enrolled in a planned measure of the district."""
+
+    person = forms.TypedMultipleChoiceField(
+        coerce=int,
+        error_messages={
+            "required": _("Отметьте работников, которых записать на мероприятие."),
+            "invalid_choice": _("Отмеченного работника нет в целевой группе: обновите страницу."),
+        },
+    )
+    measure = forms.ModelChoiceField(
+        queryset=Measure.objects.none(),
+        label=_("мероприятие"),
+        empty_label="выберите мероприятие",
+        error_messages={
+            "required": _("Выберите мероприятие, на которое записать работников."),
+            "invalid_choice": _("Такого запланированного мероприятия нет: выберите из списка."),
+        },
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+
+    def __init__(self, *args, members: list[int], district: District, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [(pk, pk) for pk in members]
+        # Planned: dated after today.
+        self.fields["measure"].queryset = Measure.objects.filter(
+            district=district, date__gt=timezone.localdate()
+        ).order_by("date", "title")

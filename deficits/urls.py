@@ -12,6 +12,7 @@ urlpatterns = [
     path("<year:year>/groups/", views.groups, name="groups"),
     path("<year:year>/groups/export.xlsx", views.groups_export, name="groups_export"),
     path("<year:year>/groups/routes/", views.groups_routes, name="groups_routes"),
+    path("<year:year>/groups/enrol/", views.groups_enrol, name="groups_enrol"),
     path("<year:year>/order/", views.order, name="order"),
     path("<year:year>/order/export.xlsx", views.order_export, name="order_export"),
     path("<year:year>/order/lines/<str:component>/", views.order_line, name="order_line"),

@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from deficits import exports, selectors, services
-from deficits.forms import GroupFilterForm, OrderLineForm, RoutesForm, TopicsForm
+from deficits.forms import EnrolForm, GroupFilterForm, OrderLineForm, RoutesForm, TopicsForm
 from deficits.models import CourseOrderLine
+from effectiveness.services import measure_enrol
 from monitoring.context import district_for, district_query, years_of
 from monitoring.deficits import LABELS, component_topics
 from monitoring.models import ComponentTopicsChange, MonitoringYear
@@ -90,8 +91,13 @@ def _groups(request: HttpRequest, year: int):
     return where, filters, selectors.groups(where, year, **filters.options())
 
 
-def _groups_page(request, year, where, filters, groups, routes_form) -> HttpResponse:
+def _groups_page(
+    request, year, where, filters, groups, routes_form, enrol_form=None
+) -> HttpResponse:
     dq = _query(request, where)
+    members = [m.person.pk for m in groups.members]
+    if where.staff and enrol_form is None:
+        enrol_form = EnrolForm(members=members, district=where.district)
     return render(
         request,
         "deficits/groups.html",
@@ -100,6 +106,7 @@ def _groups_page(request, year, where, filters, groups, routes_form) -> HttpResp
             "groups": groups,
             "filters": filters,
             "routes_form": routes_form,
+            "enrol_form": enrol_form,
             "year": year,
             "dq": dq,
             "map_url": reverse("deficits:map", args=[year]) + dq,
@@ -107,7 +114,11 @@ def _groups_page(request, year, where, filters, groups, routes_form) -> HttpResp
             + query_string(request.GET),
             "routes_url": reverse("deficits:groups_routes", args=[year])
             + query_string(request.GET),
+            "enrol_url": reverse("deficits:groups_enrol", args=[year]) + query_string(request.GET),
         },
+        status=400
+        if (routes_form and routes_form.errors) or (enrol_form and enrol_form.errors)
+        else 200,
     )
 
 
@@ -134,7 +145,8 @@ def groups_routes(request: HttpRequest, year: int) -> HttpResponse:
     where, filters, found = _groups(request, year)
     if not where.staff:
         raise Http404
-    form = RoutesForm(request.POST, members=[m.person.pk for m in found.members])
+    members = [m.person.pk for m in found.members]
+    form = RoutesForm(request.POST, members=members)
     if not form.is_valid():
         return _groups_page(request, year, where, filters, found, form)
     chosen = set(form.cleaned_data["person"])
@@ -153,6 +165,32 @@ def groups_routes(request: HttpRequest, year: int) -> HttpResponse:
         f"ИОМ созданы: {done.created}; пропущены (уже есть действующий ИОМ): {done.skipped}.",
     )
     return redirect(reverse("deficits:groups", args=[year]) + query_string(request.GET))
+
+
+@login_required
+@require_POST
+def groups_enrol(request: HttpRequest, year: int) -> HttpResponse:
+    where, filters, found = _groups(request, year)
+    if not where.staff:
+        raise Http404
+    members = [m.person.pk for m in found.members]
+    form = EnrolForm(request.POST, members=members, district=where.district)
+    if form.is_valid():
+        chosen = set(form.cleaned_data["person"])
+        persons = list({m.person for m in found.members if m.person.pk in chosen})
+        measure = form.cleaned_data["measure"]
+        try:
+            added = measure_enrol(measure=measure, persons=persons, user=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"Записаны на мероприятие «{measure.title}»: {added}; "
+                f"уже были записаны: {len(persons) - added}.",
+            )
+            return redirect(reverse("deficits:groups", args=[year]) + query_string(request.GET))
+    return _groups_page(request, year, where, filters, found, RoutesForm(members=members), form)
 
 
 @login_required

@@ -7,6 +7,7 @@ from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from monitoring.models import ComponentTopics, ComponentTopicsChange, DeficitShare
@@ -202,8 +203,8 @@ def test_the_query_counts_are_fixed(
         _map(): 5 + 2 + 3,  # the years on record, the shares of the year and the trend
         # the year, the people behind the cell
         reverse("deficits:cell", args=[2024, school.code, "digital"]): 5 + 2 + 3,
-        # the reference date, the mapping, the groups, their persons
-        reverse("deficits:groups", args=[2024]): 5 + 4 + 3,
+        # the reference date, the mapping, the groups, their persons, the planned measures
+        reverse("deficits:groups", args=[2024]): 5 + 5 + 3,
     }
     for url in urls:
         staff_client.get(url)
@@ -405,3 +406,77 @@ def test_a_route_names_the_components_of_the_groups_posted_from(
 
     assert DevelopmentRoute.objects.get(person=both).component_list == ["subject", "digital"]
     assert DevelopmentRoute.objects.get(person=digital_only).component_list == ["digital"]
+
+
+# --- Enrolment in a planned measure ----------------------------------------------------------
+
+
+def _enrol(**query):
+    url = reverse("deficits:groups_enrol", args=[2024])
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+@pytest.fixture
+def measures(district):
+    from effectiveness.services import measure_create
+
+    today = timezone.localdate()
+
+    def measure(title, date):
+        return measure_create(
+            district=district, title=title, date=date, kind="seminar", indicators=[], schools=[]
+        )
+
+    return measure("Семинар «Цифровая школа»", today + dt.timedelta(days=1)), measure(
+        "Прошедший вебинар", today
+    )
+
+
+def test_the_ticked_people_are_enrolled_in_a_planned_measure(
+    client_for, methodologist, staff, measures
+):
+    antonova, borisova, _ = staff
+    planned, _ = measures
+    client = client_for(methodologist)
+
+    options = page(client.get(_groups())).xpath("//select[@name='measure']/option/text()")
+    # Only the one dated after today.
+    assert options == ["выберите мероприятие", f"{planned.title} ({planned.date:%d.%m.%Y})"]
+
+    first = client.post(_enrol(), {"person": [antonova.pk], "measure": planned.pk}, follow=True)
+    again = client.post(
+        _enrol(), {"person": [antonova.pk, borisova.pk], "measure": planned.pk}, follow=True
+    )
+
+    assert texts(page(first), "//div[contains(@class,'alert')]") == [
+        "Записаны на мероприятие «Семинар «Цифровая школа»»: 1; уже были записаны: 0."
+    ]
+    assert texts(page(again), "//div[contains(@class,'alert')]") == [
+        "Записаны на мероприятие «Семинар «Цифровая школа»»: 1; уже были записаны: 1."
+    ]
+    assert sorted(planned.enrolments.values_list("person_id", flat=True)) == sorted(
+        [antonova.pk, borisova.pk]
+    )
+
+
+def test_enrolment_refuses_a_past_measure_and_outsiders(
+    client_for, methodologist, school_admin, staff, measures
+):
+    antonova = staff[0]
+    planned, past = measures
+    client = client_for(methodologist)
+
+    response = client.post(_enrol(), {"person": [antonova.pk], "measure": past.pk})
+    assert response.status_code == 400
+    assert "Такого запланированного мероприятия нет: выберите из списка." in text(
+        page(response).xpath("//main")[0]
+    )
+    nobody = client.post(_enrol(), {"measure": planned.pk})
+    assert "Отметьте работников, которых записать на мероприятие." in texts(
+        page(nobody), "//div[@role='alert']"
+    )
+    denied = client_for(school_admin).post(
+        _enrol(), {"person": [antonova.pk], "measure": planned.pk}
+    )
+    assert denied.status_code == 404
+    assert not planned.enrolments.exists() and not past.enrolments.exists()
