@@ -293,7 +293,10 @@ def order_export(request: HttpRequest, year: int) -> HttpResponse:
     district = district_for(request)
     page = selectors.course_order(district, year)
     if page.order is None:
-        raise Http404
+        messages.error(
+            request, "План-заказ ещё не сформирован: сформируйте его по целевым группам."
+        )
+        return redirect(reverse("deficits:order", args=[year]) + district_query(request, district))
     log_export(request.user, f"план-заказ на {page.order.label}: {district}")
     return attachment(
         exports.order_workbook(page), f"course-order-{district.code}-{year + 1}.xlsx", XLSX

@@ -135,7 +135,11 @@ def test_the_order_is_for_district_staff(client_for, school_admin, district):
 def test_no_order_yet(client_for, methodologist, district):
     client = client_for(methodologist)
     assert "ещё не сформирован" in text(page(client.get(ORDER)).xpath("//main")[0])
-    assert client.get(reverse("deficits:order_export", args=[2024])).status_code == 404
+    export = client.get(reverse("deficits:order_export", args=[2024]), follow=True)
+    assert export.redirect_chain == [(ORDER, 302)]
+    assert "План-заказ ещё не сформирован: сформируйте его по целевым группам." in texts(
+        page(export), "//div[contains(@class,'alert')]"
+    )
 
 
 def test_the_order_page_query_count_is_fixed(
