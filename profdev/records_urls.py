@@ -1,11 +1,12 @@
 from django.urls import path
 
-from profdev import route_views, upload_views, views
+from profdev import course_views, route_views, upload_views, views
 
 urlpatterns = [
     path("schools/<str:code>/", views.school_workspace, name="school_workspace"),
     path("schools/<str:code>/staff/", views.staff_list, name="staff_list"),
     path("schools/<str:code>/staff/add/", views.teacher_add, name="teacher_add"),
+    path("schools/<str:code>/courses/add/", course_views.course_add_many, name="course_add_many"),
     path("schools/<str:code>/upload/", upload_views.school_upload, name="school_upload"),
     path("schools/<str:code>/workbook.xlsx", upload_views.school_workbook, name="school_workbook"),
     path("upload/", upload_views.district_upload, name="district_upload"),

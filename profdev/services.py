@@ -7,6 +7,7 @@ transaction, described the way the workbook importer describes its own changes.
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Model
 
@@ -74,6 +75,22 @@ def record_save(*, sheet: sheets.Sheet, record: dict[str, Any], instance=None, u
     action = Action.UPDATE if old else Action.CREATE
     _changes(sheet, instance, action, old, _keyed(sheet, record), user)
     return instance
+
+
+@transaction.atomic
+def records_create_for(
+    *, sheet: sheets.Sheet, record: dict[str, Any], persons: list[Person], user
+) -> list[Model]:
+    """The same record for each of the persons (one course attended by many): all or none;
+    refused, naming them, when some already have it."""
+    same = {f: record[f] for f in sheet.key if f != "person"}
+    taken = Person.objects.filter(
+        pk__in=sheet.model.objects.filter(person__in=persons, **same).values("person")
+    ).order_by("last_name", "first_name", "middle_name")
+    if taken:
+        names = ", ".join(p.full_name for p in taken)
+        raise ValidationError(f"Такая запись уже есть у: {names}. Ничего не добавлено.")
+    return [record_save(sheet=sheet, record={**record, "person": p}, user=user) for p in persons]
 
 
 @transaction.atomic

@@ -88,6 +88,7 @@ def staff_list(request: HttpRequest, code: str) -> HttpResponse:
             # Category and workplace are filters too; narrow screens keep the rest.
             "narrow_hidden": NARROW_HIDDEN,
             "can_add": may(scope, sheets.STAFF, "create"),
+            "can_add_courses": may(scope, sheets.COURSES, "create"),
         },
     )
 
