@@ -87,32 +87,44 @@ def letters_send_all(*, year, user) -> int:
     return len(ids)
 
 
-def signer_certificate(user) -> SigningCertificate:
-    """The certificate the user signs with: refused for someone who may not sign, without a
-    certificate, or whose certificate is not valid now (expired, or not yet in force)."""
+def refuse_non_signer(user) -> None:
     if not scope_for(user).can_sign:
         raise ValidationError(
             f"Пользователь «{user.username}» не является начальником отдела образования "
             "(или исполняющим обязанности) и не может подписывать письма."
         )
+
+
+def refuse_out_of_force(certificate, what: str, remedy: str) -> None:
+    """A certificate (`SigningCertificate`, `QualifiedCertificate`) signs only while in force:
+    refused when expired or not yet valid; `what` names it («Сертификат подписи»)."""
+    now = timezone.now()
+    named = f"{what} № {certificate.serial_number} ({certificate.owner})"
+    if certificate.valid_until < now:
+        raise ValidationError(
+            f"{named} действовал по {timezone.localdate(certificate.valid_until):%d.%m.%Y}: "
+            f"срок его действия истёк, подписать им нельзя. {remedy}"
+        )
+    if certificate.valid_from > now:
+        raise ValidationError(
+            f"{named} действует с {timezone.localtime(certificate.valid_from):%d.%m.%Y %H:%M}: "
+            "срок его действия ещё не начался, подписать им сейчас нельзя."
+        )
+
+
+def signer_certificate(user) -> SigningCertificate:
+    """The certificate the user signs with: refused for someone who may not sign, without a
+    certificate, or whose certificate is not in force now (expired, or not yet valid)."""
+    refuse_non_signer(user)
     certificate = SigningCertificate.objects.filter(user=user).first()
     if certificate is None:
         raise ValidationError(
             f"У пользователя «{user.username}» нет сертификата подписи: "
             "его настраивает администратор (или команда make_dev_certificate)."
         )
-    if certificate.valid_until < timezone.now():
-        raise ValidationError(
-            f"Сертификат подписи № {certificate.serial_number} ({certificate.owner}) действовал "
-            f"по {timezone.localdate(certificate.valid_until):%d.%m.%Y}: срок его действия "
-            "истёк, подписать им нельзя. Новый сертификат настраивает администратор."
-        )
-    if certificate.valid_from > timezone.now():
-        raise ValidationError(
-            f"Сертификат подписи № {certificate.serial_number} ({certificate.owner}) действует "
-            f"с {timezone.localtime(certificate.valid_from):%d.%m.%Y %H:%M}: срок его действия "
-            "ещё не начался, подписать им сейчас нельзя."
-        )
+    refuse_out_of_force(
+        certificate, "Сертификат подписи", "Новый сертификат настраивает администратор."
+    )
     return certificate
 
 

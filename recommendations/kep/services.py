@@ -11,7 +11,6 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from profdev.scoping import scope_for
 from recommendations.kep.gost import Certificate, NotGost, read_certificate
 from recommendations.kep.signer import CadesSigner
 from recommendations.kep.trust import ChainCheck, check_chain, trust_store
@@ -19,18 +18,15 @@ from recommendations.models import Letter, LetterEvent, QualifiedCertificate, Si
 from recommendations.pdf import render_letter_pdf
 from recommendations.requisites import require_requisites
 from recommendations.sealing import letter_seal
-from recommendations.services import _locked_for_signing, _take_number
+from recommendations.services import (
+    _locked_for_signing,
+    _take_number,
+    refuse_non_signer,
+    refuse_out_of_force,
+)
 from recommendations.signing import CertificateInfo, sha256_hex
 
 MAX_FILE_BYTES = 1024 * 1024
-
-
-def refuse_non_signer(user) -> None:
-    if not scope_for(user).can_sign:
-        raise ValidationError(
-            f"Пользователь «{user.username}» не является начальником отдела образования "
-            "(или исполняющим обязанности) и не может подписывать письма."
-        )
 
 
 def _refuse_large(data: bytes, what: str) -> None:
@@ -86,7 +82,7 @@ def certificate_register(*, user, data: bytes, signer_position: str) -> Qualifie
 
 
 def qualified_certificate(user) -> QualifiedCertificate:
-    """The head's registered КЭП certificate, refused when missing or expired."""
+    """The head's registered КЭП certificate, refused when missing or not in force."""
     refuse_non_signer(user)
     certificate = QualifiedCertificate.objects.filter(user=user).first()
     if certificate is None:
@@ -94,12 +90,7 @@ def qualified_certificate(user) -> QualifiedCertificate:
             f"У пользователя «{user.username}» не зарегистрирован сертификат КЭП: загрузите "
             "его на странице «Сертификат КЭП» (или командой register_certificate)."
         )
-    if certificate.valid_until < timezone.now():
-        raise ValidationError(
-            f"Сертификат КЭП № {certificate.serial_number} ({certificate.owner}) действовал по "
-            f"{timezone.localdate(certificate.valid_until):%d.%m.%Y}: срок его действия истёк. "
-            "Зарегистрируйте новый сертификат."
-        )
+    refuse_out_of_force(certificate, "Сертификат КЭП", "Зарегистрируйте новый сертификат.")
     return certificate
 
 

@@ -1,11 +1,10 @@
-import json
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from recommendations.kep.services import letter_attach_signature
-from recommendations.management.commands.prepare_signature import user_and_letter
+from recommendations.management.letters import signed_json, user_and_letter
 
 
 class Command(BaseCommand):
@@ -28,10 +27,4 @@ class Command(BaseCommand):
             letter = letter_attach_signature(letter=letter, user=user, signature=path.read_bytes())
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
-        result = {
-            "id": letter.pk,
-            "number": letter.number,
-            "date": letter.date.isoformat(),
-            "sha256": letter.sha256,
-        }
-        self.stdout.write(json.dumps(result, ensure_ascii=False))
+        self.stdout.write(signed_json(letter))

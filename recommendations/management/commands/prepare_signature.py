@@ -1,22 +1,10 @@
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from recommendations.kep.services import letter_prepare_signature
-from recommendations.models import Letter
-
-
-def user_and_letter(username: str, letter_id: int):
-    """The user and the letter a command names; a Russian CommandError for a wrong one."""
-    user = get_user_model().objects.filter(username=username).first()
-    if user is None:
-        raise CommandError(f"Пользователь «{username}» не найден.")
-    letter = Letter.objects.filter(pk=letter_id).first()
-    if letter is None:
-        raise CommandError(f"Письмо {letter_id} не найдено.")
-    return user, letter
+from recommendations.management.letters import user_and_letter
 
 
 class Command(BaseCommand):
