@@ -133,7 +133,9 @@ def groups(request: HttpRequest, year: int) -> HttpResponse:
 def groups_export(request: HttpRequest, year: int) -> HttpResponse:
     where, _, found = _groups(request, year)
     school = None if where.staff else where.schools[0] if len(where.schools) == 1 else None
-    log_export(request.user, f"целевые группы {year}: {where.district}", school=school)
+    log_export(
+        request.user, f"целевые группы {academic_year_label(year)}: {where.district}", school=school
+    )
     return attachment(
         exports.groups_workbook(found), f"groups-{where.district.code}-{year}.xlsx", XLSX
     )
