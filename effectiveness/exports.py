@@ -85,7 +85,7 @@ def _measures(report: Report) -> Sheet:
                 "Вид",
                 "Показатель",
                 *(f"{g}: {h}" for g in groups for h in ("число ОО", "до", "после", "изменение")),
-                "Разность разностей",
+                "Разница с остальными ОО",
             ]
         ],
         [44, 11, 16, 40, *(12 for _ in range(8)), 14],
@@ -106,9 +106,9 @@ def _summary(report: Report) -> Sheet:
         [
             [
                 "Показатель",
-                f"ОО с нарушением в {report.previous_label}",
-                f"Устранено в {report.label}",
-                "Сохраняется",
+                f"ОО ниже цели в {report.previous_label}",
+                f"Достигли цели в {report.label}",
+                "Всё ещё ниже",
                 "Нет данных",
             ]
         ],

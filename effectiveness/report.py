@@ -142,6 +142,16 @@ class LetterOutcome:
     def confirmed(self) -> bool:
         return self.letter.confirmations > 0
 
+    @property
+    def verdicts(self) -> dict[str, int]:
+        """How many of the letter's findings improved, stayed, worsened or have no data."""
+        return verdict_counts([self])
+
+    @property
+    def answered(self) -> int:
+        """Of the letter's findings, those the school has answered."""
+        return sum(f.response is not None for f in self.findings)
+
 
 def letter_outcomes(
     district: District, year: int, indicators: dict[str, Indicator], now: dict

@@ -208,7 +208,7 @@ def test_report_page_shows_verdicts_and_caveat(
     assert "Анализ эффективности мер за 2024/2025 учебный год" in html
     assert "ознакомлен" in html and "ознакомление не подтверждено" in html
     assert "улучшение" in html and "ухудшение" in html and "нет данных" in html
-    assert "Не причинная оценка." in html
+    assert "Это сравнение, а не доказательство." in html
     assert "2023/2024" in html  # the years on record
 
 
@@ -267,3 +267,16 @@ def test_the_measure_form_offers_indicators_by_name_under_their_groups(client_fo
     assert "Доля руководящих работников, прошедших диагностику профессиональных дефицитов" in labels
     assert not any("DIAG" in label or "_" in label for label in labels)  # no codes
     assert html.xpath("//input[@type='checkbox'][@name='indicators'][@value='DIAG_MGR']")
+
+
+def test_the_report_opens_with_each_letter_in_brief(client_for, methodologist, signed_letters):
+    html = page(client_for(methodologist).get(reverse("effectiveness:report", args=[2024])))
+    header, *briefs = rows(html, "//table[@id='report-schools']")
+    assert header[:2] == ["Адресат", "Показателей в письме"]
+    assert len(briefs) == len(signed_letters)  # every signed letter of the year before
+    for line in briefs:
+        total, better, same, worse, unknown = (int(x) for x in line[1:6])
+        assert total == better + same + worse + unknown
+    first_section = html.xpath("//section")[0]
+    assert first_section.get("aria-labelledby") == "schools-head"  # the summary comes first
+    assert html.xpath("//details/summary/h2[@id='letters-head']")  # the details fold
