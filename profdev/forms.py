@@ -115,7 +115,12 @@ class SheetForm(forms.Form):
             field = self._field(column, (refs or {}).get(column.field))
             field.required = False
             if column.required:
-                field.widget.attrs["aria-required"] = "true"
+                # A date picker may not carry aria-required; `required` says the same (the
+                # forms are `novalidate`: the server checks, with its Russian message).
+                if isinstance(field.widget, forms.DateInput):
+                    field.widget.attrs["required"] = True
+                else:
+                    field.widget.attrs["aria-required"] = "true"
                 field.label = f"{field.label} *"
             self.fields[column.field] = field
         self.record: dict = {}
@@ -342,6 +347,8 @@ class ActivityForm(SheetForm):
             self.initial.update(id=initial["id"], course=initial["course"])
         for field in self.fields.values():  # a row of the activities' table
             widget = field.widget
+            # The table's header names the column; each field names itself to a screen reader.
+            widget.attrs["aria-label"] = str(field.label).rstrip(" *")
             if isinstance(widget, forms.Select):
                 widget.attrs["class"] = "form-select form-select-sm"
             elif isinstance(widget, forms.TextInput):
@@ -367,6 +374,11 @@ class BaseActivityFormSet(forms.BaseFormSet):
     def __init__(self, data=None, *, activities, **kwargs):
         self.stored = {a.pk: a for a in activities}
         super().__init__(data, initial=[activity_initial(a) for a in activities], **kwargs)
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:  # the row's «Удалить» box names itself too
+            form.fields["DELETE"].widget.attrs["aria-label"] = "Удалить мероприятие"
 
     def _kept(self):
         for form in self.forms:

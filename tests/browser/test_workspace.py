@@ -151,7 +151,7 @@ def test_school_admin_adds_a_teacher_with_a_course_through_the_forms(
 
     # A wrong control number is refused next to the field, and nothing is saved.
     page.get_by_label("СНИЛС *").fill("112-233-445 00")
-    page.get_by_role("button", name="Сохранить").click()
+    page.get_by_role("button", name="Сохранить", exact=True).click()
     expect(page.get_by_text("неверное контрольное число СНИЛС")).to_be_visible()
     expect(page.get_by_text("Не сохранено: исправьте отмеченные поля.")).to_be_visible()
     assert_accessible(page, base)
@@ -168,7 +168,7 @@ def test_school_admin_adds_a_teacher_with_a_course_through_the_forms(
     page.get_by_label("Образование *").select_option("высшее педагогическое")
     page.get_by_label("Педагогический стаж с *").fill("2024-09-01")
     page.get_by_label("Дата приема *").fill("2024-09-01")
-    page.get_by_role("button", name="Сохранить").click()
+    page.get_by_role("button", name="Сохранить", exact=True).click()
     expect(page.get_by_text("Работник добавлен: Новикова Дарья.")).to_be_visible()
 
     page.get_by_role("link", name="Добавить курсы").click()
@@ -181,7 +181,7 @@ def test_school_admin_adds_a_teacher_with_a_course_through_the_forms(
     page.get_by_label("Форма *").select_option("очная")
     page.get_by_label("Дата окончания *").fill("2024-11-15")
     page.get_by_label("цифровые").check()
-    page.get_by_role("button", name="Сохранить").click()
+    page.get_by_role("button", name="Сохранить", exact=True).click()
     expect(page.get_by_role("cell", name="Функциональная грамотность", exact=True)).to_be_visible()
     page.get_by_role("tab", name=re.compile("История изменений")).click()
     expect(page.get_by_text("часы: — → 36")).to_be_visible()

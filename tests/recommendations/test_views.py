@@ -93,7 +93,8 @@ def test_the_workspace_asks_for_the_unread_letter_until_it_is_acknowledged(
     client = client_for(school_admin)
     workspace = reverse("school_workspace", args=[school.code])
     html = client.get(workspace).content.decode()
-    assert f'<a href="{url("detail", signed.pk)}">Письмо от {signed.date:%d.%m.%Y}' in html
+    link = f'<a class="alert-link" href="{url("detail", signed.pk)}">'
+    assert f"{link}Письмо от {signed.date:%d.%m.%Y}" in html
     assert "ещё не прочитано: откройте его и отметьте ознакомление" in html
     detail = client.get(url("detail", signed.pk)).content.decode()
     assert ">Отметить ознакомление</button>" in detail  # an action, not a status
