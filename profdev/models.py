@@ -172,6 +172,35 @@ class Provider(models.Model):
         super().save(*args, **kwargs)
 
 
+class Subject(models.TextChoices):
+    """The school subjects of students' results and of teachers (results.md), in its order."""
+
+    RUSSIAN = "russian", _("русский язык")
+    MATHS = "maths", _("математика")
+    PHYSICS = "physics", _("физика")
+    CHEMISTRY = "chemistry", _("химия")
+    BIOLOGY = "biology", _("биология")
+    GEOGRAPHY = "geography", _("география")
+    HISTORY = "history", _("история")
+    SOCIAL = "social", _("обществознание")
+    INFORMATICS = "informatics", _("информатика")
+    LITERATURE = "literature", _("литература")
+    FOREIGN = "foreign", _("иностранный язык")
+    WORLD = "world", _("окружающий мир")
+
+
+def encode_choice_set(values, choices: type[models.TextChoices]) -> str:
+    """A set of choice values stored as ",a,b," in the order the choices declare them, so
+    that «has a» is one LIKE '%,a,%' in grouped SQL; an unknown value raises ValueError."""
+    chosen = {choices(v) for v in values}
+    ordered = [c.value for c in choices if c in chosen]
+    return f",{','.join(ordered)}," if ordered else ""
+
+
+def decode_choice_set(stored: str) -> list[str]:
+    return [v for v in stored.split(",") if v]
+
+
 class Person(models.Model):
     class Sex(models.TextChoices):
         MALE = "m", _("м")
@@ -192,6 +221,8 @@ class Person(models.Model):
     birth_date = models.DateField(_("дата рождения"))
     education = models.CharField(_("образование"), max_length=20, choices=Education.choices)
     experience_since = models.DateField(_("педагогический стаж с"))
+    # The subjects the person teaches (results.md «Teachers' subjects»), encode_choice_set.
+    subjects = models.CharField(_("предметы"), max_length=200, blank=True, default="")
     # Optimistic locking: a form saves only if the version it was opened with is still current.
     version = models.PositiveIntegerField(default=1, editable=False)
     # The district of the latest employment, stored when employments are deleted: a person
@@ -231,6 +262,17 @@ class Person(models.Model):
     def formatted_snils(self) -> str:
         s = self.snils
         return f"{s[0:3]}-{s[3:6]}-{s[6:9]} {s[9:11]}"
+
+    @property
+    def subject_list(self) -> list[str]:
+        return decode_choice_set(self.subjects)
+
+    def subject_labels(self) -> list[str]:
+        return [str(Subject(s).label) for s in self.subject_list]
+
+    @staticmethod
+    def encode_subjects(subjects) -> str:
+        return encode_choice_set(subjects, Subject)
 
 
 def remember_last_district(persons: QuerySet) -> None:
@@ -369,7 +411,7 @@ class CourseCompletion(models.Model):
 
     @property
     def topic_list(self) -> list[str]:
-        return [t for t in self.topics.split(",") if t]
+        return decode_choice_set(self.topics)
 
     def topic_labels(self) -> list[str]:
         return [str(self.Topic(t).label) for t in self.topic_list]
@@ -579,16 +621,14 @@ class DevelopmentRoute(models.Model):
 
     @property
     def component_list(self) -> list[str]:
-        return [c for c in self.components.split(",") if c]
+        return decode_choice_set(self.components)
 
     def component_names(self) -> list[str]:
         return [str(Component(c).label) for c in self.component_list]
 
     @staticmethod
     def encode_components(components) -> str:
-        chosen = {Component(c) for c in components}  # an unknown one raises ValueError
-        values = [c for c in DIAGNOSTIC_COMPONENTS if c in chosen]
-        return f",{','.join(values)}," if values else ""
+        return encode_choice_set(components, Component)
 
 
 class RouteActivity(models.Model):
@@ -744,6 +784,67 @@ class Vacancy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position} ({self.school})"
+
+
+class StudentResult(models.Model):
+    """One row of «Результаты обучающихся» (results.md): how a school's pupils of one grade
+    did in one procedure and subject in an academic year (`year` is its start year)."""
+
+    class Procedure(models.TextChoices):
+        VPR = "vpr", _("ВПР")
+        OGE = "oge", _("ОГЭ")
+        EGE = "ege", _("ЕГЭ")
+        NOKO = "noko", _("НОКО")
+
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="student_results", verbose_name=_("ОО")
+    )
+    year = models.PositiveSmallIntegerField(_("учебный год"))
+    procedure = models.CharField(_("процедура"), max_length=10, choices=Procedure.choices)
+    subject = models.CharField(_("предмет"), max_length=20, choices=Subject.choices)
+    grade = models.PositiveSmallIntegerField(_("параллель"))
+    participants = models.PositiveIntegerField(_("участников"))
+    failed = models.PositiveIntegerField(_("не справились"))
+    average_score = models.DecimalField(
+        _("средний балл"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("результат обучающихся")
+        verbose_name_plural = _("результаты обучающихся")
+        ordering = ["-year", "subject", "procedure", "grade"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "year", "procedure", "subject", "grade"],
+                name="student_result_natural_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(grade__gte=1) & Q(grade__lte=11), name="student_result_grade"
+            ),
+            models.CheckConstraint(
+                condition=Q(participants__gte=1), name="student_result_participants"
+            ),
+            models.CheckConstraint(
+                condition=Q(failed__lte=F("participants")), name="student_result_failed"
+            ),
+            models.CheckConstraint(
+                condition=Q(average_score__isnull=True) | Q(average_score__gte=0),
+                name="student_result_average_score",
+            ),
+        ]
+        # The failure shares: Σ failed / Σ participants per school and subject of a year.
+        indexes = [
+            models.Index(
+                fields=["year", "subject", "school", "failed", "participants"],
+                name="student_result_shares",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_procedure_display()}, {self.get_subject_display()}, "
+            f"{self.grade} класс, {self.year}/{self.year + 1}"
+        )
 
 
 class RoleGrant(models.Model):
