@@ -1,6 +1,7 @@
 """The conclusions of the analytical report as generated from its figures: the starting text
-the methodologist edits before the report is issued. Indicators by their names, breaches by
-the indicator's direction (monitoring.wording), numerals agreeing with their nouns."""
+the methodologist edits before the report is issued. Indicators by their names, a value off its
+target by the indicator's direction (monitoring.wording), plain words («ниже целевых»), numerals
+agreeing with their nouns."""
 
 from effectiveness.analytical.dynamics import DistrictDynamics, Dynamics
 from effectiveness.analytical.text import item
@@ -10,6 +11,7 @@ from profdev.templatetags.russian import plural as counted
 from profdev.text import plural
 
 SIGNED_LETTERS = "подписанному письму,подписанным письмам,подписанным письмам"
+BELOW_TARGET = "показатель ниже целевого,показателя ниже целевых,показателей ниже целевых"
 FOUND_DEFICITS = (
     "выявленного профессионального дефицита,выявленных профессиональных дефицитов,"
     "выявленных профессиональных дефицитов"
@@ -41,15 +43,16 @@ def trend_phrase(n: int, improved: bool, since: str) -> str:
 
 def resolved_phrase(breached: int, resolved: int, then: str, now: str) -> str:
     return (
-        f"Из {counted(breached, 'нарушения,нарушений,нарушений')} целевых значений в ОО "
-        f"за {then} учебный год в {now} учебном году устранено {resolved}."
+        f"В {then} учебном году показатели ОО были ниже целевых значений "
+        f"в {counted(breached, 'случае,случаях,случаях')}; в {now} учебном году цель достигнута "
+        f"в {resolved} из них."
     )
 
 
 def letters_phrase(letters: int, findings: int, then: str) -> str:
     return (
         f"По {counted(letters, SIGNED_LETTERS)} с адресными рекомендациями за {then} учебный год "
-        f"(в них {counted(findings, 'нарушение,нарушения,нарушений')})"
+        f"(в них {counted(findings, BELOW_TARGET)})"
     )
 
 
