@@ -8,6 +8,11 @@ districts (BENCH_SCHOOLS, BENCH_STAFF, BENCH_YEARS and BENCH_DISTRICTS still ove
 The workbook is generated in a child process, so the peak memory reported after the import
 is the import's own.
 
+Two yardsticks are timed in the same run, so that the portal's stages read as multiples of
+them whatever the machine's load (issue 19): a bare python-calamine read of the generated
+file for the import, and the catalogue computed in plain Python over the records in memory
+(`tests/reference_indicators.py`) for the computation.
+
 The database is a temporary one: an SQLite file in a temporary directory by default; with
 DATABASE_URL set, a dedicated database `profdev_bench` on that server, dropped at the end.
 A stage is a function `(Bench) -> list[Measure]`; a later stage (letters drafted per second,
@@ -47,10 +52,11 @@ from monitoring.models import MonitoringYear  # noqa: E402
 from monitoring.services import compute_districts  # noqa: E402
 from profdev.demo.generator import district_codes, district_info, write_region  # noqa: E402
 from profdev.facts import Period, academic_year_label  # noqa: E402
-from profdev.models import District, Organisation, RoleGrant  # noqa: E402
+from profdev.models import District, Organisation, RoleGrant, School  # noqa: E402
 from profdev.roles import grant_role  # noqa: E402
 from profdev.settings import env_int  # noqa: E402
 from profdev.workbook.importer import import_workbook  # noqa: E402
+from tests import reference_indicators  # noqa: E402
 
 LAST_YEAR = 2025
 MONITORING_YEAR = LAST_YEAR - 1  # the last year whose reference date has passed in the data
@@ -88,6 +94,10 @@ def decimal(value: float, places: int) -> str:
     return f"{value:.{places}f}".replace(".", ",")
 
 
+def ratio(seconds: float, yardstick: float) -> str:
+    return f"{decimal(seconds / yardstick, 2)}×"
+
+
 def timed(run: Callable[[], object]) -> tuple[object, float]:
     started = time.perf_counter()
     result = run()
@@ -122,6 +132,27 @@ def generate(bench: Bench) -> list[Measure]:
     return [Measure("Генерация книги", seconds, f"{detail}; пик памяти {peak:.0f} МБ")]
 
 
+def _calamine_read(path: Path) -> float:
+    """A bare read of every sheet's cells (python-calamine), timed in the child itself."""
+    from python_calamine import CalamineWorkbook
+
+    started = time.perf_counter()
+    book = CalamineWorkbook.from_path(str(path))
+    for name in book.sheet_names:
+        book.get_sheet_by_name(name).to_python()
+    return time.perf_counter() - started
+
+
+def read(bench: Bench) -> list[Measure]:
+    """The yardstick of the import: reading the file and nothing else, in a child process
+    (its memory is not the import's)."""
+    connection.close()
+    with multiprocessing.get_context("fork").Pool(1) as child:
+        seconds = child.apply(_calamine_read, (bench.workbook,))
+    bench.notes["read"] = seconds
+    return [Measure("Чтение книги (python-calamine, эталон)", seconds, "все листы, без проверок")]
+
+
 def load(bench: Bench) -> list[Measure]:
     for code in bench.districts:
         info = district_info(code)
@@ -137,9 +168,26 @@ def load(bench: Bench) -> list[Measure]:
         Measure(
             "Загрузка книги",
             seconds,
-            f"{rows} строк ({rows / seconds:.0f}/с); пик памяти {peak_rss_mb():.0f} МБ",
+            f"{ratio(seconds, bench.notes['read'])} чтения; {rows} строк ({rows / seconds:.0f}/с); "
+            f"пик памяти {peak_rss_mb():.0f} МБ",
         )
     ]
+
+
+def reference(bench: Bench) -> list[Measure]:
+    """The yardstick of the computation: the catalogue's numerators and denominators in plain
+    Python (`tests/reference_indicators.py`) over every district's records held in memory;
+    reading them from the database is not timed."""
+    period = Period.of(MONITORING_YEAR, None)
+    seconds = 0.0
+    for district in District.objects.order_by("code"):
+        data = reference_indicators.load(School.objects.filter(district=district))
+        _, spent = timed(
+            lambda data=data: reference_indicators.tallies(data, period.year, period.reference_date)
+        )
+        seconds += spent
+    bench.notes["reference"] = seconds
+    return [Measure("Расчёт на чистом Python (эталон)", seconds, "в памяти, без записи")]
 
 
 def compute(bench: Bench) -> list[Measure]:
@@ -151,8 +199,9 @@ def compute(bench: Bench) -> list[Measure]:
         Measure(
             f"Расчёт показателей {academic_year_label(MONITORING_YEAR)}",
             seconds,
-            f"{bench.schools} ОО в {len(districts)} муниципалитетах, {len(queries)} запросов "
-            f"к БД ({len(queries) // len(districts)} на муниципалитет)",
+            f"{ratio(seconds, bench.notes['reference'])} эталона; {bench.schools} ОО в "
+            f"{len(districts)} муниципалитетах, {len(queries)} запросов к БД "
+            f"({len(queries) // len(districts)} на муниципалитет), с записью",
         )
     ]
 
@@ -249,7 +298,9 @@ def deficits(bench: Bench) -> list[Measure]:
 
 STAGES: list[Callable[[Bench], list[Measure]]] = [
     generate,
+    read,
     load,
+    reference,
     compute,
     overview,
     deficits,

@@ -41,8 +41,9 @@ def insert_rows(
         placeholders = ", ".join(["%s"] * len(fields))
         sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
         count = 0
+        adapt = _Adapter(connection.ops)
         for batch in _batches(rows, BATCH):
-            cursor.executemany(sql, [[_adapt(v) for v in row] for row in batch])
+            cursor.executemany(sql, [adapt.row(row) for row in batch])
             count += len(batch)
         return count
 
@@ -111,11 +112,33 @@ def _name(attname: str) -> str:
     return attname[:-3] if attname.endswith("_id") else attname
 
 
-def _adapt(value: Any) -> Any:
-    if isinstance(value, datetime.datetime):
-        return connection.ops.adapt_datetimefield_value(value)
-    if isinstance(value, datetime.date):
-        return connection.ops.adapt_datefield_value(value)
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False)
-    return value
+# Values the database driver takes as they are: most of a row, so checked first by type.
+_PLAIN = frozenset({str, int, bool, float, type(None)})
+
+
+class _Adapter:
+    """Values for `executemany`: dates and datetimes as the backend stores them, dicts as
+    JSON. A load repeats one timestamp on every row (the history's «when»): the last
+    datetime's adaptation is kept."""
+
+    def __init__(self, ops):
+        self.ops = ops
+        self.last: tuple[Any, Any] = (None, None)
+
+    def row(self, row: Sequence[Any]) -> Sequence[Any]:
+        plain = _PLAIN
+        for value in row:
+            if type(value) not in plain:
+                return [v if type(v) in plain else self.value(v) for v in row]
+        return row
+
+    def value(self, value: Any) -> Any:
+        if isinstance(value, datetime.datetime):
+            if self.last[0] is not value:
+                self.last = (value, self.ops.adapt_datetimefield_value(value))
+            return self.last[1]
+        if isinstance(value, datetime.date):
+            return self.ops.adapt_datefield_value(value)
+        if isinstance(value, dict):
+            return _json(value)
+        return value

@@ -76,6 +76,8 @@ def _mask(value: Any) -> Any:
 
 def masked_changes(changes: Mapping[str, Any] | None) -> dict:
     """The changes with the СНИЛС of the persons a record names masked."""
+    if not changes or PERSON_REFERENCES.isdisjoint(changes):
+        return dict(changes or {})
     return {
         name: _each_value(value, _mask) if name in PERSON_REFERENCES else value
         for name, value in (changes or {}).items()
