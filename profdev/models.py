@@ -404,7 +404,17 @@ class CourseCompletion(models.Model):
                 name="course_minimum_hours",
             ),
         ]
-        indexes = [models.Index(fields=["person", "finished_on"])]
+        # Covering the indicators' look-ups of a person's courses in a window (kind, provider,
+        # distance, direction and topics read from the index alone).
+        indexes = [
+            models.Index(
+                fields=[
+                    *("person", "finished_on", "kind", "provider"),
+                    *("distance", "pedagogical", "topics"),
+                ],
+                name="course_indicators",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} «{self.programme}»"
@@ -512,6 +522,10 @@ class MentorshipPair(models.Model):
                 name="mentorship_dates_in_order",
             ),
         ]
+        # Covering «a mentee of a mentorship running in P» (MENTOR_YOUNG).
+        indexes = [
+            models.Index(fields=["mentee", "started_on", "ended_on"], name="mentorship_running")
+        ]
 
     def __str__(self) -> str:
         return f"{self.mentor} → {self.mentee}"
@@ -571,6 +585,12 @@ class DeficitDiagnostic(models.Model):
                 for c in DIAGNOSTIC_COMPONENTS
             ),
         ]
+        # Covering «diagnosed in P» and «found a deficit in P» per person.
+        indexes = [
+            models.Index(
+                fields=["person", "date", *DIAGNOSTIC_COMPONENTS], name="diagnostic_deficits"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.instrument} ({self.date:%d.%m.%Y})"
@@ -614,6 +634,13 @@ class DevelopmentRoute(models.Model):
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
                 name="route_dates_in_order",
             ),
+        ]
+        # Covering «on a route running in P» and its curator or tutor (IOM, IOM_TUTOR).
+        indexes = [
+            models.Index(
+                fields=["person", "started_on", "ended_on", "curator", "tutor"],
+                name="route_running",
+            )
         ]
 
     def __str__(self) -> str:
@@ -753,6 +780,8 @@ class BurnoutRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["person", "date"], name="burnout_natural_key")
         ]
+        # Covering the latest level in P (BURNOUT_HIGH).
+        indexes = [models.Index(fields=["person", "date", "level"], name="burnout_latest_level")]
 
     def __str__(self) -> str:
         return f"{self.get_level_display()} ({self.date:%d.%m.%Y})"
