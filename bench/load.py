@@ -9,6 +9,15 @@ accounts, and lets them browse for LOAD_SECONDS: the district overview, school p
 teacher cards and letter downloads (LOAD_KINDS limits them: «сводная,школа,карточка,письмо
 PDF»), each user pausing LOAD_THINK_MS (±50 %) between pages.
 Then it stops gunicorn and prints throughput, p50/p95/p99 latency per page kind and errors.
+
+    LOAD_PAGES=1 .venv/bin/python bench/load.py
+
+times instead, one request after another, the server time and queries of the main pages of
+each role (school administrator, methodologist, head, regional methodologist) on the
+synthetic district of `bench/run.py` (BENCH_SCHOOLS=300, BENCH_STAFF=20000 by default), in
+the database of the settings (SQLite unless DATABASE_URL is set). The SQLite file is kept at
+LOAD_DATABASE (default /tmp/profdev-load-pages.sqlite3) and reused by the next run: build it
+once, measure before and after a change. Pages over LOAD_BUDGET_MS (300) are marked.
 """
 
 import http.client
@@ -332,5 +341,153 @@ def main() -> None:
     report(results, elapsed, users, workers)
 
 
+# --- LOAD_PAGES: each main page of each role timed at scale ------------------------------------
+
+
+def _bench_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_run"] = module  # its generator runs in a child process (pickled)
+    spec.loader.exec_module(module)
+    return module
+
+
+def build_scale(run) -> None:
+    """The synthetic district of bench/run.py, imported and computed, once per database."""
+    import tempfile
+
+    from profdev.models import District
+
+    call_command("migrate", "--noinput", stdout=io.StringIO(), verbosity=0)
+    if District.objects.exists():
+        return
+    scale = run.SCALES["district"]
+    bench = run.Bench(
+        schools=env_int("BENCH_SCHOOLS", scale["schools"]),
+        staff=env_int("BENCH_STAFF", scale["staff"]),
+        years=env_int("BENCH_YEARS", scale["years"]),
+        districts=run.district_codes(1),
+        workdir=Path(tempfile.mkdtemp(prefix="profdev-load-")),
+    )
+    for stage in (run.generate, run.load, run.compute):
+        for measure in stage(bench):
+            print(f"{measure.stage}: {measure.seconds:.1f} с; {measure.detail}")
+
+
+def role_pages(year: int) -> list[tuple[str, object, list[tuple[str, str]]]]:
+    """(role, user, [(page, url)]) for each role, the largest school's pages for its
+    administrator."""
+    from django.db.models import Count
+
+    from profdev.models import Employment, RoleGrant
+    from profdev.roles import grant_role
+
+    Role = RoleGrant.Role
+    district = School.objects.first().district
+    school = School.objects.annotate(n=Count("employments")).order_by("-n").first()
+    person = (
+        Person.objects.filter(employments__school=school, employments__dismissed_on=None)
+        .annotate(n=Count("courses"))
+        .order_by("-n")
+        .first()
+    )
+    many = list(
+        Employment.objects.filter(school=school, dismissed_on=None).values_list(
+            "person_id", flat=True
+        )[:15]
+    )
+    users = {
+        role: grant_role(username=f"pages-{role}", role=role, **extra).user
+        for role, extra in (
+            (Role.SCHOOL_ADMIN, {"school_code": school.code}),
+            (Role.METHODOLOGIST, {"district_code": district.code}),
+            (Role.HEAD, {"district_code": district.code}),
+            (Role.REGIONAL_METHODOLOGIST, {}),
+        )
+    }
+    code = school.code
+    school_pages = [
+        ("рабочий стол ОО", reverse("school_workspace", args=[code])),
+        ("сотрудники", reverse("staff_list", args=[code])),
+        ("сотрудники: поиск", reverse("staff_list", args=[code]) + "?q=%D0%B8%D0%B2"),
+        ("поиск по ФИО (JSON)", reverse("people_search", args=[code]) + "?q=%D0%B8%D0%B2"),
+        ("карточка", reverse("person_card", args=[person.pk])),
+        ("форма курса", reverse("record_add", args=[person.pk, "courses"])),
+        ("форма наставничества", reverse("record_add", args=[person.pk, "mentorship"])),
+        (
+            "курс для 15 человек",
+            reverse("course_add_many", args=[code]) + "?" + "&".join(f"person={p}" for p in many),
+        ),
+        ("ИОМ", reverse("route_list", args=[code])),
+        ("книга Excel", reverse("school_upload", args=[code])),
+        ("мониторинг ОО", reverse("monitoring:school", args=[year, code])),
+        ("письма", reverse("recommendations:list")),
+        ("дефициты", reverse("deficits:map", args=[year])),
+    ]
+    district_pages = [
+        ("сводная", reverse("monitoring:overview", args=[year])),
+        ("мониторинг ОО", reverse("monitoring:school", args=[year, code])),
+        ("организации ДПО", reverse("monitoring:providers", args=[year])),
+        ("целевые значения", reverse("monitoring:targets", args=[year])),
+        ("сотрудники ОО", reverse("staff_list", args=[code])),
+        ("карточка", reverse("person_card", args=[person.pk])),
+        ("письма", reverse("recommendations:list")),
+        ("эффективность", reverse("effectiveness:report", args=[year])),
+        ("мероприятия", reverse("effectiveness:measures")),
+        ("карта дефицитов", reverse("deficits:map", args=[year])),
+        ("целевые группы", reverse("deficits:groups", args=[year])),
+        ("план-заказ", reverse("deficits:order", args=[year])),
+        ("предложенные организации", reverse("proposed_providers")),
+    ]
+    return [
+        ("администратор ОО", users[Role.SCHOOL_ADMIN], school_pages),
+        ("методист", users[Role.METHODOLOGIST], district_pages),
+        ("начальник", users[Role.HEAD], district_pages[:-1]),
+        (
+            "рег. методист",
+            users[Role.REGIONAL_METHODOLOGIST],
+            [
+                ("сводная региона", reverse("monitoring:region", args=[year])),
+            ],
+        ),
+    ]
+
+
+def time_pages() -> None:
+    from django.db import connection as db
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    setup_test_environment()
+    if db.vendor == "sqlite":
+        db.close()
+        db.settings_dict["NAME"] = os.environ.get(
+            "LOAD_DATABASE", "/tmp/profdev-load-pages.sqlite3"
+        )
+    run = _bench_module()
+    build_scale(run)
+    budget = env_int("LOAD_BUDGET_MS", 300) / 1000
+    year = run.MONITORING_YEAR
+    print(
+        f"{School.objects.count()} ОО, {Person.objects.count()} работников; БД {db.vendor}; "
+        "время сервера второго запроса (первый прогревает кэши)"
+    )
+    print(f"{'Роль':<18} {'Страница':<26} {'мс':>6} {'запросов':>9}")
+    for role, user, pages in role_pages(year):
+        client = Client()
+        client.force_login(user)
+        for title, url in pages:
+            client.get(url)
+            with CaptureQueriesContext(db) as queries:
+                started = time.perf_counter()
+                response = client.get(url)
+                seconds = time.perf_counter() - started
+            mark = " ← медленно" if seconds > budget else ""
+            status = "" if response.status_code == 200 else f" (ответ {response.status_code})"
+            print(f"{role:<18} {title:<26} {ms(seconds):>6} {len(queries):>9}{status}{mark}")
+
+
 if __name__ == "__main__":
-    main()
+    time_pages() if os.environ.get("LOAD_PAGES") else main()

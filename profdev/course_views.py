@@ -4,16 +4,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from profdev import services
+from profdev import providers, services
 from profdev.context_processors import page_school_or_404
 from profdev.facts import employed_at
-from profdev.forms import RecordForm
-from profdev.models import Provider
+from profdev.forms import CourseForm
 from profdev.scoping import scope_for
 from profdev.text import plural
 from profdev.views import may
@@ -40,17 +40,18 @@ def course_add_many(request: HttpRequest, code: str) -> HttpResponse:
     if not people:
         messages.error(request, "Отметьте в списке сотрудников тех, кто прошёл курс.")
         return redirect(staff_list)
-    form = RecordForm(
+    form = CourseForm(
         request.POST or None,
-        sheet=sheets.COURSES,
         fixed={"person": None},  # the people are the page's: the service checks each one's key
-        refs={"provider": Provider.objects.all()},
+        providers=providers.visible(scope),
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.records_create_for(
-                sheet=sheets.COURSES, record=form.record, persons=people, user=request.user
-            )
+            with transaction.atomic():  # a refused course leaves no proposal behind
+                providers.propose(form.record["provider"], scope=scope, schools=[school])
+                services.records_create_for(
+                    sheet=sheets.COURSES, record=form.record, persons=people, user=request.user
+                )
         except ValidationError as error:
             form.add_error(None, error)
         else:

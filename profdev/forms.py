@@ -5,7 +5,8 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from profdev.completeness import PERSON_GAPS
-from profdev.models import Employment, Person, RouteActivity
+from profdev.models import Employment, Person, Provider, RouteActivity
+from profdev.providers import choice_label, for_name
 from profdev.selectors import STAFF_ORDERINGS, StaffQuery
 from profdev.workbook import rules, sheets
 
@@ -231,12 +232,15 @@ class RecordForm(SheetForm):
             return self.cleaned_data
         self.record = {**self.fixed, **self.record}
         others = self.sheet.model.objects.exclude(pk=self.instance.pk if self.instance else None)
-        if others.filter(**{f: self.record[f] for f in self.sheet.key}).exists():
+        if self._key_taken(others):
             field = next(f for f in self.sheet.key if f in self.fields)
             self.add_error(field, "такая запись уже есть: совпадают " + self._key_headers())
         if self.sheet is sheets.STAFF:
             self._check_overlap(others)
         return self.cleaned_data
+
+    def _key_taken(self, others) -> bool:
+        return others.filter(**{f: self.record[f] for f in self.sheet.key}).exists()
 
     def _key_headers(self) -> str:
         return ", ".join(f"«{self.sheet.header_of(f)}»" for f in self.sheet.key_inputs)
@@ -256,6 +260,44 @@ class RecordForm(SheetForm):
         overlap = rules.find_overlap(record["hired_on"], record["dismissed_on"], periods)
         if overlap:
             self.add_error("hired_on", rules.overlap_message(*overlap))
+
+
+class CourseForm(RecordForm):
+    """A course: its provider chosen among `providers` or typed in when it is not listed
+    (`profdev.providers`: an unlisted name becomes the school's proposal on saving, so
+    `record["provider"]` may be unsaved until `providers.propose`)."""
+
+    def __init__(self, data=None, *, providers, instance=None, fixed):
+        super().__init__(
+            data, sheet=sheets.COURSES, fixed=fixed, instance=instance, refs={"provider": providers}
+        )
+        self.fields["provider"].label_from_instance = choice_label
+        self.fields["provider"].help_text = _("Нет в списке — впишите в поле ниже.")
+        new = forms.CharField(
+            label=_("Новая организация (если её нет в списке)"),
+            required=False,
+            max_length=Provider._meta.get_field("name").max_length,
+            help_text=_(
+                "Будет предложена методисту; пока он не подтвердит её, она видна только вашей ОО."
+            ),
+        )
+        fields = list(self.fields.items())
+        at = next(i for i, (name, _field) in enumerate(fields) if name == "provider") + 1
+        self.fields = dict([*fields[:at], ("new_provider", new), *fields[at:]])
+
+    def clean(self):
+        name = " ".join((self.cleaned_data.get("new_provider") or "").split())
+        if name:
+            if self.cleaned_data.get("provider") is not None:
+                self.add_error(
+                    "new_provider", "выберите организацию из списка или впишите новую, не обе"
+                )
+            else:
+                self.cleaned_data["provider"] = for_name(name, self.fields["provider"].queryset)
+        return super().clean()
+
+    def _key_taken(self, others) -> bool:
+        return self.record["provider"].pk is not None and super()._key_taken(others)
 
 
 PERSON_COLUMNS = tuple(c for c in sheets.STAFF.columns if c.person)

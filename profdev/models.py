@@ -158,6 +158,13 @@ class Provider(models.Model):
     name_key = models.CharField(max_length=500, unique=True, editable=False)
     kind = models.CharField(_("вид"), max_length=20, choices=Kind.choices)
     licence = models.CharField(_("лицензия"), max_length=100, blank=True)
+    # A provider a school typed into its course form (docs/providers.md): until a methodologist
+    # confirms it, only the proposing schools choose it in their forms.
+    confirmed = models.BooleanField(_("подтверждена"), default=True, db_default=True)
+    proposed_by = models.ManyToManyField(
+        School, blank=True, related_name="proposed_providers", verbose_name=_("предложили ОО")
+    )
+    proposed_at = models.DateTimeField(_("предложена"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("организация ДПО")
@@ -170,6 +177,46 @@ class Provider(models.Model):
     def save(self, *args, **kwargs):
         self.name_key = match_key(self.name)
         super().save(*args, **kwargs)
+
+
+class ProviderDecision(models.Model):
+    """A methodologist's decision on a proposed provider: the history of «Предложенные
+    организации» (names as they were: a merged or rejected provider is gone)."""
+
+    class Action(models.TextChoices):
+        CONFIRMED = "confirmed", _("подтверждена")
+        MERGED = "merged", _("объединена с организацией из списка")
+        REJECTED = "rejected", _("отклонена")
+
+    name = models.CharField(_("предложенное наименование"), max_length=500)
+    schools = models.ManyToManyField(School, related_name="+", verbose_name=_("предложили ОО"))
+    proposed_at = models.DateTimeField(_("предложена"), null=True)
+    action = models.CharField(_("решение"), max_length=20, choices=Action.choices)
+    provider = models.ForeignKey(
+        Provider,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("организация в списке"),
+    )
+    provider_name = models.CharField(_("наименование в списке"), max_length=500, blank=True)
+    courses = models.PositiveIntegerField(_("курсов перенесено"), default=0)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("решил"),
+    )
+    decided_at = models.DateTimeField(_("когда"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("решение о предложенной организации")
+        verbose_name_plural = _("решения о предложенных организациях")
+        ordering = ["-decided_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.get_action_display()}"
 
 
 class Subject(models.TextChoices):

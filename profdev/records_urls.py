@@ -1,14 +1,26 @@
 from django.urls import path
 
-from profdev import course_views, route_views, upload_views, views
+from profdev import (
+    course_views,
+    people_search,
+    provider_views,
+    route_views,
+    upload_views,
+    views,
+)
 
 urlpatterns = [
     path("schools/<str:code>/", views.school_workspace, name="school_workspace"),
     path("schools/<str:code>/staff/", views.staff_list, name="staff_list"),
     path("schools/<str:code>/staff/add/", views.teacher_add, name="teacher_add"),
+    path("schools/<str:code>/people.json", people_search.people_search, name="people_search"),
     path("schools/<str:code>/courses/add/", course_views.course_add_many, name="course_add_many"),
     path("schools/<str:code>/upload/", upload_views.school_upload, name="school_upload"),
     path("schools/<str:code>/workbook.xlsx", upload_views.school_workbook, name="school_workbook"),
+    path("providers/proposed/", provider_views.proposed_providers, name="proposed_providers"),
+    path("providers/<int:pk>/confirm/", provider_views.provider_confirm, name="provider_confirm"),
+    path("providers/<int:pk>/merge/", provider_views.provider_merge, name="provider_merge"),
+    path("providers/<int:pk>/reject/", provider_views.provider_reject, name="provider_reject"),
     path("upload/", upload_views.district_upload, name="district_upload"),
     path("workbook.xlsx", upload_views.district_workbook, name="district_workbook"),
     path("workbook-template.xlsx", upload_views.workbook_template, name="workbook_template"),

@@ -62,6 +62,11 @@ class Scope:
         return self.district_ids is None
 
     @property
+    def decides_providers(self) -> bool:
+        """Methodologists confirm the providers schools propose (`profdev.providers`)."""
+        return bool(self.roles & {Role.METHODOLOGIST, Role.REGIONAL_METHODOLOGIST})
+
+    @property
     def can_sign(self) -> bool:
         return Role.HEAD in self.roles
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,12 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from profdev import completeness, selectors, services
+from profdev import completeness, providers, selectors, services
 from profdev.access_log import log_access
 from profdev.context_processors import CURRENT_SCHOOL, current_school, page_school_or_404
-from profdev.forms import PersonForm, RecordForm, StaffFilterForm, TeacherForm
+from profdev.forms import CourseForm, PersonForm, RecordForm, StaffFilterForm, TeacherForm
 from profdev.landing import landing_url
-from profdev.models import AccessLog, Provider
+from profdev.models import AccessLog
 from profdev.scoping import scope_for
 from profdev.sorting import Direction, sort_headers
 from profdev.workbook import sheets
@@ -66,6 +67,7 @@ def staff_list(request: HttpRequest, code: str) -> HttpResponse:
     school = page_school_or_404(request, code)
     today = timezone.localdate()
     form = StaffFilterForm(request.GET, positions=selectors.school_positions(school))
+    form.fields["q"].widget.attrs["data-people-url"] = reverse("people_search", args=[code])
     query = form.staff_query()
     rows = selectors.staff_employments(school, query, today=today, kept=scope.kept_persons())
     page = Paginator(rows, STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -193,20 +195,29 @@ def _record_or_404(scope, sheet: sheets.Sheet, person, record_id: int):
 def _record_form(request, scope, sheet, person, instance=None) -> RecordForm:
     persons = scope.kept_persons().order_by("last_name", "first_name", "middle_name")
     fixed = {} if sheet is sheets.MENTORSHIP else {"person": person}
+    if sheet is sheets.COURSES:
+        return CourseForm(
+            request.POST or None,
+            fixed=fixed,
+            instance=instance,
+            providers=providers.visible(scope, also=instance.provider_id if instance else None),
+        )
     form = RecordForm(
         request.POST or None,
         sheet=sheet,
         fixed=fixed,
         instance=instance,
-        refs={
-            "school": scope.editable_schools(),
-            "provider": Provider.objects.all(),
-            "mentor": persons,
-            "mentee": persons,
-        },
+        refs={"school": scope.editable_schools(), "mentor": persons, "mentee": persons},
     )
-    if sheet is sheets.MENTORSHIP and instance is None:
-        form.initial["mentee"] = person.pk
+    if sheet is sheets.MENTORSHIP:
+        if instance is None:
+            form.initial["mentee"] = person.pk
+        school = scope.schools().filter(employments__person=person).order_by("code").first()
+        if school is not None:  # the pickers search the people of the person's school
+            for name in ("mentor", "mentee"):
+                form.fields[name].widget.attrs["data-people-url"] = reverse(
+                    "people_search", args=[school.code]
+                )
     return form
 
 
@@ -227,7 +238,13 @@ def record_edit(request: HttpRequest, pk: int, kind: str, record_id: int | None 
     instance = _record_or_404(scope, sheet, person, record_id) if record_id else None
     form = _record_form(request, scope, sheet, person, instance)
     if request.method == "POST" and form.is_valid():
-        services.record_save(sheet=sheet, record=form.record, instance=instance, user=request.user)
+        with transaction.atomic():
+            if sheet is sheets.COURSES:
+                schools = providers.proposing_schools(scope, person)
+                providers.propose(form.record["provider"], scope=scope, schools=schools)
+            services.record_save(
+                sheet=sheet, record=form.record, instance=instance, user=request.user
+            )
         messages.success(
             request, _("Сохранено: %(kind)s.") % {"kind": sheet.model._meta.verbose_name}
         )

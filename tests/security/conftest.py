@@ -17,6 +17,7 @@ from profdev.models import (
     District,
     Job,
     Person,
+    Provider,
     RoleGrant,
     School,
 )
@@ -96,6 +97,8 @@ def samples(world, signed_letter):
         filename="ZH-01.xlsx",
         content=EXAMPLE.read_bytes(),
     )
+    proposal = Provider.objects.create(name="АНО «Предложенная»", kind="external", confirmed=False)
+    proposal.proposed_by.add(world.school)
     return {
         "school": world.school.code,
         "person": person.pk,
@@ -111,4 +114,5 @@ def samples(world, signed_letter):
         "token": signed_letter.token,
         "rule": RecommendationRule.objects.order_by("pk").first().pk,
         "measure": measure.pk,
+        "proposal": proposal.pk,
     }
