@@ -210,6 +210,7 @@ RECORD_MODELS = {
 LISTS = {
     (CourseCompletion, "topics"): rules.topics,
     (DevelopmentRoute, "components"): rules.components,
+    (Person, "subjects"): rules.subjects,
 }
 
 

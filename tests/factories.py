@@ -187,3 +187,16 @@ class RoleGrantFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     role = models.RoleGrant.Role.METHODOLOGIST
+
+
+class StudentResultFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.StudentResult
+
+    school = factory.SubFactory(SchoolFactory)
+    year = 2024
+    procedure = models.StudentResult.Procedure.VPR
+    subject = models.Subject.MATHS
+    grade = 5
+    participants = 50
+    failed = 5

@@ -99,6 +99,7 @@ HEADERS = {
         "Педагогический стаж с",
         "Дата приема",
         "Дата увольнения",
+        "Предметы",
     ],
     "Курсы": [
         "СНИЛС",
@@ -122,7 +123,56 @@ HEADERS = {
     "Деятельность": ["СНИЛС", "Вид", "Описание", "Дата"],
     "Выгорание": ["СНИЛС", "Дата", "Уровень"],
     "Вакансии": ["Код ОО", "Должность", "Количество", "Дата открытия", "Дата закрытия"],
+    "Результаты обучающихся": [
+        "Код ОО",
+        "Учебный год",
+        "Процедура",
+        "Предмет",
+        "Параллель",
+        "Участников",
+        "Не справились",
+        "Средний балл",
+    ],
 }
+RUSSIAN, MATHS = "русский язык", "математика"
+# What a teacher of each position teaches (results.md «Teachers' subjects»); others: nothing.
+SUBJECTS = {
+    "учитель начальных классов": (RUSSIAN, MATHS, "литература", "окружающий мир"),
+    "учитель русского языка и литературы": (RUSSIAN, "литература"),
+    "учитель математики": (MATHS,),
+    "учитель английского языка": ("иностранный язык",),
+    "учитель истории и обществознания": ("история", "обществознание"),
+    "учитель физики": ("физика",),
+    "учитель химии": ("химия",),
+    "учитель биологии": ("биология",),
+    "учитель географии": ("география",),
+    "учитель информатики": ("информатика",),
+}
+# Students' results: (procedure, grade, subjects every pupil writes, electives, how many of them).
+PROCEDURES = (
+    ("ВПР", 4, (RUSSIAN, MATHS, "окружающий мир"), (), 0),
+    ("ВПР", 5, (RUSSIAN, MATHS), ("история", "биология"), 1),
+    ("ВПР", 6, (RUSSIAN, MATHS), ("история", "биология", "география", "обществознание"), 1),
+    ("ВПР", 7, (RUSSIAN, MATHS), ("физика", "иностранный язык", "география"), 1),
+    ("ВПР", 8, (RUSSIAN, MATHS), ("физика", "химия", "биология", "обществознание"), 1),
+    ("НОКО", 10, (RUSSIAN, MATHS), (), 0),
+    (
+        "ОГЭ",
+        9,
+        (RUSSIAN, MATHS),
+        ("обществознание", "информатика", "биология", "география", "химия", "физика"),
+        4,
+    ),
+    (
+        "ЕГЭ",
+        11,
+        (RUSSIAN,),
+        (MATHS, "обществознание", "физика", "биология", "информатика", "история", "химия"),
+        4,
+    ),
+)
+# The usual share of pupils who fail (ЕГЭ: below the minimum score), by procedure.
+FAILURE = {"ВПР": 0.07, "НОКО": 0.08, "ОГЭ": 0.04, "ЕГЭ": 0.03}
 
 Sheets = dict[str, tuple[list[str], Iterator[list[Any]]]]
 
@@ -430,6 +480,8 @@ class Region:
         ):
             sheets[name] = (HEADERS[name], self._per_member(name, rows))
         sheets["Вакансии"] = (HEADERS["Вакансии"], self._vacancy_rows())
+        results = "Результаты обучающихся"
+        sheets[results] = (HEADERS[results], self._result_rows())
         return sheets
 
     def _per_member(self, sheet: str, rows) -> Iterator[list[Any]]:
@@ -481,6 +533,7 @@ class Region:
                 m.sex,
                 m.birth_date,
             ]
+            subjects = "; ".join(SUBJECTS.get(m.position, ())) or None
             jobs = [(school.code, m.position, MAIN, m.hired_on, m.dismissed_on)]
             if m.previous:
                 where, position, hired, left = m.previous
@@ -501,6 +554,7 @@ class Region:
                     m.experience_since,
                     hired,
                     dismissed,
+                    subjects,
                 ]
 
     def _course_rows(self, school, rng, members) -> Iterator[list[Any]]:
@@ -768,6 +822,59 @@ class Region:
                     opened,
                     closed if closed <= self.events_end and rng.random() < 0.5 else None,
                 ]
+
+    def struggling(self) -> dict[int, dict[str, float]]:
+        """Schools whose pupils fail often, by subject: each district's ШНОР schools in
+        Russian and maths (far above 15 %), another general school in maths, and a third
+        somewhat above the rest in history (about 13 %)."""
+        rng = random.Random(f"{self.seed}/Результаты")
+        shares: dict[int, dict[str, float]] = {}
+        for district in self.districts:
+            general = [s for s in self.schools if s.district == district and s.kind == GENERAL]
+            for s in general:
+                if s.low_results:
+                    shares[s.index] = {RUSSIAN: 0.24, MATHS: 0.3}
+            others = [s for s in general if not s.low_results]
+            for s, subject, share in zip(
+                rng.sample(others, min(2, len(others))),
+                (MATHS, "история"),
+                (0.22, 0.13),
+                strict=False,
+            ):
+                shares[s.index] = {subject: share}
+        return shares
+
+    def _result_rows(self) -> Iterator[list[Any]]:
+        struggling = self.struggling()
+        for school in self.schools:
+            if school.kind != GENERAL:
+                continue
+            rng = random.Random(f"{self.seed}/Результаты/{school.index}")
+            shares = struggling.get(school.index, {})
+            cohort = max(8, round(school.size * rng.uniform(0.9, 1.4)))
+            for year in self.years:
+                for procedure, grade, subjects, electives, chosen in PROCEDURES:
+                    picked = rng.sample(electives, chosen)
+                    for subject in (*subjects, *picked):
+                        whole = subject in subjects
+                        size = cohort if whole else round(cohort * rng.uniform(0.15, 0.45))
+                        participants = max(1, round(size * rng.uniform(0.85, 1.0)))
+                        share = shares.get(subject, FAILURE[procedure]) * rng.uniform(0.75, 1.25)
+                        failed = min(participants, round(participants * share))
+                        if procedure == "ЕГЭ":
+                            score = rng.uniform(52, 74) - 60 * share
+                        else:
+                            score = rng.uniform(3.4, 4.1) - 3 * share
+                        yield [
+                            school.code,
+                            f"{year}/{year + 1}",
+                            procedure,
+                            subject,
+                            grade,
+                            participants,
+                            failed,
+                            round(score, 2),
+                        ]
 
 
 def generate_sheets(

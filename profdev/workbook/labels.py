@@ -11,6 +11,10 @@ from profdev.workbook.sheets import Column, Record, Sheet
 
 def value_label(column: Column, value: Any) -> str:
     """A clean value of the column as the workbook spells it (a choice by its label)."""
+    if column.written is not None:
+        return rules.shown(column.written(value))
+    if isinstance(column.parse, rules.Several):
+        return "; ".join(column.parse.labels(value))
     return rules.shown(column.choices(value).label if column.choices is not None else value)
 
 

@@ -24,6 +24,7 @@ class Row:
     delete: bool
     values: Record
     key: tuple
+    raw: Record  # the cells as given (non-empty ones), for messages quoting the user's text
 
 
 class BookParser:
@@ -54,7 +55,7 @@ class BookParser:
                     if message:
                         self.errors.append(data.issue(number, DELETE_HEADER, message))
                         continue
-            values, issues = {}, []
+            values, given, issues = {}, {}, []
             for name, index, validate, required, default in fields:
                 raw = cells[index] if index < width else None
                 if raw is None:
@@ -63,6 +64,7 @@ class BookParser:
                     else:
                         values[name] = default
                     continue
+                given[name] = raw
                 value, message = validate(raw)
                 if message:
                     issues.append((name, message))
@@ -86,7 +88,7 @@ class BookParser:
                 )
                 continue
             seen[key] = number
-            rows.append(Row(number, delete, values, key))
+            rows.append(Row(number, delete, values, key, given))
         return rows
 
     def _validator(self, column: Column) -> Validate:

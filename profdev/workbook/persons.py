@@ -40,7 +40,7 @@ class PersonPlanner:
                 continue
             for name in rules.person_disagreements(first[snils].values, row.values):
                 message = rules.person_disagreement_message(
-                    name, row.values[name], first[snils].number
+                    name, row.raw.get(name, ""), first[snils].number
                 )
                 self.errors.append(data.issue(row.number, sheet.header_of(name), message))
         stored = self.stored.references["person"]

@@ -212,7 +212,7 @@ class Planner:
             limit = self.limits.get(column.ref)
             if limit is not None and value not in limit:
                 continue
-            issue(column.field, _missing(column.ref, value))
+            issue(column.field, _missing(column.ref, value, row.raw.get(column.field)))
 
     def _check_parent(self, sheet: Sheet, row: Row, issue) -> None:
         parent = sheet.parent
@@ -329,9 +329,9 @@ def _stored_names(model, lookup: str, keys: set[str]) -> set[str]:
     return set(model.objects.filter(**{f"{lookup}__in": keys}).values_list(lookup, flat=True))
 
 
-def _missing(ref: str, value: str) -> str:
+def _missing(ref: str, value: str, raw=None) -> str:
     reference = REFERENCES[ref]
-    what = reference.noun.format(reference.shown(value))
+    what = reference.noun.format(reference.shown(value, raw))
     sheet = DEFINED_BY.get(ref)
     if sheet is None:
         return f"{what} нет в системе"

@@ -17,10 +17,13 @@ Cell and field values
     date_value         Excel date, or text ДД.ММ.ГГГГ / ГГГГ-ММ-ДД
     yes_no             да/нет, 1/0, true/false, an Excel boolean
     integer(lo, hi)    an integer within bounds (a text cell holding one is accepted)
+    decimal(max_digits, places)   a number ≥ 0 (text with `.` or `,`), rounded half up
+    academic_year      «2024/2025» or «2024-2025» → its start year (`facts.academic_year_label`)
     choice(Choices, aliases)   a Russian label, case-insensitively, ё = е
     snils              11 digits in either spelling or a number cell; the control number
     topics             labels of CourseCompletion.Topic separated by `;` or `,` (`Several`)
     components         labels of the diagnostic components (`Component`), the same way
+    subjects           labels of `Subject` (a teacher's subjects), the same way
 
 Rules on one record
     A record is a dict of model field names → clean values (a form's cleaned_data works).
@@ -31,6 +34,7 @@ Rules on one record
     distinct_mentor(record)                      mentor ≠ mentee
     course_topic(record)                         a route's course has a topic, nothing else
     has_diagnostic_score(record)                 at least one of the six components
+    failed_within_participants(record)           Не справились ≤ Участников
 
 Rules across records
     person_disagreements(a, b)                   person's own fields that differ
@@ -42,6 +46,7 @@ Rules across records
 """
 
 import datetime
+import decimal as decimals
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -57,6 +62,7 @@ from profdev.models import (
     DevelopmentRoute,
     Person,
     RouteActivity,
+    Subject,
 )
 from profdev.text import (
     CODE_RULE,
@@ -210,6 +216,48 @@ def integer(minimum: int, maximum: int | None = None) -> Parser:
     return parse
 
 
+def decimal(max_digits: int, places: int) -> Parser:
+    """A number ≥ 0 with at most `places` decimal places: more are rounded half up (4,125 →
+    4,13), as people round by hand; a text cell may use `,` or `.`."""
+    step = decimals.Decimal(1).scaleb(-places)
+    limit = decimals.Decimal(10) ** (max_digits - places)
+    largest = f"{limit - step}".replace(".", ",")
+
+    def parse(raw: Any) -> decimals.Decimal:
+        if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+            raise Invalid(f"«{shown(raw)}» — не число")
+        given = _as_text(raw) if isinstance(raw, str) else repr(raw)
+        if isinstance(raw, str) and not re.fullmatch(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)", given):
+            raise Invalid(f"«{given}» — не число")
+        try:
+            value = decimals.Decimal(given.replace(",", ".")).quantize(
+                step, rounding=decimals.ROUND_HALF_UP
+            )
+        except decimals.InvalidOperation:
+            raise Invalid(f"«{shown(raw)}» — не число") from None
+        if not value.is_finite() or not 0 <= value < limit:
+            raise Invalid(f"«{shown(raw)}» — число должно быть от 0 до {largest}")
+        return value
+
+    return parse
+
+
+_ACADEMIC_YEAR = re.compile(r"(\d{4})[/-](\d{4})")
+
+
+def academic_year(raw: Any) -> int:
+    """An academic year written as its two calendar years, «2024/2025» or «2024-2025»: its
+    start year. A number or a date is not one (Excel would turn «2024-2025» into neither)."""
+    given = _as_text(raw)
+    match = _ACADEMIC_YEAR.fullmatch(given) if isinstance(raw, str) else None
+    if match is None or int(match[2]) != int(match[1]) + 1:
+        raise Invalid(
+            f"«{given}» — не учебный год: пишите год начала и год окончания через «/» или «-», "
+            "например 2024/2025"
+        )
+    return int(match[1])
+
+
 def choice(choices: type[TextChoices], aliases: dict[str, str] | None = None) -> Parser:
     """A label of `choices`; `aliases` maps other accepted spellings to values."""
     by_label = {match_key(str(label)): value for value, label in choices.choices}
@@ -278,6 +326,7 @@ class Several:
 
 topics = Several(CourseCompletion.Topic, "тематика", CourseCompletion.encode_topics)
 components = Several(Component, "компонент", DevelopmentRoute.encode_components)
+subjects = Several(Subject, "предмет", Person.encode_subjects)
 
 
 # Rules on one record ------------------------------------------------------------------
@@ -329,10 +378,17 @@ def has_diagnostic_score(record: dict) -> list[FieldMessage]:
     return [(DeficitDiagnostic.COMPONENTS[0], "нужна оценка хотя бы по одной составляющей")]
 
 
+def failed_within_participants(record: dict) -> list[FieldMessage]:
+    failed, participants = record.get("failed"), record.get("participants")
+    if failed is None or participants is None or failed <= participants:
+        return []
+    return [("failed", f"«{failed}» — больше, чем участников ({participants})")]
+
+
 # Rules across records -----------------------------------------------------------------
 
 PERSON_FIELDS = ("last_name", "first_name", "middle_name", "sex", "birth_date", "education")
-PERSON_OWN_FIELDS = (*PERSON_FIELDS, "experience_since")
+PERSON_OWN_FIELDS = (*PERSON_FIELDS, "experience_since", "subjects")
 
 
 def person_disagreements(a: dict, b: dict) -> list[str]:
@@ -340,9 +396,10 @@ def person_disagreements(a: dict, b: dict) -> list[str]:
     return [f for f in PERSON_OWN_FIELDS if f in a and f in b and a[f] != b[f]]
 
 
-def person_disagreement_message(field: str, value: Any, row: int) -> str:
+def person_disagreement_message(field: str, raw: Any, row: int) -> str:
+    """`raw`: the value as the user wrote it."""
     label = Person._meta.get_field(field).verbose_name
-    return f"«{shown(value)}» — не совпадает с полем «{label}» того же работника в строке {row}"
+    return f"«{shown(raw)}» — не совпадает с полем «{label}» того же работника в строке {row}"
 
 
 # What names a known person kept by another school (workbook.md «Who may change what»).

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from django.db import models
 
+from profdev.facts import academic_year_label
 from profdev.models import (
     Attestation,
     BurnoutRecord,
@@ -31,6 +32,8 @@ from profdev.models import (
     RoleGrant,
     RouteActivity,
     School,
+    StudentResult,
+    Subject,
     Vacancy,
 )
 from profdev.text import format_snils, match_key
@@ -49,7 +52,14 @@ class Reference:
     key: str
     noun: str  # one that is missing, named in a message: "ОО с кодом «{}»"
     fields: tuple[str, ...] = ()  # the stored fields the importer reads besides the key
-    shown: Callable[[str], str] = str  # a key as a message shows it
+    # A key as a message shows it; without, as the user wrote it (a provider's name is
+    # matched lower-cased, but named as typed).
+    spelled: Callable[[str], str] | None = None
+
+    def shown(self, key: str, raw: Any = None) -> str:
+        if self.spelled is not None or raw is None:
+            return (self.spelled or str)(key)
+        return rules.shown(raw)
 
 
 def _snils_shown(snils: str) -> str:
@@ -62,7 +72,7 @@ REFERENCES = {
         "snils",
         "работника со СНИЛС {}",
         fields=(*rules.PERSON_OWN_FIELDS, "version"),
-        shown=_snils_shown,
+        spelled=_snils_shown,
     ),
     "school": Reference(School, "code", "ОО с кодом «{}»"),
     "provider": Reference(Provider, "name_key", "организации «{}»"),
@@ -89,6 +99,9 @@ class Column:
     choices: type[models.TextChoices] | None = None
     # Values repeat across rows (dates, choices, СНИЛС): the importer parses each one once.
     repeats: bool = False
+    # How the workbook writes a stored value that is not written as stored (the export, the
+    # history): an academic year 2024 as «2024/2025».
+    written: Callable[[Any], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -176,6 +189,11 @@ def _max_length(model: type[models.Model], name: str) -> int:
     return model._meta.get_field(name).max_length
 
 
+def _decimal(model: type[models.Model], name: str) -> rules.Parser:
+    field = model._meta.get_field(name)
+    return rules.decimal(field.max_digits, field.decimal_places)
+
+
 def text(model, header: str, name: str, required: bool = False, person: bool = False) -> Column:
     return Column(header, name, rules.text(_max_length(model, name)), required, "", person=person)
 
@@ -190,8 +208,10 @@ def yes_no(model, header: str, name: str) -> Column:
     )
 
 
-def choice(model, header: str, name: str, aliases=None, person: bool = False) -> Column:
-    choices = _choices_of(model, name)
+def choice(
+    model, header: str, name: str, aliases=None, person: bool = False, choices=None
+) -> Column:
+    choices = choices or _choices_of(model, name)
     return Column(
         header,
         name,
@@ -257,7 +277,7 @@ def _external_only(record: Record) -> str | None:
     return "новую организацию администратор ОО может добавить только с видом «сторонняя»"
 
 
-PERSON_RECORDS = frozenset({"create", "update", "delete"})
+ALL_ACTIONS = frozenset({"create", "update", "delete"})
 
 SCHOOLS = Sheet(
     name="ОО",
@@ -275,7 +295,10 @@ SCHOOLS = Sheet(
     ),
     key=("code",),
     defines=Defines("school", "code"),
-    in_use="нельзя удалить ОО, пока у неё есть трудоустройства, вакансии или администраторы",
+    in_use=(
+        "нельзя удалить ОО, пока у неё есть трудоустройства, вакансии, результаты обучающихся "
+        "или администраторы"
+    ),
     referred_outside=((RoleGrant, "school"),),
     school_field="code",
     district_field="district",
@@ -319,6 +342,7 @@ STAFF = Sheet(
         date("Педагогический стаж с", "experience_since", required=True, person=True),
         date("Дата приема", "hired_on", required=True),
         date("Дата увольнения", "dismissed_on"),
+        Column("Предметы", "subjects", rules.subjects, default="", person=True),
     ),
     key=("person", "school", "hired_on"),
     defines=Defines("person", "person"),
@@ -357,7 +381,7 @@ COURSES = Sheet(
     row_rules=(rules.course_hours,),
     normalise=_distance_form,
     person_fields=("person",),
-    admin_actions=PERSON_RECORDS,
+    admin_actions=ALL_ACTIONS,
     dated_by=("finished_on",),
 )
 
@@ -372,7 +396,7 @@ ATTESTATIONS = Sheet(
     ),
     key=("person", "date", "result"),
     person_fields=("person",),
-    admin_actions=PERSON_RECORDS,
+    admin_actions=ALL_ACTIONS,
     dated_by=("date",),
 )
 
@@ -388,7 +412,7 @@ CONTESTS = Sheet(
     ),
     key=("person", "name", "date"),
     person_fields=("person",),
-    admin_actions=PERSON_RECORDS,
+    admin_actions=ALL_ACTIONS,
     dated_by=("date",),
 )
 
@@ -404,7 +428,7 @@ MENTORSHIP = Sheet(
     key=("mentor", "mentee", "started_on"),
     row_rules=(rules.distinct_mentor, rules.dates_in_order("started_on", "ended_on")),
     person_fields=("mentor", "mentee"),
-    admin_actions=PERSON_RECORDS,
+    admin_actions=ALL_ACTIONS,
     dated_by=("started_on", "ended_on"),
 )
 
@@ -425,7 +449,7 @@ DIAGNOSTICS = Sheet(
     key=("person", "date", "instrument"),
     row_rules=(rules.has_diagnostic_score,),
     person_fields=("person",),
-    admin_actions=PERSON_RECORDS,
+    admin_actions=ALL_ACTIONS,
     dated_by=("date",),
 )
 
@@ -443,7 +467,7 @@ ROUTES = Sheet(
     key=("person", "started_on"),
     row_rules=(rules.dates_in_order("started_on", "ended_on"),),
     person_fields=("person",),
-    admin_actions=PERSON_RECORDS,
+    admin_actions=ALL_ACTIONS,
     dated_by=("started_on", "ended_on"),
 )
 
@@ -478,7 +502,7 @@ ROUTE_ACTIVITIES = Sheet(
     key=("person", "route_started_on", "kind", "title", "starts_on"),
     row_rules=(rules.dates_in_order("starts_on", "ends_on"), rules.course_topic),
     person_fields=("person",),
-    admin_actions=PERSON_RECORDS,
+    admin_actions=ALL_ACTIONS,
     # Not dated on its own (`dated_by`): a plan is entered with its route, which is.
     parent=Parent(
         ROUTES,
@@ -500,7 +524,7 @@ ACTIVITIES = Sheet(
     ),
     key=("person", "kind", "description", "date"),
     person_fields=("person",),
-    admin_actions=PERSON_RECORDS,
+    admin_actions=ALL_ACTIONS,
     dated_by=("date",),
 )
 
@@ -514,7 +538,7 @@ BURNOUT = Sheet(
     ),
     key=("person", "date"),
     person_fields=("person",),
-    admin_actions=PERSON_RECORDS,
+    admin_actions=ALL_ACTIONS,
     dated_by=("date",),
 )
 
@@ -535,6 +559,32 @@ VACANCIES = Sheet(
     dated_by=("opened_on",),
 )
 
+STUDENT_RESULTS = Sheet(
+    name="Результаты обучающихся",
+    model=StudentResult,
+    columns=(
+        school(),
+        Column(
+            "Учебный год",
+            "year",
+            rules.academic_year,
+            True,
+            repeats=True,
+            written=academic_year_label,
+        ),
+        choice(StudentResult, "Процедура", "procedure"),
+        choice(StudentResult, "Предмет", "subject", choices=Subject),
+        Column("Параллель", "grade", rules.integer(1, 11), True, repeats=True),
+        Column("Участников", "participants", rules.integer(1), True),
+        Column("Не справились", "failed", rules.integer(0), True),
+        Column("Средний балл", "average_score", _decimal(StudentResult, "average_score")),
+    ),
+    key=("school", "year", "procedure", "subject", "grade"),
+    row_rules=(rules.failed_within_participants,),
+    school_field="school",
+    admin_actions=ALL_ACTIONS,
+)
+
 # In the order of the format: referenced sheets before the sheets referring to them.
 SHEETS: tuple[Sheet, ...] = (
     SCHOOLS,
@@ -550,6 +600,7 @@ SHEETS: tuple[Sheet, ...] = (
     ACTIVITIES,
     BURNOUT,
     VACANCIES,
+    STUDENT_RESULTS,
 )
 REQUIRED_SHEET = SCHOOLS
 DEFINED_BY = {s.defines.reference: s for s in SHEETS if s.defines}  # reference → its sheet

@@ -58,8 +58,37 @@ def test_every_sheet_of_the_format_is_filled(region):
         "Деятельность",
         "Выгорание",
         "Вакансии",
+        "Результаты обучающихся",
     ]
     assert all(region[name] for name in region)
+
+
+def test_teachers_have_the_subjects_of_their_positions(region):
+    by_position = {r["Должность"]: r["Предметы"] for r in region["Педагоги"]}
+    assert by_position["учитель математики"] == "математика"
+    assert by_position["учитель истории и обществознания"] == "история; обществознание"
+    assert by_position["воспитатель"] is None
+
+
+def test_results_show_problem_fields_in_russian_and_maths(region):
+    """Some general schools fail in maths and Russian at ≥ 15 % in every year (results.md),
+    the others stay well below."""
+    general = {s["Код ОО"] for s in region["ОО"] if s["Тип ОО"] == "общеобразовательная"}
+    results = region["Результаты обучающихся"]
+    assert {r["Код ОО"] for r in results} == general
+    assert {r["Процедура"] for r in results} == {"ВПР", "ОГЭ", "ЕГЭ", "НОКО"}
+    totals = defaultdict(lambda: [0, 0])
+    for r in results:
+        assert 0 <= r["Не справились"] <= r["Участников"]
+        total = totals[r["Учебный год"], r["Код ОО"], r["Предмет"]]
+        total[0] += r["Не справились"]
+        total[1] += r["Участников"]
+    problems = defaultdict(set)
+    for (year, code, subject), (failed, participants) in totals.items():
+        if subject in ("русский язык", "математика") and 100 * failed >= 15 * participants:
+            problems[year].add(code)
+    assert len(problems) == 5
+    assert all(len(codes) >= 2 for codes in problems.values())
 
 
 def test_snils_checksums_are_valid_and_a_persons_fields_agree_across_rows(region):

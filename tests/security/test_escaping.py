@@ -11,7 +11,7 @@ from monitoring.models import MonitoringYear
 from tests.security.crawl import crawl
 
 # Fields that are keys or codes, not free text (they are parsed, matched or routed by).
-NOT_FREE_TEXT = {"snils", "code", "name_key", "topics", "components"}
+NOT_FREE_TEXT = {"snils", "code", "name_key", "topics", "components", "subjects"}
 # What must be on the pages: names of schools, districts, people, positions, programmes,
 # providers and the monitoring basis.
 SHOWN = {

@@ -44,10 +44,25 @@ def sheets_of(data: bytes) -> dict[str, tuple[list, list[list]]]:
 
 def complete(sheets):
     """The example with every column of the format and a row on every sheet, so that every
-    column of every sheet can be fuzzed: the district code on «ОО», one vacancy, the
-    components of the routes, an activity of the first route."""
+    column of every sheet can be fuzzed: the district code on «ОО», the staff's subjects, one
+    vacancy, the components of the routes, an activity of the first route, one result."""
     header, rows = sheets["ОО"]
     sheets["ОО"] = ([*header, "Муниципалитет"], [[*row, "ZH"] for row in rows])
+    header, rows = sheets["Педагоги"]
+    sheets["Педагоги"] = ([*header, "Предметы"], [[*row, "математика; физика"] for row in rows])
+    sheets["Результаты обучающихся"] = (
+        [
+            "Код ОО",
+            "Учебный год",
+            "Процедура",
+            "Предмет",
+            "Параллель",
+            "Участников",
+            "Не справились",
+            "Средний балл",
+        ],
+        [["ZH-01", "2024/2025", "ВПР", "математика", 5, 48, 9, 3.75]],
+    )
     sheets["Вакансии"][1].append(["ZH-01", "учитель физики", 1, dt.date(2024, 9, 1), None])
     header, rows = sheets["ИОМ"]
     sheets["ИОМ"] = ([*header, "Компоненты"], [[*row, "Цифровой"] for row in rows])

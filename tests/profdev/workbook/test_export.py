@@ -1,5 +1,6 @@
 import datetime as dt
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -21,6 +22,7 @@ from profdev.models import (
     ProfessionalActivity,
     Provider,
     School,
+    StudentResult,
     Vacancy,
 )
 from profdev.workbook.exporter import export_workbook
@@ -42,6 +44,7 @@ MODELS = [
     ProfessionalActivity,
     BurnoutRecord,
     Vacancy,
+    StudentResult,
 ]
 
 
@@ -53,6 +56,7 @@ def district_data(school, other_school):
     teacher = factories.EmploymentFactory(school=school, dismissed_on=dt.date(2024, 8, 31)).person
     teacher.middle_name = ""
     teacher.last_name = "-Дефис"
+    teacher.subjects = ",russian,literature,"
     teacher.save()
     mentee = factories.EmploymentFactory(school=school, workplace="part_time").person
     stranger = factories.EmploymentFactory(school=other_school).person
@@ -77,6 +81,8 @@ def district_data(school, other_school):
     factories.ActivityFactory(person=teacher)
     factories.BurnoutFactory(person=mentee, level="extreme")
     factories.VacancyFactory(school=school, closed_on=dt.date(2025, 9, 1), count=3)
+    factories.StudentResultFactory(school=school, average_score=Decimal("3.75"))
+    factories.StudentResultFactory(school=other_school, procedure="ege", grade=11, failed=0)
     return teacher, mentee, stranger
 
 
@@ -119,7 +125,7 @@ def test_export_then_import_into_the_same_database_changes_nothing(district_data
     assert {name: (c.created, c.updated, c.deleted) for name, c in analysis.counts.items()} == {
         s.name: (0, 0, 0) for s in SHEETS
     }
-    assert sum(c.unchanged for c in analysis.counts.values()) == 18
+    assert sum(c.unchanged for c in analysis.counts.values()) == 20
 
 
 def test_exported_cells_are_the_formats_spellings_and_formulas_stay_text(district_data):
@@ -159,6 +165,11 @@ def test_export_of_one_school(district_data):
     assert [r[0] for r in rows["Организации ДПО"]] == ["+Плюс «Ёлка»"]
     assert len(rows["Наставничество"]) == 1  # the pair with the other school's mentor stays out
     assert len(rows["Вакансии"]) == 1
+    assert rows["Результаты обучающихся"] == [
+        ["S-A", "2024/2025", "ВПР", "математика", 5.0, 50.0, 5.0, 3.75, ""]
+    ]
+    teacher = next(r for r in rows["Педагоги"] if r[1] == "-Дефис")
+    assert teacher[14] == "русский язык; литература"
 
 
 def test_school_admin_reimports_their_schools_export_unchanged(district_data, school_admin):
@@ -196,5 +207,12 @@ def test_enumerations_offer_their_values_in_drop_down_lists(district_data):
     assert offered("Форма") == '"очная,очно-заочная,заочная"'
     assert offered("Удалить") == '"да,нет"'
     assert offered("Программа") is None  # free text
+    results = load_workbook(exported())["Результаты обучающихся"]
+    lists = {str(v.sqref): v.formula1 for v in results.data_validations.dataValidation}
+    assert lists["C2:C1048576"] == '"ВПР,ОГЭ,ЕГЭ,НОКО"'
+    assert lists["D2:D1048576"] == (
+        '"русский язык,математика,физика,химия,биология,география,история,обществознание,'
+        'информатика,литература,иностранный язык,окружающий мир"'
+    )
     assert sheet.freeze_panes == "A2"
     assert sheet.column_dimensions["A"].width == 17  # «СНИЛС» fits 123-456-789 01
