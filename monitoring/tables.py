@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.html import format_html
 
 from monitoring.context import Years, years_of
 from monitoring.models import BREACH_STATUSES, Indicator, IndicatorValue, MonitoringYear, Status
@@ -160,6 +161,14 @@ class ValueCell:
     def breach(self) -> bool:
         """Short of the target (red or yellow): its words are also read out by screen readers."""
         return self.status in BREACH_STATUSES
+
+    @property
+    def spoken_status(self) -> str:
+        """What screen readers read after the number of a cell short of the target (a tag
+        of its own, not an include: the overview shows ten thousand cells)."""
+        if not self.breach:
+            return ""
+        return format_html('<span class="visually-hidden">, {}</span>', self.status_text)
 
 
 EMPTY = ValueCell()
