@@ -32,7 +32,10 @@ def persons_kept_by(school_ids: Collection[int] | QuerySet, *, today: dt.date) -
     employments = Employment.objects.filter(person=OuterRef("pk"))
     main_today = employments.filter(employed_at(today), workplace=Employment.Workplace.MAIN)
     latest_school = Subquery(employments.order_by(*Employment.LATEST_FIRST).values("school_id")[:1])
-    return Person.objects.filter(
+    # Only a person employed at one of them (ever) may be kept: that narrows the persons
+    # first, through the employments' school index, before the per-person subqueries.
+    employed_here = Employment.objects.filter(school_id__in=school_ids).values("person_id")
+    return Person.objects.filter(pk__in=employed_here).filter(
         Exists(main_today.filter(school_id__in=school_ids))
         | (~Exists(main_today) & In(latest_school, school_ids))
     )

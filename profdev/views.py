@@ -15,7 +15,7 @@ from profdev.access_log import log_access
 from profdev.context_processors import CURRENT_SCHOOL, current_school, page_school_or_404
 from profdev.forms import CourseForm, PersonForm, RecordForm, StaffFilterForm, TeacherForm
 from profdev.landing import landing_url
-from profdev.models import AccessLog
+from profdev.models import AccessLog, Employment
 from profdev.scoping import scope_for
 from profdev.sorting import Direction, sort_headers
 from profdev.workbook import sheets
@@ -192,8 +192,21 @@ def _record_or_404(scope, sheet: sheets.Sheet, person, record_id: int):
     return get_object_or_404(records, pk=record_id)
 
 
+def _pair_choices(scope, person, instance):
+    """Who a mentorship form offers as mentor and mentee: the people kept in scope who work
+    (or worked) at the person's schools, and the pair already stored (a district offers
+    thousands: they are found by typing, `profdev.people_search`)."""
+    schools = scope.schools().filter(employments__person=person)
+    at_schools = Employment.objects.filter(school__in=schools).values("person_id")
+    stored = [instance.mentor_id, instance.mentee_id] if instance else []
+    return (
+        scope.kept_persons()
+        .filter(Q(pk__in=at_schools) | Q(pk__in=stored))
+        .order_by("last_name", "first_name", "middle_name")
+    )
+
+
 def _record_form(request, scope, sheet, person, instance=None) -> RecordForm:
-    persons = scope.kept_persons().order_by("last_name", "first_name", "middle_name")
     fixed = {} if sheet is sheets.MENTORSHIP else {"person": person}
     if sheet is sheets.COURSES:
         return CourseForm(
@@ -202,13 +215,10 @@ def _record_form(request, scope, sheet, person, instance=None) -> RecordForm:
             instance=instance,
             providers=providers.visible(scope, also=instance.provider_id if instance else None),
         )
-    form = RecordForm(
-        request.POST or None,
-        sheet=sheet,
-        fixed=fixed,
-        instance=instance,
-        refs={"school": scope.editable_schools(), "mentor": persons, "mentee": persons},
-    )
+    refs = {"school": scope.editable_schools()}
+    if sheet is sheets.MENTORSHIP:
+        refs["mentor"] = refs["mentee"] = _pair_choices(scope, person, instance)
+    form = RecordForm(request.POST or None, sheet=sheet, fixed=fixed, instance=instance, refs=refs)
     if sheet is sheets.MENTORSHIP:
         if instance is None:
             form.initial["mentee"] = person.pk

@@ -107,3 +107,20 @@ def test_the_pages_mark_their_search_boxes(client_for, methodologist, school, st
         reverse("record_add", args=[staff["ivanova"].pk, "mentorship"])
     ).content.decode()
     assert mentorship.count(f'data-people-url="{url}"') == 2
+
+
+def test_the_mentorship_pickers_offer_the_persons_schools_people_in_fixed_queries(
+    client_for, methodologist, staff, django_assert_num_queries
+):
+    """A district has thousands of people: the pickers list those of the person's school
+    (others are found by typing), in the same number of queries however many there are."""
+    client = client_for(methodologist)
+    url = reverse("record_add", args=[staff["ivanova"].pk, "mentorship"])
+    client.get(url)
+    with django_assert_num_queries(10):
+        html = client.get(url).content.decode()
+    assert "Иваненко" not in html  # another school's
+    assert html.count("Петрова Ивана") == 2  # mentor and mentee
+    factories.EmploymentFactory(school=staff["ivanova"].employments.get().school)
+    with django_assert_num_queries(10):
+        client.get(url)
