@@ -39,9 +39,11 @@ class SchoolAdmin(admin.ModelAdmin):
 
 @admin.register(models.Provider)
 class ProviderAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "licence"]
-    list_filter = ["kind"]
+    list_display = ["name", "kind", "licence", "confirmed"]
+    list_filter = ["kind", "confirmed"]
     search_fields = ["name"]
+    # A proposal is decided on «Предложенные организации» (docs/providers.md).
+    readonly_fields = ["proposed_at"]
 
 
 class ReadOnly:
