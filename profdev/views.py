@@ -192,13 +192,16 @@ def _record_or_404(scope, sheet: sheets.Sheet, person, record_id: int):
     return get_object_or_404(records, pk=record_id)
 
 
-def _pair_choices(scope, person, instance):
-    """Who a mentorship form offers as mentor and mentee: the people kept in scope who work
-    (or worked) at the person's schools, and the pair already stored (a district offers
-    thousands: they are found by typing, `profdev.people_search`)."""
+def _pair_choices(scope, person, instance, posted):
+    """Who a mentorship form lists as mentor and mentee: the people kept in scope who work
+    (or worked) at the person's schools, the pair already stored and any kept person the
+    form sent (another school's mentee: a district lists thousands, so the list keeps to the
+    school, `profdev.people_search` finds by typing, and any person in scope is accepted)."""
     schools = scope.schools().filter(employments__person=person)
     at_schools = Employment.objects.filter(school__in=schools).values("person_id")
     stored = [instance.mentor_id, instance.mentee_id] if instance else []
+    sent = (posted.get(f, "") for f in ("mentor", "mentee"))
+    stored += [int(v) for v in sent if v.isascii() and v.isdigit() and len(v) < 10]
     return (
         scope.kept_persons()
         .filter(Q(pk__in=at_schools) | Q(pk__in=stored))
@@ -217,7 +220,7 @@ def _record_form(request, scope, sheet, person, instance=None) -> RecordForm:
         )
     refs = {"school": scope.editable_schools()}
     if sheet is sheets.MENTORSHIP:
-        refs["mentor"] = refs["mentee"] = _pair_choices(scope, person, instance)
+        refs["mentor"] = refs["mentee"] = _pair_choices(scope, person, instance, request.POST)
     form = RecordForm(request.POST or None, sheet=sheet, fixed=fixed, instance=instance, refs=refs)
     if sheet is sheets.MENTORSHIP:
         if instance is None:
