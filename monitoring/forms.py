@@ -91,3 +91,19 @@ class ComputeForm(forms.Form):
         except PeriodError as exc:
             raise forms.ValidationError(str(exc)) from None
         return reference_date
+
+
+class ProblemLimitsForm(forms.Form):
+    """The district's limits of a problem field for a year; the values' rules are
+    `services.set_problem_limits`'."""
+
+    threshold = forms.CharField(
+        label=_("порог доли не справившихся, %"),
+        max_length=20,
+        error_messages={"required": _("Укажите порог доли.")},
+    )
+    margin = forms.CharField(
+        label=_("превышение доли муниципалитета, п. п."),
+        max_length=20,
+        error_messages={"required": _("Укажите превышение доли муниципалитета.")},
+    )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, Model, OuterRef, Q, Subquery
 from django.db.models.lookups import In
 
+from monitoring.failures import problem_subjects
 from profdev import facts
 from profdev.facts import (
     EVER,
@@ -39,6 +40,7 @@ from profdev.models import (
     ProfessionalActivity,
     Provider,
     School,
+    StudentResult,
     Vacancy,
 )
 
@@ -125,6 +127,7 @@ ROUTES_OF_TEACHERS = Source(
     person="person",
 )
 OPEN_VACANCIES = Source(Vacancy, lambda p: vacancy_open_at(p.reference_date), school="school")
+RESULTS_OF_YEAR = Source(StudentResult, lambda p: Q(year=p.year), school="school")
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,7 @@ MGR = Population(EMPLOYMENTS, MAIN & where(Q(category=Employment.Category.MANAGE
 PED_EMPLOYMENTS = Population(EMPLOYMENTS, where(Q(category=Employment.Category.PEDAGOGICAL)))
 TEACHERS_ROUTES = Population(ROUTES_OF_TEACHERS, where(running_in_period))
 VACANCIES = Population(OPEN_VACANCIES)
+STUDENT_RESULTS = Population(RESULTS_OF_YEAR)
 
 # --- What counts --------------------------------------------------------------------------------
 
@@ -186,6 +190,27 @@ deficit_found = has(DeficitDiagnostic, dated("date", P), lambda period: facts.de
 on_route = has(DevelopmentRoute, running_in_period)
 burnout_diagnosed = has(BurnoutRecord, dated("date", P))
 young = where(at_r(facts.young, "person__"))
+
+
+def in_problem_field(concerns: Callable[[str], Q]) -> Cond:
+    """The row's school has a problem field of the year (results.md) in a subject the row
+    concerns (`concerns(subject)`). The problem fields are found first (two queries) and
+    enter the grouped SQL as a condition."""
+
+    def build(period: Period) -> Q:
+        found = problem_subjects(period.year)
+        if not found:
+            return Q(pk__in=[])
+        q = Q()
+        for subject, schools in found.items():
+            q |= Q(school__in=schools) & concerns(subject)
+        return q
+
+    return Cond(build)
+
+
+teaches_problem_subject = in_problem_field(lambda s: Q(person__subjects__contains=f",{s},"))
+result_in_problem_field = in_problem_field(lambda s: Q(subject=s))
 
 PK = CourseCompletion.Kind.PK
 PP = CourseCompletion.Kind.PP
@@ -291,6 +316,16 @@ REGISTRY: tuple[Definition, ...] = (
         test=lambda numerator, denominator: bool(denominator) and numerator == 0,
     ),
     SchoolsWhere("SCHOOLS_VACANCY", VACANCY, test=lambda numerator, denominator: numerator > 0),
+    Share(
+        "PD_PROBLEM_SUBJECT",
+        PED.where(teaches_problem_subject),
+        course(W3, kind=PK, topic=Topic.SUBJECT),
+    ),
+    SchoolsWhere(
+        "SCHOOLS_PROBLEM",
+        Share("SCHOOLS_PROBLEM", STUDENT_RESULTS, result_in_problem_field),
+        test=lambda numerator, denominator: numerator > 0,
+    ),
 )
 
 BY_CODE: dict[str, Definition] = {d.code: d for d in REGISTRY}

@@ -6,7 +6,14 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from profdev.facts import academic_year_label
-from profdev.models import DIAGNOSTIC_COMPONENTS, DeficitDiagnostic, District, Person, School
+from profdev.models import (
+    DIAGNOSTIC_COMPONENTS,
+    DeficitDiagnostic,
+    District,
+    Person,
+    School,
+    Subject,
+)
 
 
 class Status(models.TextChoices):
@@ -404,3 +411,103 @@ class ComponentTopicsChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.component}: {self.old_topics} → {self.new_topics}"
+
+
+# --- Students' results and problem fields (results.md) ---------------------------------------
+
+
+class ProblemLimits(models.Model):
+    """A district's limits of a problem field in a monitoring year: the failure share `T` at
+    or above which a subject is a problem field, and the margin `M` in percentage points
+    above the district's share; without a row, the defaults of results.md
+    (`monitoring.failures`)."""
+
+    district = models.ForeignKey(
+        District, on_delete=models.CASCADE, verbose_name=_("муниципалитет")
+    )
+    year = models.PositiveSmallIntegerField(_("учебный год"))
+    threshold = models.DecimalField(_("порог доли, %"), max_digits=4, decimal_places=1)
+    margin = models.DecimalField(
+        _("превышение доли муниципалитета, п. п."), max_digits=4, decimal_places=1
+    )
+
+    class Meta:
+        verbose_name = _("пороги проблемных полей")
+        verbose_name_plural = _("пороги проблемных полей")
+        constraints = [
+            models.UniqueConstraint(fields=["district", "year"], name="problem_limits_unique"),
+            models.CheckConstraint(
+                condition=Q(threshold__gte=0, threshold__lte=100, margin__gte=0, margin__lte=100),
+                name="problem_limits_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district_id} {self.year}: {self.threshold} / {self.margin}"
+
+
+class ProblemLimitsChange(models.Model):
+    """History of the limits' edits: who changed which limit of which year, when."""
+
+    class Limit(models.TextChoices):
+        THRESHOLD = "threshold", _("порог доли не справившихся")
+        MARGIN = "margin", _("превышение доли муниципалитета")
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField(_("учебный год"))
+    limit = models.CharField(_("порог"), max_length=10, choices=Limit.choices)
+    old_value = models.DecimalField(_("было"), max_digits=4, decimal_places=1)
+    new_value = models.DecimalField(_("стало"), max_digits=4, decimal_places=1)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, verbose_name=_("кто")
+    )
+    at = models.DateTimeField(_("когда"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("изменение порога проблемных полей")
+        verbose_name_plural = _("история порогов проблемных полей")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.limit} {self.year}: {self.old_value} → {self.new_value}"
+
+
+class FailureShare(models.Model):
+    """The share of pupils who failed in one subject at one school (or the district when
+    school is null) in a year, over every procedure and grade, and whether it is a problem
+    field; as computed with the year's official values. Only subjects with participants."""
+
+    monitoring_year = models.ForeignKey(
+        MonitoringYear, on_delete=models.CASCADE, related_name="failure_shares"
+    )
+    school = models.ForeignKey(School, on_delete=models.CASCADE, null=True, blank=True)
+    subject = models.CharField(_("предмет"), max_length=20, choices=Subject.choices)
+    numerator = models.IntegerField(_("не справились"))
+    denominator = models.IntegerField(_("участников"))
+    value = models.DecimalField(_("доля, %"), max_digits=4, decimal_places=1)
+    problem = models.BooleanField(_("проблемное поле"), default=False)
+
+    class Meta:
+        verbose_name = _("доля не справившихся")
+        verbose_name_plural = _("проблемные поля")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["monitoring_year", "school", "subject"],
+                condition=Q(school__isnull=False),
+                name="failure_share_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["monitoring_year", "subject"],
+                condition=Q(school__isnull=True),
+                name="failure_share_district_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(denominator__gte=F("numerator"))
+                & Q(numerator__gte=0)
+                & Q(denominator__gt=0),
+                name="failure_share_counts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} {self.school_id or 'district'}: {self.value}"

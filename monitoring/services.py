@@ -9,8 +9,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from monitoring import deficits
+from monitoring import deficits, problem_fields
 from monitoring.engine import SchoolPeople, SchoolTallies, counted_rows, missing_people, tally
+from monitoring.failures import Limits, failures, limits_for
 from monitoring.indicators import BY_CODE, REGISTRY
 from monitoring.models import (
     CountedSchool,
@@ -19,6 +20,8 @@ from monitoring.models import (
     IndicatorValue,
     MissingPerson,
     MonitoringYear,
+    ProblemLimits,
+    ProblemLimitsChange,
     Status,
     Target,
     TargetChange,
@@ -85,7 +88,8 @@ def compute_districts(
     values of the year, with the people behind the values of the indicators that name them,
     the vacancies behind the VACANCY counts, the schools each district-only count counts and
     the deficit map (`monitoring.deficits`: its shares, tallied in the same grouped queries,
-    and the people behind them).
+    and the people behind them) and the failure shares of students' results with their
+    problem fields (`monitoring.problem_fields`).
     """
     as_of = as_of or {}
     periods = {d.pk: Period.of(year, as_of.get(d.pk)) for d in districts}
@@ -118,10 +122,14 @@ def compute_districts(
                 period, schools[district.pk], tallies, missing, indicators, overrides[district.pk]
             )
     if store:
+        year_failures = failures(year, Q(pk__in=[d.pk for d in districts]))
         with transaction.atomic():  # a region is stored whole or not at all
             for district in districts:
                 monitoring_year = _store(district, results[district], vacancies)
                 deficits.store(monitoring_year, schools[district.pk], stored_tallies, found)
+                problem_fields.store(
+                    monitoring_year, schools[district.pk], year_failures.of(district.pk)
+                )
     return results
 
 
@@ -212,20 +220,26 @@ def _store(
     return monitoring_year
 
 
-def _target_value(indicator: Indicator, value) -> Decimal:
+def _tenths(value, what: str) -> Decimal:
+    """A non-negative number with at most one decimal, typed with a comma or a point."""
     try:
-        target = Decimal(str(value).replace(",", ".").strip())
+        number = Decimal(str(value).replace(",", ".").strip())
     except InvalidOperation:
-        raise ValidationError(f"Целевое значение «{value}» — не число.") from None
-    if not target.is_finite() or target < 0:
-        raise ValidationError("Целевое значение должно быть неотрицательным числом.")
+        raise ValidationError(f"{what} «{value}» — не число.") from None
+    if not number.is_finite() or number < 0:
+        raise ValidationError(f"{what} должно быть неотрицательным числом.")
+    if number != number.quantize(Decimal("0.1")):
+        raise ValidationError(f"{what} задаётся с точностью до десятых.")
+    return number.quantize(Decimal("0.1"))
+
+
+def _target_value(indicator: Indicator, value) -> Decimal:
+    target = _tenths(value, "Целевое значение")
     if indicator.kind == Indicator.Kind.SHARE and target > MAX_SHARE_TARGET:
         raise ValidationError("Целевое значение доли не может быть больше 100 %.")
-    if target != target.quantize(Decimal("0.1")):
-        raise ValidationError("Целевое значение задаётся с точностью до десятых.")
     if indicator.kind == Indicator.Kind.COUNT and target != target.to_integral_value():
         raise ValidationError("Целевое значение количества должно быть целым числом.")
-    return target.quantize(Decimal("0.1"))
+    return target
 
 
 @transaction.atomic
@@ -276,6 +290,52 @@ def set_target(
             )
     IndicatorValue.objects.bulk_update(stored, ["target", "status"])
     return target
+
+
+def _limit_value(value, what: str) -> Decimal:
+    limit = _tenths(value, what)
+    if limit > MAX_SHARE_TARGET:
+        raise ValidationError(f"{what} не может быть больше 100.")
+    return limit
+
+
+@transaction.atomic
+def set_problem_limits(
+    *, district: District, year: int, threshold, margin, user
+) -> list[ProblemLimitsChange]:
+    """Sets the district's limits of a problem field for the year (results.md: `T`, `M`) and
+    records each change: who, when, old → new. Returns the changes (none when both values
+    are those in force). The stored problem fields follow at the year's next computation."""
+    new = {
+        ProblemLimitsChange.Limit.THRESHOLD: _limit_value(threshold, "Порог доли"),
+        ProblemLimitsChange.Limit.MARGIN: _limit_value(margin, "Превышение доли муниципалитета"),
+    }
+    limits = ProblemLimits.objects.select_for_update().filter(district=district, year=year).first()
+    old = limits_for(Q(pk=district.pk), year).get(district.pk, Limits())
+    old_values = {
+        ProblemLimitsChange.Limit.THRESHOLD: old.threshold,
+        ProblemLimitsChange.Limit.MARGIN: old.margin,
+    }
+    changed = [limit for limit, value in new.items() if value != old_values[limit]]
+    if not changed:
+        return []
+    if limits is None:
+        limits = ProblemLimits(district=district, year=year)
+    limits.threshold = new[ProblemLimitsChange.Limit.THRESHOLD]
+    limits.margin = new[ProblemLimitsChange.Limit.MARGIN]
+    limits.full_clean()
+    limits.save()
+    return [
+        ProblemLimitsChange.objects.create(
+            district=district,
+            year=year,
+            limit=limit,
+            old_value=old_values[limit],
+            new_value=new[limit],
+            user=user,
+        )
+        for limit in changed
+    ]
 
 
 def monitoring_year_update(

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<year:year>/providers/", views.providers, name="providers"),
     path("<year:year>/providers/export.xlsx", views.providers_export, name="providers_export"),
     path("<year:year>/targets/", views.targets, name="targets"),
+    path("<year:year>/problem-limits/", views.problem_limits, name="problem_limits"),
     path("<year:year>/basis/", views.basis, name="basis"),
     path("<year:year>/compute/", views.compute, name="compute"),
     path("region/", views.region_overview, name="region"),

@@ -5,11 +5,13 @@ with `?district=CODE`); a school page is also open to the school's administrator
 Everything else answers 404.
 """
 
+from dataclasses import asdict
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,9 +19,10 @@ from django.views.decorators.http import require_POST
 
 from monitoring import deficits, exports, region, services, tables
 from monitoring.context import district_for, district_query, shown_year, year_links, years_of
-from monitoring.forms import BasisForm, ComputeForm, OverviewForm, TargetForm
+from monitoring.failures import Limits, limits_for
+from monitoring.forms import BasisForm, ComputeForm, OverviewForm, ProblemLimitsForm, TargetForm
 from monitoring.jobs import compute_all_districts, compute_district
-from monitoring.models import Indicator, MonitoringYear, TargetChange
+from monitoring.models import Indicator, MonitoringYear, ProblemLimitsChange, TargetChange
 from monitoring.reports import providers_report
 from profdev.audit import log_export
 from profdev.context_processors import page_school_or_404
@@ -211,6 +214,12 @@ def targets(request: HttpRequest, year: int) -> HttpResponse:
                 "indicator", "user"
             ),
             "basis_form": BasisForm.of(monitoring_year),
+            "limits_form": ProblemLimitsForm(
+                initial=asdict(limits_for(Q(pk=district.pk), year).get(district.pk, Limits()))
+            ),
+            "limits_history": ProblemLimitsChange.objects.filter(
+                district=district, year=year
+            ).select_related("user"),
             "compute_form": ComputeForm.of(year, monitoring_year),
             "dq": dq,
             "tab": "targets",
@@ -218,6 +227,33 @@ def targets(request: HttpRequest, year: int) -> HttpResponse:
         },
         status=400 if form.is_bound else 200,
     )
+
+
+@login_required
+@require_POST
+def problem_limits(request: HttpRequest, year: int) -> HttpResponse:
+    district = district_for(request)
+    form = ProblemLimitsForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+    else:
+        try:
+            changes = services.set_problem_limits(
+                district=district, year=year, **form.cleaned_data, user=request.user
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            if changes:
+                messages.success(
+                    request,
+                    "Пороги проблемных полей сохранены; они войдут в проблемные поля при "
+                    "следующем расчёте года.",
+                )
+            else:
+                messages.info(request, "Пороги проблемных полей не изменились.")
+    return redirect(reverse("monitoring:targets", args=[year]) + query_string(request.GET))
 
 
 @login_required

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from monitoring.models import ProblemLimits
 from profdev.models import (
     Attestation,
     BurnoutRecord,
@@ -31,6 +32,7 @@ from profdev.models import (
     Person,
     ProfessionalActivity,
     School,
+    StudentResult,
     Vacancy,
 )
 
@@ -68,6 +70,11 @@ class Data:
     diagnostics: dict[int, list[tuple]] = field(default_factory=lambda: defaultdict(list))
     routes: dict[int, list[tuple]] = field(default_factory=lambda: defaultdict(list))
     burnout: dict[int, list[tuple]] = field(default_factory=lambda: defaultdict(list))
+    subjects: dict[int, frozenset[str]] = field(default_factory=dict)  # per person
+    district_of: dict[int, int] = field(default_factory=dict)  # per school
+    # (school, year, subject, failed, participants); (district, year) → (T, M)
+    results: list[tuple] = field(default_factory=list)
+    limits: dict[tuple[int, int], tuple] = field(default_factory=dict)
 
 
 def load(schools) -> Data:
@@ -133,7 +140,46 @@ def load(schools) -> Data:
         data.routes[pid].append(tuple(row))
     for pid, *row in BurnoutRecord.objects.filter(**mine).values_list("person_id", "date", "level"):
         data.burnout[pid].append(tuple(row))
+    for pid, subjects in people.values_list("pk", "subjects"):
+        data.subjects[pid] = frozenset(s for s in subjects.split(",") if s)
+    data.district_of = dict(
+        School.objects.filter(pk__in=school_ids).values_list("pk", "district_id")
+    )
+    data.results = list(
+        StudentResult.objects.filter(school__in=school_ids).values_list(
+            "school_id", "year", "subject", "failed", "participants"
+        )
+    )
+    for district, year, threshold, margin in ProblemLimits.objects.values_list(
+        "district_id", "year", "threshold", "margin"
+    ):
+        data.limits[district, year] = (threshold, margin)
     return data
+
+
+def problem_fields(data: Data, year: int) -> set[tuple[int, str]]:
+    """results.md: (school, subject) pairs whose failure share of the year reaches T (15) or
+    the district's share of the subject plus M (10) points."""
+    school_sums: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    district_sums: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    for school, y, subject, failed, participants in data.results:
+        if y != year:
+            continue
+        for sums in (
+            school_sums[school, subject],
+            district_sums[data.district_of[school], subject],
+        ):
+            sums[0] += failed
+            sums[1] += participants
+    found = set()
+    for (school, subject), (n, d) in school_sums.items():
+        big_n, big_d = district_sums[data.district_of[school], subject]
+        threshold, margin = data.limits.get((data.district_of[school], year), (15, 10))
+        if d and (
+            100 * n >= threshold * d or 100 * n * big_d >= (100 * big_n + margin * big_d) * d
+        ):
+            found.add((school, subject))
+    return found
 
 
 def full_years(a: dt.date, b: dt.date) -> int:
@@ -169,6 +215,11 @@ def tallies(data: Data, year: int, reference: dt.date) -> dict[int, dict[str, tu
         cell[1] += 1
         cell[0] += bool(counted)
 
+    problems = problem_fields(data, year)
+    for school, y, subject, _, _ in data.results:
+        if y == year:
+            add(school, "SCHOOLS_PROBLEM", (school, subject) in problems)
+
     for pid, school, category, workplace, hired, dismissed in data.employments:
         if not (hired <= reference and (dismissed is None or dismissed >= reference)):
             continue
@@ -181,6 +232,11 @@ def tallies(data: Data, year: int, reference: dt.date) -> dict[int, dict[str, tu
             add(school, "DIAG_MGR", diagnosed)
             continue
         _teacher(data, pid, school, add, in_p, in_w3, running, reference, deficit_score)
+        if any((school, subject) in problems for subject in data.subjects[pid]):
+            subject_course = any(
+                c[0] == "pk" and "subject" in c[4] and in_w3(c[3]) for c in data.courses[pid]
+            )
+            add(school, "PD_PROBLEM_SUBJECT", subject_course)
         on_route = any(running(b, e) for b, e, _, _ in data.routes[pid])
         add(school, "SCHOOLS_NO_IOM", on_route)
         for begin, end, curator, tutor in data.routes[pid]:
@@ -261,7 +317,7 @@ SHARE_CODES = (
     *("DIAG", "DIAG_MGR", "DEFICIT", "IOM", "IOM_TUTOR", "PD_3Y", "PD_REGION", "PD_EXT_DIST"),
     *("RETRAIN_NONPED", "DPO_NOPROF", *TOPIC_CODES, "PD_LOWRES", "ATTEST", "CONTEST", "EXPERT"),
     *("METHOD_ASSET", "NETWORK", "MENTOR_YOUNG", "YOUNG", "PENSION", "PARTTIME"),
-    *("BURNOUT_DIAG", "BURNOUT_HIGH", "SCHOOLS_NO_IOM"),
+    *("BURNOUT_DIAG", "BURNOUT_HIGH", "SCHOOLS_NO_IOM", "PD_PROBLEM_SUBJECT", "SCHOOLS_PROBLEM"),
 )
 COUNT_CODES = ("VACANCY", "SCHOOLS_VACANCY")
 

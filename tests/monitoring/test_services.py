@@ -35,9 +35,9 @@ PERIOD = Period.of(2024)
 def test_catalogue_rows_and_definitions_match(db):
     catalogue = list(Indicator.objects.values_list("code", flat=True))
     assert catalogue == [d.code for d in REGISTRY]
-    assert len(catalogue) == 31
+    assert len(catalogue) == 33
     district_only = Indicator.objects.filter(district_only=True).values_list("code", flat=True)
-    assert set(district_only) == {"SCHOOLS_NO_IOM", "SCHOOLS_VACANCY"}
+    assert set(district_only) == {"SCHOOLS_NO_IOM", "SCHOOLS_VACANCY", "SCHOOLS_PROBLEM"}
     informational = Indicator.objects.filter(default_target__isnull=True)
     assert set(informational.values_list("code", flat=True)) == {
         "DEFICIT",
@@ -52,8 +52,9 @@ def populate(district, schools):
     """`schools` schools with staff and a record of every kind."""
     for n in range(schools):
         school = f.SchoolFactory(district=district, kind=School.Kind.PRESCHOOL, low_results=True)
+        f.StudentResultFactory(school=school, failed=n, participants=20)  # from n = 3 a problem
         for _ in range(2):
-            person = teacher(school)
+            person = teacher(school, subjects=",maths,")
             f.DiagnosticFactory(person=person, subject=10)
             f.RouteFactory(person=person)
             f.CourseFactory(person=person, topics=",preschool,")
@@ -71,18 +72,22 @@ def test_query_count_does_not_depend_on_schools_or_people(
     district, schools, django_assert_num_queries
 ):
     populate(district, schools)
-    # catalogue, targets, schools, then one query per source: employments, routes, vacancies
-    with django_assert_num_queries(6):
+    # catalogue, targets, schools, then one query per source: employments, routes, vacancies,
+    # students' results; the problem fields of the year, found for the two conditions that
+    # ask for them (teachers of a problem subject, results in a problem field): sums and
+    # limits, twice
+    with django_assert_num_queries(7 + 4):
         result = compute_year(district, 2024, store=False)
     assert len(result.schools) == schools
     assert result.district["DIAG"].denominator == 2 * schools
     # Storing: the people behind the values (one query: they are all employments), the
     # vacancies behind the counts (one) and the deficits found (one; the deficit map's shares
     # are tallied in the employments' query); the year locked, created and saved (3); the
-    # values, people, schools, vacancies, deficit shares and deficits deleted (6) and written
-    # in bulk (6: on PostgreSQL COPY, which the query log does not see); six savepoints.
-    written = 6 if connection.vendor == "sqlite" else 0
-    with django_assert_num_queries(6 + 3 + 3 + 6 + written + 6):
+    # values, people, schools, vacancies, deficit shares, deficits and failure shares deleted
+    # (7) and written in bulk (7: on PostgreSQL COPY, which the query log does not see); the
+    # failures of the year for their shares (2); six savepoints.
+    written = 7 if connection.vendor == "sqlite" else 0
+    with django_assert_num_queries(7 + 4 + 3 + 3 + 7 + written + 2 + 6):
         compute_year(district, 2024)
     assert MissingPerson.objects.count() == 3 * schools  # each teacher and manager, once
 
@@ -92,8 +97,8 @@ def test_several_districts_are_tallied_together_and_kept_apart(district, django_
     populate(district, 2)
     populate(other, 3)
     alone = {d: compute_year(d, 2024, store=False) for d in (district, other)}
-    # The same six queries for a region as for one district (one shared reference date).
-    with django_assert_num_queries(6):
+    # The same queries for a region as for one district (one shared reference date).
+    with django_assert_num_queries(7 + 4):
         together = compute_districts([district, other], 2024, store=False)
     for d, result in alone.items():
         assert together[d].as_json() == result.as_json()
@@ -230,6 +235,7 @@ def test_people_are_named_only_where_a_school_can_act(db):
     assert {i.code: i.district_phrase.format(n=2) for i in district_phrases} == {
         "SCHOOLS_NO_IOM": "Не разработаны индивидуальные образовательные маршруты в 2 ОО",
         "SCHOOLS_VACANCY": "Кадровый дефицит в 2 ОО",
+        "SCHOOLS_PROBLEM": "Проблемные поля по результатам обучающихся выявлены в 2 ОО",
     }
 
 
@@ -267,6 +273,7 @@ def test_store_keeps_the_schools_each_district_count_counted(district, school, o
     assert {v.indicator_id: v.numerator for v in district_values} == {
         "SCHOOLS_NO_IOM": 1,
         "SCHOOLS_VACANCY": 1,
+        "SCHOOLS_PROBLEM": 0,
     }
 
 

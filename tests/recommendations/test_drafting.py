@@ -417,7 +417,7 @@ def test_default_rules_cover_red_for_every_indicator_with_a_target():
     with_target = set(
         Indicator.objects.filter(default_target__isnull=False).values_list("code", flat=True)
     )
-    assert len(with_target) == 27
+    assert len(with_target) == 29
     covered = set(RecommendationRule.objects.values_list("indicator_id", flat=True))
     assert covered == with_target
     assert not RecommendationRule.objects.filter(indicator__default_target__isnull=True).exists()

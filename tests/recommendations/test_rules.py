@@ -35,7 +35,7 @@ def _firing(indicator: Indicator, status: str) -> list[RecommendationRule]:
 
 def test_every_indicator_with_a_target_has_red_texts_and_every_share_yellow_ones():
     with_target = Indicator.objects.filter(default_target__isnull=False)
-    assert with_target.count() == 27
+    assert with_target.count() == 29
     for indicator in with_target:
         assert _firing(indicator, Status.RED), indicator.code
         if indicator.kind == Indicator.Kind.SHARE:  # a count is never yellow
