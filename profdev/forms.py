@@ -1,5 +1,7 @@
 """Forms of the school workspace."""
 
+from typing import Any
+
 from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
@@ -409,23 +411,35 @@ class ActivityForm(SheetForm):
         return self.cleaned_data
 
 
-class BaseActivityFormSet(forms.BaseFormSet):
-    """The activities of a route (or of a new one) on its page: the stored ones, then empty
-    rows for new ones; a row marked «Удалить» goes. `changes` lists what to write."""
+class BaseRowsFormSet(forms.BaseFormSet):
+    """Stored records as the rows of a table on one page (a route's activities, a school's
+    results of a year): the stored ones, then empty rows for new ones; a row marked «Удалить»
+    goes. Subclasses say how a record starts its row (`initial_of`), which fields may not
+    repeat among the rows (`key`: the error goes on `key[-1]` with `repeated`) and how the
+    delete box names itself. `changes` lists what to write."""
 
-    def __init__(self, data=None, *, activities, **kwargs):
-        self.stored = {a.pk: a for a in activities}
-        super().__init__(data, initial=[activity_initial(a) for a in activities], **kwargs)
+    key: tuple[str, ...] = ()
+    repeated = ""
+    delete_label = ""
+    gone = "запись уже удалена или изменена: откройте страницу заново"
+
+    def __init__(self, data=None, *, records, **kwargs):
+        self.stored = {r.pk: r for r in records}
+        super().__init__(data, initial=[self.initial_of(r) for r in records], **kwargs)
+
+    @staticmethod
+    def initial_of(record) -> dict:
+        raise NotImplementedError
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
         if "DELETE" in form.fields:  # the row's «Удалить» box names itself too
-            form.fields["DELETE"].widget.attrs["aria-label"] = "Удалить мероприятие"
+            form.fields["DELETE"].widget.attrs["aria-label"] = self.delete_label
 
     def _kept(self):
         for form in self.forms:
             deleted = self.can_delete and self._should_delete_form(form)
-            if form.has_changed() and not deleted:
+            if (form.has_changed() or form.cleaned_data.get("id") is not None) and not deleted:
                 yield form
 
     def clean(self):
@@ -434,23 +448,16 @@ class BaseActivityFormSet(forms.BaseFormSet):
         for form in self.forms:
             pk = form.cleaned_data.get("id")
             if pk is not None and pk not in self.stored:
-                raise forms.ValidationError(
-                    "мероприятие уже удалено или изменено: откройте маршрут заново"
-                )
+                raise forms.ValidationError(self.gone)
         seen = set()
-        key = ("kind", "title", "starts_on")
         for form in self._kept():
-            values = tuple(form.record[f] for f in key)
+            values = tuple(form.record[f] for f in self.key)
             if values in seen:
-                form.add_error(
-                    "title",
-                    "такое мероприятие уже есть в маршруте: совпадают вид, мероприятие и дата "
-                    "начала",
-                )
+                form.add_error(self.key[-1], self.repeated)
             seen.add(values)
 
-    def changes(self) -> list[tuple[RouteActivity | None, dict | None]]:
-        """(stored activity or None for a new one, its values or None to delete it)."""
+    def changes(self) -> list[tuple[Any, dict | None]]:
+        """(stored record or None for a new one, its values or None to delete it)."""
         result = []
         for form in self.forms:
             pk = form.cleaned_data.get("id")
@@ -461,6 +468,16 @@ class BaseActivityFormSet(forms.BaseFormSet):
             elif stored is not None or form.has_changed():
                 result.append((stored, form.record))
         return result
+
+
+class BaseActivityFormSet(BaseRowsFormSet):
+    """The activities of a route (or of a new one) on its page."""
+
+    key = ("kind", "starts_on", "title")
+    repeated = "такое мероприятие уже есть в маршруте: совпадают вид, мероприятие и дата начала"
+    delete_label = "Удалить мероприятие"
+    gone = "мероприятие уже удалено или изменено: откройте маршрут заново"
+    initial_of = staticmethod(activity_initial)
 
 
 ActivityFormSet = forms.formset_factory(

@@ -17,6 +17,7 @@ is left in stored changes (rows written before, erasure of its person).
 """
 
 import datetime
+import decimal
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -38,11 +39,14 @@ class Change:
     record_label: str
     action: str  # a ChangeRecord.Action value
     changes: dict[str, list[Any]]  # {field: [old, new]}, JSON-safe
+    school_id: int | None = None  # a record of a school naming no person (its results)
 
 
 def json_value(value: Any) -> Any:
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
     return value
 
 
@@ -96,10 +100,11 @@ def record_changes(changes: Iterable[Change], *, user=None, source: ChangeRecord
     """Store the changes in bulk (one timestamp for all); returns how many were stored."""
     user_id = user.pk if user is not None and user.is_authenticated else None
     now = timezone.now()
-    fields = ("person_id", "user_id", "at", "source", "record_type", "record_label")
+    fields = ("person_id", "school_id", "user_id", "at", "source", "record_type", "record_label")
     rows = (
         (
             c.person_id,
+            c.school_id,
             user_id,
             now,
             source,

@@ -979,7 +979,8 @@ class RoleGrant(models.Model):
 
 
 class ChangeRecord(models.Model):
-    """History of changes to personal records: who, when, what (152-ФЗ)."""
+    """History of changes to personal records: who, when, what (152-ФЗ); and of the records
+    of a school that name no person (its students' results), by `school`."""
 
     class Action(models.TextChoices):
         CREATE = "create", _("создание")
@@ -997,6 +998,14 @@ class ChangeRecord(models.Model):
         null=True,
         related_name="changes",
         verbose_name=_("работник"),
+    )
+    school = models.ForeignKey(
+        School,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="changes",
+        verbose_name=_("ОО"),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -1016,7 +1025,11 @@ class ChangeRecord(models.Model):
         verbose_name = _("изменение персональных данных")
         verbose_name_plural = _("история изменений")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["person", "-at"])]
+        # A person's card, a school's results page: their latest changes.
+        indexes = [
+            models.Index(fields=["person", "-at"]),
+            models.Index(fields=["school", "-at"], name="change_school_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%d.%m.%Y %H:%M} {self.get_action_display()} {self.record_label}"

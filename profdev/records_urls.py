@@ -4,6 +4,7 @@ from profdev import (
     course_views,
     people_search,
     provider_views,
+    result_views,
     route_views,
     upload_views,
     views,
@@ -28,6 +29,12 @@ urlpatterns = [
     path("uploads/<int:pk>/confirm/", upload_views.upload_confirm, name="upload_confirm"),
     path("uploads/<int:pk>/recheck/", upload_views.upload_recheck, name="upload_recheck"),
     path("schools/<str:code>/routes/", route_views.route_list, name="route_list"),
+    path("schools/<str:code>/results/", result_views.school_results, name="school_results"),
+    path(
+        "schools/<str:code>/results/<year:year>/",
+        result_views.school_results_year,
+        name="school_results_year",
+    ),
     path("persons/<int:pk>/", views.person_card, name="person_card"),
     # A route has its own pages (its activities, outcome, print), before the generic records'.
     path("persons/<int:pk>/iom/add/", route_views.route_edit, name="route_add"),

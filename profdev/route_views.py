@@ -124,7 +124,7 @@ def route_edit(request: HttpRequest, pk: int, route_id: int | None = None) -> Ht
     )
     activities = ActivityFormSet(
         request.POST or None,
-        activities=list(route.activities.select_related("course")) if route else [],
+        records=list(route.activities.select_related("course")) if route else [],
         form_kwargs={"courses": person.courses.select_related("provider")},
         prefix="activities",
     )

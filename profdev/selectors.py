@@ -30,6 +30,8 @@ from profdev.models import (
     ProfessionalActivity,
     RouteActivity,
     School,
+    StudentResult,
+    Subject,
 )
 from profdev.workbook import rules
 
@@ -202,6 +204,7 @@ RECORD_MODELS = {
         RouteActivity,
         ProfessionalActivity,
         BurnoutRecord,
+        StudentResult,
     )
 }
 
@@ -306,6 +309,14 @@ def diagnostic_rows(diagnostics) -> list[DiagnosticRow]:
     ]
 
 
+def history_entries(changes: QuerySet[ChangeRecord]) -> list[HistoryEntry]:
+    """The latest changes as the history tables show them: one query."""
+    return [
+        HistoryEntry(c, change_lines(c.record_type, history.masked_changes(c.changes)))
+        for c in changes.select_related("user")[:HISTORY_SHOWN]
+    ]
+
+
 def person_card(person: Person, *, visible_persons: QuerySet[Person]) -> PersonCard:
     """Everything the card shows, one query per tab.
 
@@ -330,10 +341,7 @@ def person_card(person: Person, *, visible_persons: QuerySet[Person]) -> PersonC
         routes=list(person.routes.all()),
         activities=list(person.activities.all()),
         burnout=list(person.burnout_records.all()),
-        history=[
-            HistoryEntry(c, change_lines(c.record_type, history.masked_changes(c.changes)))
-            for c in person.changes.select_related("user")[:HISTORY_SHOWN]
-        ],
+        history=history_entries(person.changes.all()),
     )
 
 
@@ -400,3 +408,27 @@ def route_outcome(route: DevelopmentRoute) -> list[ComponentOutcome]:
             )
         )
     return outcome
+
+
+# --- students' results ---------------------------------------------------------------
+
+
+def result_years(school: School) -> list[int]:
+    """The academic years with results of the school, latest first."""
+    years = school.student_results.order_by("-year").values_list("year", flat=True)
+    return list(years.distinct())
+
+
+def school_results(school: School, year: int) -> list[StudentResult]:
+    """The school's results of a year in the order of the procedures, subjects and grades."""
+    procedures = {p: n for n, p in enumerate(StudentResult.Procedure.values)}
+    subjects = {s: n for n, s in enumerate(Subject.values)}
+    return sorted(
+        school.student_results.filter(year=year),
+        key=lambda r: (procedures[r.procedure], r.grade, subjects[r.subject]),
+    )
+
+
+def results_history(school: School) -> list[HistoryEntry]:
+    """The latest changes of the school's results (the records of the school's history)."""
+    return history_entries(school.changes.all())

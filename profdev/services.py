@@ -12,7 +12,14 @@ from django.db import transaction
 from django.db.models import F, Model
 
 from profdev import history
-from profdev.models import ChangeRecord, DevelopmentRoute, Employment, Person, RouteActivity
+from profdev.models import (
+    ChangeRecord,
+    DevelopmentRoute,
+    Employment,
+    Person,
+    RouteActivity,
+    School,
+)
 from profdev.workbook import sheets
 from profdev.workbook.labels import labeller, record_label
 
@@ -44,19 +51,26 @@ def _stored(sheet: sheets.Sheet, instance: Model, fields) -> dict[str, Any]:
 
 
 def _changes(sheet, instance, action, old, new, user) -> None:
+    """The change in the history of the record's persons, or of its school
+    (`Sheet.school_history`)."""
     keyed = new or old
     label = record_label(sheet, tuple(keyed[f] for f in sheet.key))
-    persons = sorted({getattr(instance, f"{f}_id") for f in sheet.person_fields})
+    owners = [
+        (pk, None) for pk in sorted({getattr(instance, f"{f}_id") for f in sheet.person_fields})
+    ]
+    if sheet.school_history:
+        owners.append((None, getattr(instance, f"{sheet.school_field}_id")))
     history.record_changes(
         [
             history.Change(
-                person_id=pk,
+                person_id=person_id,
                 record_type=str(sheet.model._meta.verbose_name),
                 record_label=label,
                 action=action,
                 changes=history.field_changes(old, new),
+                school_id=school_id,
             )
-            for pk in persons
+            for person_id, school_id in owners
         ],
         user=user,
         source=ChangeRecord.Source.FORM,
@@ -98,6 +112,21 @@ def record_delete(*, sheet: sheets.Sheet, instance: Model, user) -> None:
     fields = [c.field for c in sheet.columns if not c.person]
     _changes(sheet, instance, Action.DELETE, _stored(sheet, instance, fields), {}, user)
     instance.delete()
+
+
+@transaction.atomic
+def results_save(*, school: School, year: int, changes, user) -> None:
+    """A school's results of a year as one table's rows changed (`BaseRowsFormSet.changes`):
+    all or none. Deletions first: a key freed by one row is free for another. Raises
+    ValidationError (Russian) when a row's key is taken meanwhile."""
+    sheet = sheets.STUDENT_RESULTS
+    for result, record in sorted(changes, key=lambda change: change[1] is not None):
+        if record is None:
+            record_delete(sheet=sheet, instance=result, user=user)
+            continue
+        record = {**record, "school": school, "year": year}
+        if result is None or any(getattr(result, f) != v for f, v in record.items()):
+            record_save(sheet=sheet, record=record, instance=result, user=user)
 
 
 @transaction.atomic

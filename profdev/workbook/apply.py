@@ -39,7 +39,11 @@ def write_plan(analysis: WorkbookAnalysis, user) -> None:
     # Streamed into the history table batch by batch: a region's first load is large.
     changes = itertools.chain(
         (_person_change(s, ids) for s in analysis.persons if s.action != UNCHANGED),
-        *(_record_changes(plan, ids) for plan in analysis.plans if plan.sheet.person_fields),
+        *(
+            _record_changes(plan, ids)
+            for plan in analysis.plans
+            if plan.sheet.person_fields or plan.sheet.school_history
+        ),
     )
     history.record_changes(changes, user=user, source=ChangeRecord.Source.WORKBOOK)
 
@@ -139,6 +143,15 @@ def _record_changes(plan: SheetPlan, ids) -> Iterator[history.Change]:
             old, new = {f: v for f, v in step.old.items() if f in present}, {}
         changes = history.field_changes(old, new)
         record = label(step.key)
+        if sheet.school_history:
+            yield history.Change(
+                person_id=None,
+                record_type=record_type,
+                record_label=record,
+                action=step.action,
+                changes=changes,
+                school_id=ids["school"][step.values[sheet.school_field]],
+            )
         for snils in sorted({step.values[f] for f in sheet.person_fields}):
             yield history.Change(
                 person_id=ids["person"][snils],

@@ -29,11 +29,13 @@ def record_label(sheet: Sheet, key: tuple) -> str:
 
 
 def labeller(sheet: Sheet) -> Callable[[tuple], str]:
-    """`record_label` for many keys of a sheet: each choice or date is shown once."""
+    """`record_label` for many keys of a sheet: each choice or date is shown once. A key
+    leaves out whose history the record is in: its person's, or its school's."""
     parts = []
+    owner = sheet.school_field if sheet.school_history else None
     for index, name in enumerate(sheet.key):
         column = sheet.columns_by_field.get(name)
-        if column is not None and column.ref != "person":
+        if column is not None and column.ref != "person" and name != owner:
             parts.append((index, column))
     shown: dict[tuple[int, Any], str] = {}
 

@@ -159,6 +159,9 @@ class Sheet:
     in_use: str = ""
     referred_outside: tuple[tuple[type[models.Model], str], ...] = ()
     parent: Parent | None = None
+    # The rows' changes go to the history of the school they name (`school_field`), as
+    # those of personal records go to their persons' (results of a school name no person).
+    school_history: bool = False
 
     @property
     def key_inputs(self) -> tuple[str, ...]:
@@ -583,6 +586,7 @@ STUDENT_RESULTS = Sheet(
     row_rules=(rules.failed_within_participants,),
     school_field="school",
     admin_actions=ALL_ACTIONS,
+    school_history=True,
 )
 
 # In the order of the format: referenced sheets before the sheets referring to them.

@@ -26,7 +26,7 @@ def url(route: str, year: str, school: str) -> str:
 
 
 def test_every_year_url_is_covered():
-    assert len(year_routes()) == 28  # monitoring 13, effectiveness 5, deficits 10
+    assert len(year_routes()) == 29  # results 1, monitoring 13, effectiveness 5, deficits 10
 
 
 def test_every_url_with_a_year_out_of_range_answers_404(client, world):

@@ -373,3 +373,38 @@ def test_a_school_does_not_change_the_subjects_of_a_part_timer_kept_elsewhere(
     )
     assert analysis.errors == []
     assert subjects_of(person.snils) == ",physics,"
+
+
+def test_the_import_writes_the_changes_into_the_schools_history(school):
+    factories.StudentResultFactory(school=school, participants=40, failed=2)
+    analysis = import_workbook(
+        book(
+            school,
+            result(**{"Средний балл": "3,5"}),
+            result(**{"Предмет": "химия", "Параллель": 8}),
+        )
+    )
+    assert analysis.errors == []
+    changes = school.changes.order_by("record_label")
+    assert [(c.person, c.action, c.record_label, c.changes) for c in changes] == [
+        (
+            None,
+            "update",
+            "2024/2025, ВПР, математика, 5",
+            {"participants": [40, 48], "failed": [2, 9], "average_score": [None, "3.50"]},
+        ),
+        (
+            None,
+            "create",
+            "2024/2025, ВПР, химия, 8",
+            {
+                "school": [None, "S-A"],
+                "year": [None, 2024],
+                "procedure": [None, "vpr"],
+                "subject": [None, "chemistry"],
+                "grade": [None, 8],
+                "participants": [None, 48],
+                "failed": [None, 9],
+            },
+        ),
+    ]
