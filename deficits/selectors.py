@@ -23,9 +23,10 @@ from monitoring.deficits import (
 from monitoring.models import DeficitFinding, DeficitShare, Indicator, MonitoringYear
 from monitoring.tables import format_number
 from profdev.facts import Period, academic_year_label
-from profdev.models import CourseCompletion, District, Person, School
+from profdev.models import CourseCompletion, District, Person, Provider, School
 from profdev.scoping import scope_for
 from profdev.text import natural_key
+from recommendations.models import Letter
 
 # The map's colours by share (the status colours of the dashboards): a share of at least
 # 25 % is red, of at least 10 % yellow, below that green; no one diagnosed, grey.
@@ -262,18 +263,49 @@ class OrderSchoolRow:
 
 
 @dataclass(frozen=True)
+class OrderLetter:
+    """A provider with places ordered from it, and its letter of the order once drafted."""
+
+    provider: Provider
+    lines: list[CourseOrderLine]
+    letter: Letter | None
+
+
+@dataclass(frozen=True)
 class OrderPage:
     order: CourseOrder | None
     lines: list[CourseOrderLine]
     schools: list[OrderSchoolRow]  # schools with someone proposed, in natural order
+    letters: list[OrderLetter]  # by provider's name
+
+
+def _order_letters(order: CourseOrder, lines: list[CourseOrderLine]) -> list[OrderLetter]:
+    by_provider: dict[Provider, list[CourseOrderLine]] = {}
+    for line in lines:
+        if line.provider is not None and line.number:
+            by_provider.setdefault(line.provider, []).append(line)
+    if not by_provider:
+        return []
+    letters = Letter.objects.filter(
+        kind=Letter.Kind.COURSE_ORDER,
+        monitoring_year__district_id=order.district_id,
+        monitoring_year__year=order.year,
+        provider__in=list(by_provider),
+    ).defer(*Letter.HEAVY)
+    by_id = {letter.provider_id: letter for letter in letters}
+    return [
+        OrderLetter(provider, found, by_id.get(provider.pk))
+        for provider, found in sorted(by_provider.items(), key=lambda i: i[0].name)
+    ]
 
 
 def course_order(district: District, year: int) -> OrderPage:
     """The district's course order built from the groups of `year`, its lines (with their
-    providers) and the people proposed per school; three queries."""
+    providers), the people proposed per school and the providers' letters; four queries
+    (three before any line names a provider)."""
     order = CourseOrder.objects.filter(district=district, year=year).first()
     if order is None:
-        return OrderPage(None, [], [])
+        return OrderPage(None, [], [], [])
     lines = sorted(
         order.lines.select_related("provider"), key=lambda line: COMPONENTS.index(line.component)
     )
@@ -285,4 +317,4 @@ def course_order(district: District, year: int) -> OrderPage:
         OrderSchoolRow(school, proposed)
         for school, proposed in sorted(counts.items(), key=lambda i: natural_key(i[0].short_name))
     ]
-    return OrderPage(order, lines, schools)
+    return OrderPage(order, lines, schools, _order_letters(order, lines))

@@ -16,5 +16,6 @@ urlpatterns = [
     path("<year:year>/order/", views.order, name="order"),
     path("<year:year>/order/export.xlsx", views.order_export, name="order_export"),
     path("<year:year>/order/lines/<str:component>/", views.order_line, name="order_line"),
+    path("<year:year>/order/letters/<int:provider>/", views.order_letter, name="order_letter"),
     path("topics/", views.topics, name="topics"),
 ]

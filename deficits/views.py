@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 
 from deficits import exports, selectors, services
 from deficits.forms import EnrolForm, GroupFilterForm, OrderLineForm, RoutesForm, TopicsForm
-from deficits.models import CourseOrderLine
+from deficits.letter import order_letter_draft
+from deficits.models import CourseOrder, CourseOrderLine
 from effectiveness.services import measure_enrol
 from monitoring.context import district_for, district_query, years_of
 from monitoring.deficits import LABELS, component_topics
@@ -24,6 +25,7 @@ from monitoring.models import ComponentTopicsChange, MonitoringYear
 from profdev.audit import log_export
 from profdev.downloads import XLSX, attachment
 from profdev.facts import academic_year_label
+from profdev.models import Provider
 from profdev.sorting import query_string
 
 
@@ -288,6 +290,24 @@ def order_line(request: HttpRequest, year: int, component: str) -> HttpResponse:
     services.order_line_update(line=line, values=form.cleaned_data)
     messages.success(request, f"Строка «{LABELS[component]}» сохранена.")
     return redirect(reverse("deficits:order", args=[year]) + district_query(request, district))
+
+
+@login_required
+@require_POST
+def order_letter(request: HttpRequest, year: int, provider: int) -> HttpResponse:
+    """The order's letter to a provider, drafted (or drafted again); then it is edited, sent
+    and signed on the letter's page as every letter."""
+    district = district_for(request)
+    order = get_object_or_404(CourseOrder, district=district, year=year)
+    provider = get_object_or_404(Provider, pk=provider)
+    try:
+        drafted = order_letter_draft(order=order, provider=provider, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(reverse("deficits:order", args=[year]) + district_query(request, district))
+    done = "составлено" if drafted.created else "составлено заново"
+    messages.success(request, f"Письмо организации «{provider.name}» {done}.")
+    return redirect("recommendations:detail", pk=drafted.letter.pk)
 
 
 @login_required

@@ -86,7 +86,7 @@ def load_measures(
         letter = Letter.objects.filter(
             monitoring_year__district=district,
             monitoring_year__year=year - 1,
-            school__isnull=True,
+            kind=Letter.Kind.DISTRICT,
             status=Letter.State.SIGNED,
         ).first()
         measure_create(

@@ -55,7 +55,7 @@ def _letters(report: Report) -> Sheet:
                     Cell(_number(finding.now_value), number_format(indicator)),
                     Cell(_number(finding.delta), _delta_format(indicator)),
                     Cell(finding.verdict_label, fill=finding.verdict_fill),
-                    finding.response_text if letter.school_id else "",
+                    finding.response_text if letter.is_to_school else "",
                 ]
             )
     return sheet

@@ -105,7 +105,11 @@ class MeasureForm(forms.ModelForm):
             for group, members in groupby(catalogue(), key=attrgetter("group"))
         ]
         self.fields["letter"].queryset = (
-            Letter.objects.filter(monitoring_year__district=district, status=Letter.State.SIGNED)
+            Letter.objects.filter(
+                monitoring_year__district=district,
+                kind__in=Letter.MONITORING,
+                status=Letter.State.SIGNED,
+            )
             .select_related("school", "monitoring_year")
             .defer(*Letter.HEAVY)
         )

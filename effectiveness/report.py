@@ -162,6 +162,7 @@ def letter_outcomes(
         Letter.objects.filter(
             monitoring_year__district=district,
             monitoring_year__year=year - 1,
+            kind__in=Letter.MONITORING,
             status=Letter.State.SIGNED,
         )
         .select_related("school")

@@ -54,7 +54,7 @@ def signed_letters_zip(*, year: MonitoringYear, user) -> bytes:
     """The ZIP (a PDF changed since signing stops it: `services.TamperedLetter`); each letter
     is logged as downloaded by the user."""
     signed = Letter.objects.filter(monitoring_year=year, status=Letter.State.SIGNED)
-    letters = sorted(signed.select_related("school", "seal"), key=Letter.natural_order)
+    letters = sorted(signed.select_related("school", "provider", "seal"), key=Letter.natural_order)
     buffer = BytesIO()
     with ZipFile(buffer, "w", ZIP_DEFLATED) as archive:
         for letter in letters:
@@ -65,7 +65,7 @@ def signed_letters_zip(*, year: MonitoringYear, user) -> bytes:
         archive.writestr(
             REGISTER_NAME,
             register_workbook(
-                letters, list(reserved.select_related("school").defer(*Letter.HEAVY))
+                letters, list(reserved.select_related("school", "provider").defer(*Letter.HEAVY))
             ),
         )
     LetterEvent.objects.bulk_create(

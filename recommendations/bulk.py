@@ -22,7 +22,9 @@ PROGRESS = "подписано"
 
 @job("Подписание писем")
 def sign_letters(run: JobRun, *, letter_ids: list[int]) -> dict:
-    found = Letter.objects.filter(pk__in=letter_ids).select_related("school", "monitoring_year")
+    found = Letter.objects.filter(pk__in=letter_ids).select_related(
+        "school", "provider", "monitoring_year"
+    )
     letters = sorted(found.defer(*Letter.HEAVY), key=Letter.natural_order)
     total = len(letter_ids)
     failed = [f"Письмо {pk}: удалено" for pk in sorted(set(letter_ids) - {x.pk for x in letters})]

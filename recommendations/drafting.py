@@ -127,7 +127,9 @@ def letters_draft(*, year: MonitoringYear, user=None) -> DraftReport:
     report = DraftReport()
     existing = {
         letter.school_id: letter
-        for letter in Letter.objects.filter(monitoring_year=year).select_related("school")
+        for letter in Letter.objects.filter(
+            monitoring_year=year, kind__in=Letter.MONITORING
+        ).select_related("school")
     }
     for school_id, letter in existing.items():
         if school_id in contents:
@@ -152,7 +154,8 @@ def letters_draft(*, year: MonitoringYear, user=None) -> DraftReport:
         }
         letter = existing.get(school_id)
         if letter is None:
-            letter = Letter(monitoring_year=year, school=school, executor=user, **fields)
+            kind = Letter.Kind.SCHOOL if school else Letter.Kind.DISTRICT
+            letter = Letter(monitoring_year=year, kind=kind, school=school, executor=user, **fields)
             letter.full_clean()
             letter.save()
             LetterEvent.objects.create(letter=letter, kind=LetterEvent.Kind.CREATED, user=user)

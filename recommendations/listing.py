@@ -92,6 +92,6 @@ def letter_filter(form: LetterFilterForm) -> LetterFilter:
 def unconfirmed(letters: QuerySet[Letter]) -> QuerySet[Letter]:
     """Signed letters to a school whose receipt nobody has confirmed."""
     confirmed = LetterEvent.objects.filter(letter=OuterRef("pk"), kind=LetterEvent.Kind.CONFIRMED)
-    return letters.filter(status=Letter.State.SIGNED, school__isnull=False).exclude(
+    return letters.filter(status=Letter.State.SIGNED, kind=Letter.Kind.SCHOOL).exclude(
         Exists(confirmed)
     )

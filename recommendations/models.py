@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from monitoring.models import Indicator, MonitoringYear, Status
-from profdev.models import DevelopmentRoute, District, School
+from profdev.models import DevelopmentRoute, District, Provider, School
 from profdev.text import natural_key
 
 
@@ -109,7 +109,14 @@ def new_verification_token() -> str:
 
 
 class Letter(models.Model):
-    """A targeted letter to one school (or to every school when `school` is null)."""
+    """An official letter of the office: a targeted letter to one school, the district letter
+    to every school («Руководителям ОО»), or a course order to a provider; its `kind` says
+    which."""
+
+    class Kind(models.TextChoices):
+        SCHOOL = "school", _("письмо ОО")
+        DISTRICT = "district", _("письмо «Руководителям ОО»")
+        COURSE_ORDER = "course_order", _("план-заказ исполнителю")
 
     class State(models.TextChoices):
         DRAFT = "draft", _("черновик")
@@ -117,6 +124,8 @@ class Letter(models.Model):
         RETURNED = "returned", _("возвращено на доработку")
         SIGNED = "signed", _("подписано")
 
+    # The letters drafted from a year's official values (`recommendations.drafting`).
+    MONITORING = (Kind.SCHOOL, Kind.DISTRICT)
     EDITABLE = (State.DRAFT, State.RETURNED)
     SIGNABLE = (State.DRAFT, State.SENT)
     # Columns a list or report never needs; `.defer(*Letter.HEAVY)` leaves them in the database.
@@ -128,6 +137,7 @@ class Letter(models.Model):
         related_name="letters",
         verbose_name=_("мониторинг"),
     )
+    kind = models.CharField(_("вид письма"), max_length=20, choices=Kind.choices)
     school = models.ForeignKey(
         School,
         on_delete=models.PROTECT,
@@ -135,6 +145,15 @@ class Letter(models.Model):
         blank=True,
         related_name="letters",
         verbose_name=_("ОО"),
+    )
+    # The provider a course order is issued to (a course order's letter only).
+    provider = models.ForeignKey(
+        Provider,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="letters",
+        verbose_name=_("организация ДПО"),
     )
     status = models.CharField(
         _("статус"), max_length=10, choices=State.choices, default=State.DRAFT
@@ -199,16 +218,29 @@ class Letter(models.Model):
         verbose_name_plural = _("адресные письма")
         ordering = ["monitoring_year", "school__code", "id"]
         constraints = [
-            # One letter per school and year, and one district letter (school is null).
+            # One letter per school and year, and one district letter a year.
             models.UniqueConstraint(
                 fields=["monitoring_year", "school"],
-                condition=Q(school__isnull=False),
+                condition=Q(kind="school"),
                 name="letter_one_per_school_and_year",
             ),
             models.UniqueConstraint(
                 fields=["monitoring_year"],
-                condition=Q(school__isnull=True),
+                condition=Q(kind="district"),
                 name="letter_one_district_letter_per_year",
+            ),
+            # One course order letter per provider and year.
+            models.UniqueConstraint(
+                fields=["monitoring_year", "provider"],
+                condition=Q(kind="course_order"),
+                name="letter_one_course_order_per_provider_and_year",
+            ),
+            # A school's letter names its school, a course order its provider; no other does.
+            models.CheckConstraint(
+                condition=Q(kind="school", school__isnull=False, provider__isnull=True)
+                | Q(kind="district", school__isnull=True, provider__isnull=True)
+                | Q(kind="course_order", school__isnull=True, provider__isnull=False),
+                name="letter_addressee_of_its_kind",
             ),
             models.UniqueConstraint(
                 fields=["register", "serial"], name="letter_serial_once_per_register"
@@ -224,15 +256,29 @@ class Letter(models.Model):
         return f"{self.addressee_short} — {self.monitoring_year.label}"
 
     @property
+    def is_to_school(self) -> bool:
+        return self.kind == self.Kind.SCHOOL
+
+    @property
+    def is_district(self) -> bool:
+        return self.kind == self.Kind.DISTRICT
+
+    @property
     def addressee_short(self) -> str:
-        return self.school.short_name if self.school_id else str(_("Руководителям ОО"))
+        if self.kind == self.Kind.SCHOOL:
+            return self.school.short_name
+        if self.kind == self.Kind.DISTRICT:
+            return str(_("Руководителям ОО"))
+        return self.provider.name
 
     def natural_order(self) -> tuple:
         """Where the letter stands in every list of letters (a sort key): the district letter
-        first, then the schools by short name as people count them («№ 2» before «№ 10»)."""
-        if self.school_id is None:
+        first, then the schools by short name as people count them («№ 2» before «№ 10»),
+        then the course orders by their provider."""
+        if self.kind == self.Kind.DISTRICT:
             return (0,)
-        return (1, natural_key(self.school.short_name))
+        rank = 1 if self.kind == self.Kind.SCHOOL else 2
+        return (rank, natural_key(self.addressee_short))
 
     @property
     def is_signed(self) -> bool:

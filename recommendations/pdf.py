@@ -32,7 +32,10 @@ def executor_name(user) -> str:
 
 def appendix_of(letter: Letter) -> dict | None:
     """The tables frozen with the letter's figures, numbered, when there are any (letters
-    drafted before the appendix existed hold their lists in the text)."""
+    drafted before the appendix existed hold their lists in the text); a course order's are
+    its lines and the places per school."""
+    if letter.kind == Letter.Kind.COURSE_ORDER:
+        return letter.figures["order"]
     appendix = letter.figures.get("appendix") or {}
     tables = table_numbers(appendix)
     if not tables:

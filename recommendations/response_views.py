@@ -20,7 +20,7 @@ from recommendations.selectors import letter_or_404, monitoring_years
 def letter_response(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_for(request.user)
     letter = letter_or_404(scope, pk)
-    if letter.school_id is None or letter.school_id not in scope.school_ids:
+    if not letter.is_to_school or letter.school_id not in scope.school_ids:
         raise Http404
     today = timezone.localdate()
     routes = {r.pk: r for r in responses.school_routes(letter, today=today)}

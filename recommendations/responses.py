@@ -73,8 +73,10 @@ def _label(letter: Letter) -> str:
 @transaction.atomic
 def response_term_set(*, letter: Letter, due: dt.date, user) -> ResponseTerm:
     """Set (or move) the school's term; not before the letter's date."""
-    if letter.school_id is None:
-        raise ValidationError("Письмо «Руководителям ОО» не требует ответа: срок не задаётся.")
+    if not letter.is_to_school:
+        raise ValidationError(
+            f"Письмо «{letter.addressee_short}» не требует ответа ОО: срок не задаётся."
+        )
     if letter.date is not None and due < letter.date:
         raise ValidationError(
             f"Срок ответа {due:%d.%m.%Y} раньше даты письма {letter.date:%d.%m.%Y}: "
@@ -166,7 +168,7 @@ def letter_respond(*, letter: Letter, answers: list[Answer], user, today: dt.dat
         .defer(*(f for f in Letter.HEAVY if f != "figures"))
         .get(pk=letter.pk)
     )
-    if not letter.is_signed or letter.school_id is None:
+    if not letter.is_signed or not letter.is_to_school:
         raise ValidationError("Отвечают только на подписанное письмо ОО.")
     due = response_due(letter)
     if today > due:
@@ -263,7 +265,7 @@ def responses_by_letter(letters: Collection[Letter]) -> dict[tuple[int, str], Fi
 def _school_letters(letters: QuerySet[Letter]) -> QuerySet[Letter]:
     """Signed school letters with their term and how many findings were answered."""
     return (
-        letters.filter(status=Letter.State.SIGNED, school__isnull=False)
+        letters.filter(status=Letter.State.SIGNED, kind=Letter.Kind.SCHOOL)
         .select_related("school", "response_term")
         .defer(*(f for f in Letter.HEAVY if f != "figures"))
         .annotate(answered=Count("responses"))

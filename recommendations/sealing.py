@@ -85,7 +85,7 @@ def letters_reseal(*, without_old_key: bool = False, dry_run: bool = False) -> R
     report = ResealReport()
     signed = Letter.objects.filter(status=Letter.State.SIGNED).order_by("pk")
     for pk in signed.values_list("pk", flat=True):
-        letter = Letter.objects.select_related("school").get(pk=pk)
+        letter = Letter.objects.select_related("school", "provider").get(pk=pk)
         pdf = bytes(letter.pdf)
         reason = _refusal(letter, pdf, without_old_key)
         if reason:

@@ -14,15 +14,16 @@ from recommendations.text import NBSP
 
 def letters_visible(scope: Scope) -> QuerySet[Letter]:
     """District staff: every letter of their districts. School administrators: the signed
-    letters addressed to their schools and the signed district letters «Руководителям ОО»."""
-    letters = Letter.objects.select_related("school", "monitoring_year__district")
+    letters addressed to their schools and the signed district letters «Руководителям ОО»
+    (never a course order to a provider)."""
+    letters = Letter.objects.select_related("school", "provider", "monitoring_year__district")
     if scope.is_district_staff:
         return scope.in_districts(letters, "monitoring_year__district")
     if scope.is_school_admin:
         district_ids = scope.schools().values("district_id")
         return letters.filter(status=Letter.State.SIGNED).filter(
-            Q(school_id__in=scope.school_ids)
-            | Q(school__isnull=True, monitoring_year__district_id__in=district_ids)
+            Q(kind=Letter.Kind.SCHOOL, school_id__in=scope.school_ids)
+            | Q(kind=Letter.Kind.DISTRICT, monitoring_year__district_id__in=district_ids)
         )
     return letters.none()
 
@@ -56,9 +57,9 @@ def signed_letters_naming(person: Person) -> int:
     figures; letters drafted before the appendix, in their text): kept as they are when the
     person is erased (`profdev.privacy`). One query; a school has a letter a year."""
     employments = person.employments.all()
-    to_school = Q(school__in=employments.values("school"))
+    to_school = Q(kind=Letter.Kind.SCHOOL, school__in=employments.values("school"))
     to_district = Q(
-        school__isnull=True,
+        kind=Letter.Kind.DISTRICT,
         monitoring_year__district__in=employments.values("school__district"),
     )
     name = short_name(person)

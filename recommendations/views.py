@@ -122,7 +122,7 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "return_form": ReturnForm(),
         "confirmed": letter.events.filter(kind="confirmed", user=request.user).exists(),
     }
-    if letter.school_id is not None:  # a school reports back on its letter
+    if letter.is_to_school:  # a school reports back on its letter
         due = responses.response_due(letter)
         context |= {
             "response_due": due,
@@ -241,7 +241,7 @@ def letters_send_all(request: HttpRequest, year_id: int) -> HttpResponse:
     year = get_object_or_404(monitoring_years(scope), pk=year_id)
     list_url = f"{reverse('recommendations:list')}?year={year.pk}"
     if request.method != "POST":
-        drafts = year.letters.filter(status=Letter.State.DRAFT).select_related("school")
+        drafts = year.letters.filter(status=Letter.State.DRAFT).select_related("school", "provider")
         context = {
             "year": year,
             "drafts": sorted(drafts.defer(*Letter.HEAVY), key=Letter.natural_order),
@@ -313,7 +313,7 @@ def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def verify(request: HttpRequest, token: str) -> HttpResponse:
     """Public: anyone holding the letter's QR link may check its signature (no personal data)."""
     letter = get_object_or_404(
-        Letter.objects.select_related("school"), token=token, status=Letter.State.SIGNED
+        Letter.objects.select_related("school", "provider"), token=token, status=Letter.State.SIGNED
     )
     check = services.letter_verification(letter)
     if letter.signature is not None:
@@ -377,8 +377,8 @@ def register_edit(request: HttpRequest) -> HttpResponse:
             "year": year,
             "highest": register and services.highest_issued(register),
             "reserved": register.letters.exclude(status=Letter.State.SIGNED)
-            .select_related("school")
-            .only("number", "date", "school__short_name")
+            .select_related("school", "provider")
+            .only("number", "date", "kind", "school__short_name", "provider__name")
             if register
             else (),
         },

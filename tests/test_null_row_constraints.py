@@ -45,10 +45,28 @@ def test_one_district_letter_per_year(district, school):
         "body": "",
         "generated_body": "",
     }
-    Letter.objects.create(school=None, **fields)
-    Letter.objects.create(school=school, **fields)
-    assert refused(lambda: Letter.objects.create(school=None, **fields))
-    assert refused(lambda: Letter.objects.create(school=school, **fields))
+    Letter.objects.create(kind=Letter.Kind.DISTRICT, school=None, **fields)
+    Letter.objects.create(kind=Letter.Kind.SCHOOL, school=school, **fields)
+    assert refused(lambda: Letter.objects.create(kind=Letter.Kind.DISTRICT, **fields))
+    assert refused(lambda: Letter.objects.create(kind=Letter.Kind.SCHOOL, school=school, **fields))
+
+
+@pytest.mark.parametrize(
+    "kind, addressed",
+    [
+        ("school", {}),  # a school's letter without its school
+        ("district", {"school": True}),  # the district letter naming a school
+        ("course_order", {}),  # a course order without its provider
+        ("course_order", {"school": True, "provider": True}),
+    ],
+)
+def test_a_letter_names_the_addressee_of_its_kind_only(district, school, kind, addressed):
+    year = MonitoringYear.objects.create(district=district, year=2024, reference_date="2025-08-31")
+    provider = factories.ProviderFactory()
+    fields = {"monitoring_year": year, "title": "t", "addressee": "a", "body": ""}
+    fields["school"] = school if addressed.get("school") else None
+    fields["provider"] = provider if addressed.get("provider") else None
+    assert refused(lambda: Letter.objects.create(kind=kind, generated_body="", **fields))
 
 
 @pytest.mark.parametrize("scope", ["plain", "district", "school"])

@@ -55,7 +55,7 @@ def _letters_without_effect(report: Report) -> list[str]:
             code = finding.indicator.code
             indicators[code] = finding.indicator
             unchanged = finding.verdict in (Verdict.UNCHANGED, Verdict.WORSE)
-            if outcome.letter.school_id is None:
+            if outcome.letter.is_district:
                 if unchanged:
                     district_stuck.add(code)
                 continue

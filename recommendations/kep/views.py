@@ -134,8 +134,8 @@ def letter_package(request: HttpRequest, pk: int) -> HttpResponse:
 def public_signature(request: HttpRequest, token: str) -> HttpResponse:
     """Public, beside the verification page: the letter's detached signature."""
     letter = get_object_or_404(
-        Letter.objects.select_related("school").only(
-            "number", "school__short_name", "signature", "status"
+        Letter.objects.select_related("school", "provider").only(
+            "number", "kind", "school__short_name", "provider__name", "signature", "status"
         ),
         token=token,
         status=Letter.State.SIGNED,

@@ -27,6 +27,7 @@ def draft(transactional_db):
     school = factories.SchoolFactory(district=district, short_name="МБОУ «Школа № 1»")
     return Letter.objects.create(
         monitoring_year=MonitoringYearFactory(district=district),
+        kind=Letter.Kind.SCHOOL,
         school=school,
         title="Об адресных рекомендациях",
         addressee="Директору МБОУ «Школа № 1»",

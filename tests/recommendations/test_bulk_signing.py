@@ -183,7 +183,11 @@ def test_send_all_drafts_of_a_year_in_one_step(client_for, methodologist, head, 
     letter_return(letter=returned, user=head, comment="Доработать")
     older = MonitoringYearFactory(district=year.district, year=2023)
     old_draft = Letter.objects.create(
-        monitoring_year=older, title="2023", addressee="Руководителям ОО", body="<p>x</p>"
+        monitoring_year=older,
+        kind=Letter.Kind.DISTRICT,
+        title="2023",
+        addressee="Руководителям ОО",
+        body="<p>x</p>",
     )
     client = client_for(methodologist)
     listing = page(client.get(url("list"), {"year": year.pk}))

@@ -65,7 +65,11 @@ def test_filter_by_status_keeps_the_year_and_the_sorting(client_for, methodologi
 def test_filter_by_year(client_for, methodologist, district, letters, year):
     older = MonitoringYearFactory(district=district, year=2023)
     Letter.objects.create(
-        monitoring_year=older, title="Письмо 2023", addressee="Руководителям ОО", body="<p>x</p>"
+        monitoring_year=older,
+        kind=Letter.Kind.DISTRICT,
+        title="Письмо 2023",
+        addressee="Руководителям ОО",
+        body="<p>x</p>",
     )
     client = client_for(methodologist)
     assert names(client.get(LIST, {"year": older.pk})) == ["Руководителям ОО"]
@@ -133,6 +137,7 @@ def test_the_list_query_count_does_not_grow_with_the_letters(
         school = factories.SchoolFactory(district=year.district, short_name=f"МБОУ ООШ № {n}")
         Letter.objects.create(
             monitoring_year=year,
+            kind=Letter.Kind.SCHOOL,
             school=school,
             title="t",
             addressee="a",

@@ -89,7 +89,7 @@ def test_the_term_is_thirty_days_after_the_letter_unless_a_methodologist_sets_an
         "Срок ответа 30.09.2025 раньше даты письма 01.10.2025: укажите дату не раньше письма."
     ]
     assert response_due(Letter.objects.get(pk=letter.pk)) == LETTER_DATE
-    with pytest.raises(ValidationError, match="«Руководителям ОО» не требует ответа"):
+    with pytest.raises(ValidationError, match="«Руководителям ОО» не требует ответа ОО"):
         response_term_set(letter=letters[None], due=dt.date(2025, 11, 1), user=methodologist)
 
 

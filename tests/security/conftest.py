@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from deficits.services import order_build
 from effectiveness.models import Measure
 from monitoring.models import MonitoringYear
 from monitoring.services import compute_year
@@ -91,6 +92,11 @@ def samples(world, signed_letter):
         district=world.district,
         status=Job.Status.DONE,
     )
+    order = order_build(district=world.district, year=YEAR, user=methodologist)
+    provider = Provider.objects.create(
+        name="ГАУ ДПО «Институт развития образования»", kind="regional"
+    )
+    order.lines.filter(component="digital").update(provider=provider, number=1)
     upload = upload_create(
         user=world.users["school_admin"],
         school=world.school,
@@ -115,4 +121,5 @@ def samples(world, signed_letter):
         "rule": RecommendationRule.objects.order_by("pk").first().pk,
         "measure": measure.pk,
         "proposal": proposal.pk,
+        "provider": provider.pk,
     }

@@ -16,7 +16,9 @@ class Command(BaseCommand):
         parser.add_argument("id", type=int)
 
     def handle(self, *args, **options):
-        letter = Letter.objects.filter(pk=options["id"]).select_related("school").first()
+        letter = (
+            Letter.objects.filter(pk=options["id"]).select_related("school", "provider").first()
+        )
         if letter is None:
             raise CommandError(f"Письмо {options['id']} не найдено.")
         if not letter.is_signed:

@@ -1,0 +1,54 @@
+"""Migration 0011 on existing letters: a letter without a school becomes the district letter,
+one with a school a school's letter; signed letters too, and they stay frozen after it."""
+
+import datetime as dt
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+from tests.recommendations.test_migration_numbers import migrate, remove_signed_letters
+
+BEFORE = [("recommendations", "0010_qualified_signature")]
+AFTER = [("recommendations", "0011_letter_kind")]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_existing_letters_get_their_kind_from_their_school():
+    apps = migrate(BEFORE)
+    try:
+        district = apps.get_model("profdev", "District").objects.create(code="ZR", name="Зареч")
+        school = apps.get_model("profdev", "School").objects.create(
+            district=district, code="S-1", name="Школа", short_name="Школа", kind="general"
+        )
+        year = apps.get_model("monitoring", "MonitoringYear").objects.create(
+            district=district, year=2025, reference_date=dt.date(2025, 9, 1)
+        )
+        letter_model = apps.get_model("recommendations", "Letter")
+        common = {
+            "monitoring_year": year,
+            "title": "Письмо",
+            "addressee": "ОО",
+            "body": "<p>текст</p>",
+            "generated_body": "<p>текст</p>",
+        }
+        signed = {
+            "status": "signed",
+            "number": "01-14/1",
+            "date": dt.date(2026, 3, 2),
+            "pdf": b"%PDF-1.7",
+            "sha256": "0" * 64,
+            "signed_at": timezone.now(),
+        }
+        to_school = letter_model.objects.create(school=school, token="a", **common, **signed)
+        to_all = letter_model.objects.create(school=None, token="b", **common, **signed)
+
+        apps = migrate(AFTER)
+        letter_model = apps.get_model("recommendations", "Letter")
+        kinds = dict(letter_model.objects.values_list("pk", "kind"))
+        assert kinds == {to_school.pk: "school", to_all.pk: "district"}
+        with pytest.raises(DatabaseError), transaction.atomic():  # still frozen
+            letter_model.objects.filter(pk=to_all.pk).update(title="Другое")
+    finally:
+        remove_signed_letters(migrate(MigrationExecutor(connection).loader.graph.leaf_nodes()))
