@@ -9,6 +9,7 @@ editing the mapping are for district staff. Anyone else gets 404.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,6 +28,8 @@ from profdev.downloads import XLSX, attachment
 from profdev.facts import academic_year_label
 from profdev.models import Provider
 from profdev.sorting import query_string
+
+GROUPS_PAGE_SIZE = 100
 
 
 def _query(request: HttpRequest, where: selectors.Where) -> str:
@@ -96,8 +99,11 @@ def _groups(request: HttpRequest, year: int):
 def _groups_page(
     request, year, where, filters, groups, routes_form, enrol_form=None
 ) -> HttpResponse:
+    """The groups a page at a time (they may be thousands of people); the filters and the
+    page travel in the links, the forms' actions and the export (which gives everyone)."""
     dq = _query(request, where)
     members = [m.person.pk for m in groups.members]
+    shown = Paginator(groups.members, GROUPS_PAGE_SIZE).get_page(request.GET.get("page"))
     if where.staff and enrol_form is None:
         enrol_form = EnrolForm(members=members, district=where.district)
     return render(
@@ -106,6 +112,8 @@ def _groups_page(
         {
             "where": where,
             "groups": groups,
+            "page": shown,
+            "page_range": shown.paginator.get_elided_page_range(shown.number),
             "filters": filters,
             "routes_form": routes_form,
             "enrol_form": enrol_form,
@@ -113,7 +121,7 @@ def _groups_page(
             "dq": dq,
             "map_url": reverse("deficits:map", args=[year]) + dq,
             "export_url": reverse("deficits:groups_export", args=[year])
-            + query_string(request.GET),
+            + query_string(request.GET, page=None),
             "routes_url": reverse("deficits:groups_routes", args=[year])
             + query_string(request.GET),
             "enrol_url": reverse("deficits:groups_enrol", args=[year]) + query_string(request.GET),

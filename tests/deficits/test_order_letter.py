@@ -209,3 +209,18 @@ def test_a_school_administrator_neither_drafts_nor_reads_it(client_for, school_a
     assert client.get(reverse("recommendations:detail", args=[letter.pk])).status_code == 404
     listing = client.get(reverse("recommendations:list"))
     assert "Институт развития образования" not in listing.content.decode()
+
+
+def test_the_order_page_with_letters_has_a_fixed_query_count(
+    client_for, methodologist, provider, letter, django_assert_num_queries
+):
+    client = client_for(methodologist)
+    client.get(ORDER)
+    # As without providers (test_order), and the providers' letters (1).
+    with django_assert_num_queries(4 + 4 + 6 + 3):
+        client.get(ORDER)
+    other = factories.ProviderFactory(name="АНО ДПО «Другая»")
+    CourseOrderLine.objects.filter(component="subject").update(provider=other)
+    order_letter_draft(order=CourseOrder.objects.get(), provider=other, user=methodologist)
+    with django_assert_num_queries(4 + 4 + 6 + 3):
+        client.get(ORDER)

@@ -242,6 +242,39 @@ def test_the_groups_with_filters(client_for, methodologist, staff, school, other
     assert len(rows(page(client.get(_groups(component="nothing", school="X"))))) == 3
 
 
+def test_the_groups_a_page_at_a_time_keep_their_filters(
+    client_for, methodologist, staff, school, monkeypatch
+):
+    monkeypatch.setattr("deficits.views.GROUPS_PAGE_SIZE", 1)
+    more = teacher(school, last_name="Григорьева")
+    diagnostic(more, digital=20)
+    client = client_for(methodologist)
+
+    first = page(client.get(_groups(school=school.code)))
+    assert [r[3] for r in rows(first)[1:]] == ["Борисова Анна Сергеевна"]
+    assert text(first.xpath("//p[@id='groups-count']")[0]) == "Найдено: 3 · страница 1 из 3"
+    [second_url] = first.xpath("//nav//a[normalize-space(.)='2']/@href")
+    assert f"school={school.code}" in second_url and "page=2" in second_url
+
+    second = page(client.get(_groups(school=school.code, page=2)))
+    assert [r[3] for r in rows(second)[1:]] == ["Антонова Анна Сергеевна"]
+    # the export and the forms keep the filters; the export gives everyone, not the page
+    [export] = second.xpath("//a[normalize-space(.)='Скачать .xlsx']/@href")
+    assert f"school={school.code}" in export and "page" not in export
+    sheet = load_workbook(BytesIO(client.get(export).content)).worksheets[0]
+    assert sheet.max_row == 1 + 3
+    [action] = second.xpath("//form[contains(@action, '/groups/routes/')]/@action")
+    assert f"school={school.code}" in action and "page=2" in action
+
+    digital = page(client.get(_groups(component="digital", page=2)))
+    assert [r[3] for r in rows(digital)[1:]] == ["Григорьева Анна Сергеевна"]
+    assert "component=digital" in digital.xpath("//nav//a[normalize-space(.)='1']/@href")[0]
+    # a page out of range shows the last one
+    assert [r[3] for r in rows(page(client.get(_groups(page=99))))[1:]] == [
+        "Григорьева Анна Сергеевна"
+    ]
+
+
 def test_the_groups_export(client_for, methodologist, staff, school):
     response = client_for(methodologist).get(
         reverse("deficits:groups_export", args=[2024]) + "?component=digital"

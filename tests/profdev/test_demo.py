@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
+from deficits.models import CourseOrderLine
 from monitoring.models import IndicatorValue, MonitoringYear
 from profdev import models
 from profdev.demo.generator import _surname, generate_sheets, write_region
@@ -261,10 +262,17 @@ def test_load_demo_on_an_empty_database_then_again_changes_nothing():
 
     # In the current year one letter is a draft and one awaits signature, both with an executor.
     current = Letter.objects.filter(monitoring_year__year=2024).exclude(status="signed")
-    assert sorted(current.values_list("status", "executor__username")) == [
-        ("draft", "metodist"),
-        ("sent", "metodist"),
+    assert sorted(current.values_list("kind", "status", "executor__username")) == [
+        ("course_order", "draft", "metodist"),  # the course order's letter to a provider
+        ("school", "draft", "metodist"),
+        ("school", "sent", "metodist"),
     ]
+    # Targeted support is filled: routes as plans, schools' answers, the course order.
+    assert "ИОМ с планом: 8; ответов ОО на письма: 6; план-заказ: строк с организацией" in (
+        out.getvalue()
+    )
+    assert models.RouteActivity.objects.count() == 3 * 8
+    assert CourseOrderLine.objects.filter(provider__isnull=False, number__gt=0).exists()
 
     years = MonitoringYear.objects.filter(district=district).order_by("year")
     assert [(y.year, y.basis_number, y.computed_at is not None) for y in years] == [
