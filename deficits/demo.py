@@ -158,7 +158,7 @@ def _course_order(district: District, year: int, user) -> str:
     if CourseOrder.objects.filter(district=district, year=year).exists():
         return "план-заказ уже есть"
     order = order_build(district=district, year=year, user=user)
-    providers = list(Provider.objects.order_by("kind", "name")[:2])
+    providers = list(Provider.objects.filter(confirmed=True).order_by("kind", "name")[:2])
     if not providers:
         return "план-заказ без организаций ДПО"
     lines = order.lines.filter(proposed__gt=0).order_by("pk")
