@@ -1,4 +1,4 @@
-"""Migration 0011 on existing letters: a letter without a school becomes the district letter,
+"""Migration 0012 on existing letters: a letter without a school becomes the district letter,
 one with a school a school's letter; signed letters too, and they stay frozen after it."""
 
 import datetime as dt
@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from tests.recommendations.test_migration_numbers import migrate, remove_signed_letters
 
-BEFORE = [("recommendations", "0010_qualified_signature")]
-AFTER = [("recommendations", "0011_letter_kind")]
+BEFORE = [("recommendations", "0011_problem_field_rules")]
+AFTER = [("recommendations", "0012_letter_kind")]
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('monitoring', '0006_deficit_map'),
         ('profdev', '0014_student_results_and_subjects'),
-        ('recommendations', '0010_qualified_signature'),
+        ('recommendations', '0011_problem_field_rules'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
