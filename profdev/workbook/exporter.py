@@ -29,6 +29,8 @@ from profdev.workbook.sheets import (
 from profdev.workbook.writer import Layout, write_workbook
 
 CHUNK = 2000
+NAME = "name"  # the layout of a «ФИО» column (`Sheet.name_headers`)
+NAME_PARTS = ("last_name", "first_name", "middle_name")
 
 
 YES_NO = ("да", "нет")
@@ -42,6 +44,8 @@ INSTRUCTIONS = (
     "Даты — ДД.ММ.ГГГГ; СНИЛС — 11 цифр (можно с дефисами и пробелом); да/нет и значения из "
     "перечня — из выпадающего списка ячейки; несколько тематик, компонентов или предметов — "
     "через «;»; учебный год — 2024/2025.",
+    "Столбец «ФИО» рядом со СНИЛС не хранится, а проверяется: если ФИО не совпадает с ФИО "
+    "работника с этим СНИЛС, портал предупредит (запись не остановится).",
     "При любой ошибке не записывается ничего: портал покажет лист, строку, столбец и причину.",
     "Ключи листов:",
 )
@@ -53,8 +57,12 @@ def export_workbook(target: str | IO[bytes], schools: QuerySet[School] | None = 
     first sheet «Инструкция»."""
     tables, layouts = {}, {}
     for sheet in SHEETS:
-        headers = [c.header for c in sheet.columns]
-        columns = list(sheet.columns)
+        headers = list(sheet.headers)
+        columns: list[Column | str | None] = []  # NAME: a person's name; None: «Удалить»
+        for column in sheet.columns:
+            columns.append(column)
+            if column.field in sheet.name_headers:
+                columns.append(NAME)
         if schools is None or "delete" in sheet.admin_actions:
             headers.append(DELETE_HEADER)
             columns.append(None)
@@ -70,8 +78,10 @@ def export_workbook(target: str | IO[bytes], schools: QuerySet[School] | None = 
     write_workbook(tables, target, layouts=layouts, instructions=[*INSTRUCTIONS, *keys])
 
 
-def _listed(column: Column | None) -> tuple[str, ...]:
+def _listed(column: Column | str | None) -> tuple[str, ...]:
     """The values a column's drop-down offers: yes/no, or the labels of its choices."""
+    if column == NAME:
+        return ()
     if column is None or column.parse is rules.yes_no:
         return YES_NO
     if column.choices is not None:
@@ -79,9 +89,11 @@ def _listed(column: Column | None) -> tuple[str, ...]:
     return ()
 
 
-def _width(header: str, column: Column | None) -> int:
+def _width(header: str, column: Column | str | None) -> int:
     """Wide enough for the header and the column's usual value, in characters."""
-    if column is None or column.parse is rules.yes_no:
+    if column == NAME:
+        usual = 30
+    elif column is None or column.parse is rules.yes_no:
         usual = 6
     elif column.ref == "person":
         usual = 15  # «123-456-789 01»
@@ -127,11 +139,23 @@ def _rows(sheet: Sheet, schools: QuerySet[School] | None) -> Iterator[list[Any]]
     queryset = _records(sheet, schools).order_by(
         *(_lookup(sheet, sheet.column(f)) for f in sheet.key_inputs)
     )
-    for values in queryset.values_list(*(_lookup(sheet, c) for c in sheet.columns)).iterator(CHUNK):
-        yield [
-            None if value is None or value == "" else fmt(value)
-            for fmt, value in zip(formatters, values, strict=True)
-        ]
+    # After each СНИЛС, the person's name (`Sheet.name_headers`): three lookups each.
+    named = [c.field in sheet.name_headers for c in sheet.columns]
+    names = [
+        f"{_lookup(sheet, c).removesuffix('__snils')}__{part}"
+        for c, has_name in zip(sheet.columns, named, strict=True)
+        if has_name
+        for part in NAME_PARTS
+    ]
+    lookups = [_lookup(sheet, c) for c in sheet.columns]
+    for values in queryset.values_list(*lookups, *names).iterator(CHUNK):
+        parts = iter(values[len(lookups) :])
+        row = []
+        for fmt, value, has_name in zip(formatters, values[: len(lookups)], named, strict=True):
+            row.append(None if value is None or value == "" else fmt(value))
+            if has_name:
+                row.append(" ".join(p for p in (next(parts) for _ in NAME_PARTS) if p))
+        yield row
 
 
 def _records(sheet: Sheet, schools: QuerySet[School] | None) -> QuerySet:

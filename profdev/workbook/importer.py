@@ -2,7 +2,8 @@
 
 The stages: `reader` (the file's sheets and rows), `parse` (clean keyed rows), `plan` (each
 row's step, checked against the stored data and the user's reach), `persons` (the persons
-named with their own fields), `apply` (the plan written). Every error of every stage is
+named with their own fields), `names` (the names written beside a СНИЛС: warnings),
+`apply` (the plan written). Every error of every stage is
 collected; with one, nothing is written.
 
 Public API (the command and the web upload use only these):
@@ -31,6 +32,7 @@ stored name, sex and birth date, and gets the employment alone.
 from django.db import transaction
 
 from profdev.workbook.apply import write_plan
+from profdev.workbook.names import name_warnings
 from profdev.workbook.parse import BookParser
 from profdev.workbook.persons import PersonPlanner
 from profdev.workbook.plan import Planner, WorkbookAnalysis
@@ -91,7 +93,10 @@ def _analyse(result: ReadResult, reach: Reach, token: str) -> WorkbookAnalysis:
     return WorkbookAnalysis(
         counts={plan.sheet_name: plan.counts(persons.updated) for plan in plans},
         errors=sorted([*errors, *result.errors]),
-        warnings=result.warnings,
+        warnings=[
+            *result.warnings,
+            *name_warnings(result.sheets, rows, persons.steps, stored, reach),
+        ],
         state_token=token,
         plans=plans,
         persons=persons.steps,

@@ -25,6 +25,7 @@ class Row:
     values: Record
     key: tuple
     raw: Record  # the cells as given (non-empty ones), for messages quoting the user's text
+    names: dict[str, str]  # person field → the name written beside its СНИЛС («ФИО»)
 
 
 class BookParser:
@@ -88,7 +89,12 @@ class BookParser:
                 )
                 continue
             seen[key] = number
-            rows.append(Row(number, delete, values, key, given))
+            names = {
+                name: rules.shown(cells[index])
+                for name, index in data.names.items()
+                if index < width and cells[index] is not None
+            }
+            rows.append(Row(number, delete, values, key, given, names))
         return rows
 
     def _validator(self, column: Column) -> Validate:

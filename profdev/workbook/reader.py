@@ -94,6 +94,7 @@ class SheetData:
     result: ReadResult
     columns: dict[str, int] = field(default_factory=dict)  # field → index of its cell
     delete_at: int | None = None  # index of the `Удалить` cell
+    names: dict[str, int] = field(default_factory=dict)  # person field → index of its «ФИО»
 
     def issue(self, row: int, column: str, message: str) -> Issue:
         return Issue(self.order, row, self.sheet.name, column, message)
@@ -109,12 +110,18 @@ class SheetData:
         sheet = self.sheet
         by_header = {match_key(c.header): c.field for c in sheet.columns}
         by_header[match_key(DELETE_HEADER)] = DELETE_HEADER
+        names = {match_key(h): f for f, h in sheet.name_headers.items()}
         for index, raw in enumerate(header):
             title = shown(raw) if raw is not None else ""
             if not title:
                 continue
-            target = by_header.get(match_key(title))
-            if target is None:
+            key = match_key(title)
+            target = by_header.get(key)
+            if key in names:
+                if names[key] in self.names:
+                    self.result.errors.append(self.issue(1, title, "столбец повторяется"))
+                self.names[names[key]] = index
+            elif target is None:
                 self.result.warnings.append(
                     f"лист «{sheet.name}»: столбец «{title}» не входит в формат и пропущен"
                 )

@@ -40,6 +40,7 @@ from profdev.text import format_snils, match_key
 from profdev.workbook import rules
 
 DELETE_HEADER = "Удалить"
+NAME_HEADER = "ФИО"
 
 Record = dict[str, Any]
 
@@ -176,6 +177,30 @@ class Sheet:
     def is_reference(self) -> bool:
         """Whether the rows are what other rows name (deleting one deletes a school)."""
         return self.defines is not None and self.model is REFERENCES[self.defines.reference].model
+
+    @cached_property
+    def name_headers(self) -> dict[str, str]:
+        """The «ФИО» column beside each СНИЛС column, by the person's field («ФИО наставника»
+        beside «СНИЛС наставника»); not on the sheet carrying the persons' own fields. Not
+        stored: the export fills it in, the import checks it against the person's name and
+        warns when they differ (a СНИЛС mistyped for another person's)."""
+        if self.own_fields:
+            return {}
+        return {
+            c.field: c.header.replace("СНИЛС", NAME_HEADER)
+            for c in self.columns
+            if c.ref == "person"
+        }
+
+    @cached_property
+    def headers(self) -> tuple[str, ...]:
+        """The headers as the export writes them: each name column after its СНИЛС."""
+        headers = []
+        for column in self.columns:
+            headers.append(column.header)
+            if column.field in self.name_headers:
+                headers.append(self.name_headers[column.field])
+        return tuple(headers)
 
     @cached_property
     def columns_by_field(self) -> dict[str, Column]:

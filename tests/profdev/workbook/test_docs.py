@@ -26,7 +26,7 @@ def test_every_sheet_column_and_allowed_value_is_documented():
     assert list(tables) == [sheet.name for sheet in SHEETS]
     for sheet in SHEETS:
         rows = tables[sheet.name]
-        assert list(rows) == [column.header for column in sheet.columns], sheet.name
+        assert list(rows) == list(sheet.headers), sheet.name
         for column in sheet.columns:
             for label in column.choices.labels if column.choices else ():
                 assert str(label) in rows[column.header], (sheet.name, column.header, label)

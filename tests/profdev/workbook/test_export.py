@@ -137,12 +137,13 @@ def test_exported_cells_are_the_formats_spellings_and_formulas_stay_text(distric
     assert schools[1][3:6] == ["общеобразовательная", "да", "нет"]
     assert schools[1][6] == "=cmd|' /C calc'!A0"
     courses = book.get_sheet_by_name("Курсы").to_python()
-    teacher_course = next(r for r in courses if r[3] == "+Плюс «Ёлка»")
+    teacher_course = next(r for r in courses if r[4] == "+Плюс «Ёлка»")
     shown = f"{teacher.snils[:3]}-{teacher.snils[3:6]}-{teacher.snils[6:9]} {teacher.snils[9:]}"
     assert teacher_course == [
         shown,
+        f"-Дефис {teacher.first_name}",  # the name beside the СНИЛС, no empty patronymic
         "ПК",
-        teacher_course[2],
+        teacher_course[3],
         "+Плюс «Ёлка»",
         36.0,
         "заочная",
@@ -161,7 +162,7 @@ def test_export_of_one_school(district_data):
     rows = {name: book.get_sheet_by_name(name).to_python()[1:] for name in book.sheet_names}
     assert [r[0] for r in rows["ОО"]] == ["S-A"]
     assert len(rows["Педагоги"]) == 2
-    assert [r[3] for r in rows["Курсы"]] == ["+Плюс «Ёлка»"]
+    assert [r[4] for r in rows["Курсы"]] == ["+Плюс «Ёлка»"]
     assert [r[0] for r in rows["Организации ДПО"]] == ["+Плюс «Ёлка»"]
     assert len(rows["Наставничество"]) == 1  # the pair with the other school's mentor stays out
     assert len(rows["Вакансии"]) == 1
