@@ -506,7 +506,7 @@ def test_the_school_workbook_has_only_that_schools_rows_and_is_logged(
     rows = rows_of(response)
     assert [row[0] for row in rows["ОО"]] == ["S-A"]
     assert [(row[0], row[6]) for row in rows["Педагоги"]] == [(teacher.formatted_snils, "S-A")]
-    assert [row[2] for row in rows["Курсы"]] == ["Наша программа"]
+    assert [row[3] for row in rows["Курсы"]] == ["Наша программа"]  # after СНИЛС, ФИО, вид
     entry = AccessLog.objects.get(user=school_admin)
     assert (entry.action, entry.school) == (AccessLog.Action.EXPORT, school)
 
@@ -545,6 +545,6 @@ def test_the_empty_template_has_every_sheet_and_header_and_no_rows(
     for sheet in SHEETS:
         header, *rows = book[sheet.name].iter_rows(values_only=True)
         deletes = ["Удалить"] if "delete" in sheet.admin_actions else []
-        assert list(header) == [column.header for column in sheet.columns] + deletes
+        assert list(header) == [*sheet.headers, *deletes]
         assert rows == []
         assert book[sheet.name].freeze_panes == "A2"  # the header stays in view
