@@ -377,7 +377,7 @@ def closure(district: District, period: Period, mapping: Mapping) -> Closure:
     ):
         diagnostics[person].append((date, scores))
     courses: dict[int, list[tuple]] = defaultdict(list)
-    kinds = dict(Provider.Kind.choices)
+    kinds = {kind: str(label) for kind, label in Provider.Kind.choices}  # translated once
     for person, finished, topics, provider, kind in (
         CourseCompletion.objects.filter(teachers, finished_on__lte=r)
         .exclude(topics="")
@@ -385,7 +385,7 @@ def closure(district: District, period: Period, mapping: Mapping) -> Closure:
         .order_by()
     ):
         topic_set = frozenset(t for t in topics.split(",") if t)
-        courses[person].append((finished, topic_set, provider, str(kinds.get(kind, ""))))
+        courses[person].append((finished, topic_set, provider, kinds.get(kind, "")))
     providers: dict[str, ProviderClosure] = {}
     no_course = ProviderClosure(str(NO_COURSE))
     for person, rows in diagnostics.items():
