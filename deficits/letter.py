@@ -105,6 +105,7 @@ def order_letter_draft(*, order: CourseOrder, provider: Provider, user) -> Draft
     letter = (
         Letter.objects.select_for_update()
         .filter(monitoring_year=monitoring_year, kind=Letter.Kind.COURSE_ORDER, provider=provider)
+        .order_by("pk")  # not the default ordering: its join to the (null) school cannot be locked
         .first()
     )
     if letter is not None and not letter.is_editable:
