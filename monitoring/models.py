@@ -106,7 +106,21 @@ class Target(models.Model):
         return f"{self.indicator_id} {self.year}: {self.value}"
 
 
-class TargetChange(models.Model):
+class Edit(models.Model):
+    """An edit of a district's settings (targets, a component's topics, the problem fields'
+    limits): who made it and when; the newest first."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, verbose_name=_("кто")
+    )
+    at = models.DateTimeField(_("когда"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-at", "-id"]
+
+
+class TargetChange(Edit):
     """History of target edits: who changed what, when."""
 
     district = models.ForeignKey(District, on_delete=models.CASCADE)
@@ -114,15 +128,10 @@ class TargetChange(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, verbose_name=_("показатель"))
     old_value = models.DecimalField(_("было"), max_digits=6, decimal_places=1, null=True)
     new_value = models.DecimalField(_("стало"), max_digits=6, decimal_places=1)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, verbose_name=_("кто")
-    )
-    at = models.DateTimeField(_("когда"), auto_now_add=True)
 
-    class Meta:
+    class Meta(Edit.Meta):
         verbose_name = _("изменение целевого значения")
         verbose_name_plural = _("история целевых значений")
-        ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.indicator_id} {self.year}: {self.old_value} → {self.new_value}"
@@ -392,22 +401,17 @@ class ComponentTopics(models.Model):
         return f"{self.component}: {self.topics}"
 
 
-class ComponentTopicsChange(models.Model):
+class ComponentTopicsChange(Edit):
     """History of the mapping's edits: who changed which component's topics, when."""
 
     district = models.ForeignKey(District, on_delete=models.CASCADE)
     component = models.CharField(_("компонент"), max_length=20, choices=COMPONENT_CHOICES)
     old_topics = models.CharField(_("было"), max_length=300, blank=True)
     new_topics = models.CharField(_("стало"), max_length=300, blank=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, verbose_name=_("кто")
-    )
-    at = models.DateTimeField(_("когда"), auto_now_add=True)
 
-    class Meta:
+    class Meta(Edit.Meta):
         verbose_name = _("изменение тематики компонента")
         verbose_name_plural = _("история тематики компонентов")
-        ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.component}: {self.old_topics} → {self.new_topics}"
@@ -446,7 +450,7 @@ class ProblemLimits(models.Model):
         return f"{self.district_id} {self.year}: {self.threshold} / {self.margin}"
 
 
-class ProblemLimitsChange(models.Model):
+class ProblemLimitsChange(Edit):
     """History of the limits' edits: who changed which limit of which year, when."""
 
     class Limit(models.TextChoices):
@@ -458,15 +462,10 @@ class ProblemLimitsChange(models.Model):
     limit = models.CharField(_("порог"), max_length=10, choices=Limit.choices)
     old_value = models.DecimalField(_("было"), max_digits=4, decimal_places=1)
     new_value = models.DecimalField(_("стало"), max_digits=4, decimal_places=1)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, verbose_name=_("кто")
-    )
-    at = models.DateTimeField(_("когда"), auto_now_add=True)
 
-    class Meta:
+    class Meta(Edit.Meta):
         verbose_name = _("изменение порога проблемных полей")
         verbose_name_plural = _("история порогов проблемных полей")
-        ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.limit} {self.year}: {self.old_value} → {self.new_value}"

@@ -8,6 +8,7 @@ from profdev.models import ChangeRecord, StudentResult
 from profdev.workbook.importer import import_workbook
 from tests import factories
 from tests.html import page, text
+from tests.profdev.student_results import stored_results
 from tests.profdev.workbook.builders import school as school_cells
 from tests.profdev.workbook.builders import xlsx
 
@@ -41,21 +42,6 @@ def post_data(rows: list[dict], stored: list[StudentResult] = (), **extra) -> di
     return data
 
 
-def stored_rows() -> list[tuple]:
-    return list(
-        StudentResult.objects.order_by("pk").values_list(
-            "school__code",
-            "year",
-            "procedure",
-            "subject",
-            "grade",
-            "participants",
-            "failed",
-            "average_score",
-        )
-    )
-
-
 def test_a_deputy_head_fills_in_a_years_results_on_one_screen(client_for, school_admin, school):
     client = client_for(school_admin)
     response = client.post(
@@ -70,7 +56,7 @@ def test_a_deputy_head_fills_in_a_years_results_on_one_screen(client_for, school
         ),
     )
     assert response.status_code == 302 and response["Location"] == URL
-    assert stored_rows() == [
+    assert stored_results() == [
         ("S-A", 2024, "vpr", "maths", 5, 48, 9, None),
         ("S-A", 2024, "vpr", "russian", 5, 50, 50, Decimal("3.13")),
         ("S-A", 2024, "ege", "physics", 11, 7, 0, None),
@@ -108,7 +94,7 @@ def test_rows_are_changed_and_deleted_and_the_history_says_so(client_for, school
         ),
     )
     assert response.status_code == 302
-    assert stored_rows() == [
+    assert stored_results() == [
         ("S-A", 2024, "vpr", "maths", 5, 50, 6, None),
         ("S-A", 2023, "vpr", "maths", 5, 50, 5, None),
         ("S-A", 2024, "vpr", "chemistry", 8, 20, 1, None),
@@ -185,7 +171,7 @@ def test_the_same_procedure_subject_and_grade_twice_is_refused(client_for, schoo
     assert response.context["formset"].forms[1].errors["grade"] == [
         "такая строка уже есть: совпадают процедура, предмет и параллель"
     ]
-    assert stored_rows() == [("S-A", 2024, "vpr", "maths", 5, 50, 5, None)]
+    assert stored_results() == [("S-A", 2024, "vpr", "maths", 5, 50, 5, None)]
 
 
 def test_another_schools_row_cannot_be_reached_through_the_form(

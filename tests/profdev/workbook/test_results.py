@@ -8,6 +8,7 @@ from profdev.models import Person, StudentResult
 from profdev.workbook.importer import analyse_workbook, import_workbook
 from tests import factories
 from tests.factories import next_snils
+from tests.profdev.student_results import stored_results
 from tests.profdev.workbook.builders import school as school_cells
 from tests.profdev.workbook.builders import staff, xlsx
 
@@ -39,26 +40,11 @@ def messages(analysis) -> list[str]:
     return [f"{e.row}/{e.column}: {e.message}" for e in analysis.errors]
 
 
-def stored() -> list[tuple]:
-    return list(
-        StudentResult.objects.order_by("pk").values_list(
-            "school__code",
-            "year",
-            "procedure",
-            "subject",
-            "grade",
-            "participants",
-            "failed",
-            "average_score",
-        )
-    )
-
-
 @pytest.mark.parametrize("written", ["2024/2025", "2024-2025", " 2024/2025 "])
 def test_an_academic_year_is_its_start_year_in_either_spelling(school, written):
     analysis = import_workbook(book(school, result(**{"Учебный год": written})))
     assert analysis.errors == []
-    assert stored() == [("S-A", 2024, "vpr", "maths", 5, 48, 9, None)]
+    assert stored_results() == [("S-A", 2024, "vpr", "maths", 5, 48, 9, None)]
 
 
 YEAR_RULE = "пишите год начала и год окончания через «/» или «-», например 2024/2025"
@@ -81,7 +67,7 @@ YEAR_RULE = "пишите год начала и год окончания че�
 def test_anything_else_is_not_an_academic_year(school, written, shown):
     analysis = import_workbook(book(school, result(**{"Учебный год": written})))
     assert messages(analysis) == [f"2/Учебный год: «{shown}» — не учебный год: {YEAR_RULE}"]
-    assert stored() == []
+    assert stored_results() == []
 
 
 def test_failed_may_equal_participants_but_not_exceed_them(school):
@@ -94,10 +80,10 @@ def test_failed_may_equal_participants_but_not_exceed_them(school):
         )
     )
     assert messages(analysis) == ["3/Не справились: «13» — больше, чем участников (12)"]
-    assert stored() == []  # nothing written on any error
+    assert stored_results() == []  # nothing written on any error
     analysis = import_workbook(book(school, result(**{"Участников": 12, "Не справились": 12})))
     assert analysis.errors == []
-    assert stored()[0][5:7] == (12, 12)
+    assert stored_results()[0][5:7] == (12, 12)
 
 
 @pytest.mark.parametrize(
@@ -126,7 +112,7 @@ def test_failed_may_equal_participants_but_not_exceed_them(school):
 def test_bad_values_are_refused_in_russian_naming_the_value(school, column, value, message):
     analysis = import_workbook(book(school, result(**{column: value})))
     assert messages(analysis) == [f"2/{column}: {message}"]
-    assert stored() == []
+    assert stored_results() == []
 
 
 @pytest.mark.parametrize(
@@ -144,7 +130,7 @@ def test_bad_values_are_refused_in_russian_naming_the_value(school, column, valu
 def test_the_average_score_is_rounded_half_up_to_two_places(school, written, expected):
     analysis = import_workbook(book(school, result(**{"Средний балл": written})))
     assert analysis.errors == []
-    assert stored()[0][7] == expected
+    assert stored_results()[0][7] == expected
 
 
 def test_labels_match_in_any_case_with_spaces_and_yo(school):
@@ -158,7 +144,7 @@ def test_labels_match_in_any_case_with_spaces_and_yo(school):
         )
     )
     assert analysis.errors == []
-    assert [r[2:5] for r in stored()] == [
+    assert [r[2:5] for r in stored_results()] == [
         ("vpr", "russian", 5),
         ("noko", "world", 4),
         ("ege", "social", 11),
@@ -175,7 +161,7 @@ def test_the_same_key_twice_in_a_book_is_an_error(school):
         )
     )
     assert messages(analysis) == ["3/Код ОО: повторяет строку 2: тот же ключ записи"]
-    assert stored() == []
+    assert stored_results() == []
 
 
 def test_a_row_updates_its_record_deletes_it_or_leaves_it(school):
@@ -194,7 +180,7 @@ def test_a_row_updates_its_record_deletes_it_or_leaves_it(school):
     assert analysis.errors == []
     c = analysis.counts[SHEET]
     assert (c.created, c.updated, c.deleted, c.unchanged) == (1, 1, 1, 1)
-    assert stored() == [
+    assert stored_results() == [
         ("S-A", 2024, "vpr", "maths", 5, 48, 9, Decimal("3.60")),
         ("S-A", 2024, "vpr", "russian", 5, 50, 5, None),
         ("S-A", 2024, "oge", "maths", 9, 48, 9, None),
@@ -210,10 +196,10 @@ def test_deleting_a_row_that_is_not_stored_is_an_error(school):
 
 def test_a_book_without_the_sheet_leaves_the_results(school):
     factories.StudentResultFactory(school=school)
-    before = stored()
+    before = stored_results()
     analysis = import_workbook(xlsx({"ОО": [schools_row(school)]}))
     assert analysis.errors == [] and SHEET not in analysis.counts
-    assert stored() == before
+    assert stored_results() == before
 
 
 def test_a_school_that_has_results_cannot_be_deleted(school):
