@@ -371,7 +371,7 @@ def build_scale(run) -> None:
         districts=run.district_codes(1),
         workdir=Path(tempfile.mkdtemp(prefix="profdev-load-")),
     )
-    for stage in (run.generate, run.load, run.compute):
+    for stage in (run.generate, run.read, run.load, run.reference, run.compute):
         for measure in stage(bench):
             print(f"{measure.stage}: {measure.seconds:.1f} с; {measure.detail}")
 

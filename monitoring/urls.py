@@ -1,6 +1,6 @@
 from django.urls import path
 
-from monitoring import views
+from monitoring import problem_views, views
 
 app_name = "monitoring"
 
@@ -18,6 +18,10 @@ urlpatterns = [
     path("<year:year>/problem-limits/", views.problem_limits, name="problem_limits"),
     path("<year:year>/basis/", views.basis, name="basis"),
     path("<year:year>/compute/", views.compute, name="compute"),
+    path("problems/", problem_views.problems, name="problems"),
+    path("<year:year>/problems/", problem_views.problems, name="problems"),
+    path("<year:year>/problems/export.xlsx", problem_views.problems_export, name="problems_export"),
+    path("<year:year>/problems/<str:code>/<str:subject>/", problem_views.problem, name="problem"),
     path("region/", views.region_overview, name="region"),
     path("region/<year:year>/", views.region_overview, name="region"),
     path("region/<year:year>/compute/", views.region_compute, name="region_compute"),

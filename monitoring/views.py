@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from monitoring import deficits, exports, region, services, tables
+from monitoring import deficits, exports, problem_pages, region, services, tables
 from monitoring.context import district_for, district_query, shown_year, year_links, years_of
 from monitoring.failures import Limits, limits_for
 from monitoring.forms import BasisForm, ComputeForm, OverviewForm, ProblemLimitsForm, TargetForm
@@ -91,6 +91,7 @@ def school(request: HttpRequest, code: str, year: int | None = None) -> HttpResp
             "school": page.school,  # the navigation's current school
             "years": page.years,
             "missing": tables.missing_people(page),
+            "problems": problem_pages.school_problems(page.school, page.years.shown),
             "legend": tables.legend(),
             "dq": district_query(request, page.district),
             "year_links": page.years.links("monitoring:school", page.school.code),
