@@ -14,10 +14,9 @@ from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from effectiveness.models import Measure
-from effectiveness.providers import closure_by_provider
 from effectiveness.selectors import academic_years
 from monitoring import deficits
-from monitoring.deficits import addressing, component_topics
+from monitoring.deficits import Mapping, addressing, component_topics
 from monitoring.models import BREACH_STATUSES, Indicator, IndicatorValue, MonitoringYear, Status
 from monitoring.tables import Stored, delta_class, format_delta, format_number, year_values
 from profdev.facts import Period, academic_year_label
@@ -154,9 +153,10 @@ class LetterOutcome:
 
 
 def letter_outcomes(
-    district: District, year: int, indicators: dict[str, Indicator], now: dict
+    district: District, year: int, indicators: dict[str, Indicator], now: MonitoringYear | None
 ) -> list[LetterOutcome]:
-    """Every signed letter of year `year - 1`: each breach it cites, then and now."""
+    """Every signed letter of year `year - 1`: each breach it cites, then and now (the stored
+    values of `now`, the indicators cited only)."""
     confirmed = Q(events__kind=LetterEvent.Kind.CONFIRMED)
     letters = (
         Letter.objects.filter(
@@ -173,26 +173,28 @@ def letter_outcomes(
         )
     )
     answers = responses_by_letter(letters)
-    outcomes = []
     # The district's letter first, then the schools in natural order («№ 2» before «№ 10»).
-    for letter in sorted(letters, key=Letter.natural_order):
-        findings = []
-        for figure in letter.figures.get("findings", []):
-            indicator = indicators.get(figure["code"])
-            if indicator is None or figure.get("status") not in BREACH_STATUSES:
-                continue
-            findings.append(
-                Finding(
-                    indicator=indicator,
-                    status_then=figure["status"],
-                    then_text=figure["value_text"],
-                    then=None if figure["value"] is None else Decimal(figure["value"]),
-                    now=now.get((letter.school_id, indicator.code)),
-                    response=answers.get((letter.pk, indicator.code)),
-                )
+    letters = sorted(letters, key=Letter.natural_order)
+    cited = [
+        (letter, figure, indicators[figure["code"]])
+        for letter in letters
+        for figure in letter.figures.get("findings", [])
+        if figure["code"] in indicators and figure.get("status") in BREACH_STATUSES
+    ]
+    values = year_values(now, {indicator.code for _, _, indicator in cited}) if cited else {}
+    findings: dict[int, list[Finding]] = {letter.pk: [] for letter in letters}
+    for letter, figure, indicator in cited:
+        findings[letter.pk].append(
+            Finding(
+                indicator=indicator,
+                status_then=figure["status"],
+                then_text=figure["value_text"],
+                then=None if figure["value"] is None else Decimal(figure["value"]),
+                now=values.get((letter.school_id, indicator.code)),
+                response=answers.get((letter.pk, indicator.code)),
             )
-        outcomes.append(LetterOutcome(letter, findings))
-    return outcomes
+        )
+    return [LetterOutcome(letter, findings[letter.pk]) for letter in letters]
 
 
 def verdict_counts(outcomes: list[LetterOutcome]) -> dict[str, int]:
@@ -447,17 +449,16 @@ def _later_after_study(component: str, closed: bool, courses: Q | None) -> Exist
     return Exists(later)
 
 
-def education_quality(district: District, year: int) -> list[Closure]:
+def education_quality(district: District, year: int, mapping: Mapping) -> list[Closure]:
     """Deficits found in diagnostics of academic years `year - 1` and `year` of the
     district's teachers, per component; a course counts only for the components its topics
-    address (`component_topics`). Two queries: the mapping, one grouped aggregate."""
+    address (`mapping`, the district's `component_topics`). One grouped aggregate."""
     teachers = Employment.objects.filter(
         person=OuterRef("person"),
         school__district=district,
         category=Employment.Category.PEDAGOGICAL,
     )
     start, end = academic_years(year - 1, year)
-    mapping = component_topics(district)
     aggregates = {}
     for c in DIAGNOSTIC_COMPONENTS:
         deficient = Q(**{f"{c}__lt": settings.DEFICIT_SCORE})
@@ -542,11 +543,12 @@ def effectiveness_report(district: District, year: int) -> Report:
         for m in MonitoringYear.objects.filter(district=district, year__in=(year - 1, year))
     }
     years = {y: m for y, m in recorded.items() if m.computed_at is not None}
-    window = measures_window(year, reference_dates(recorded, year - 1, year))
+    references = reference_dates(recorded, year - 1, year)
+    window = measures_window(year, references)
     indicators = {i.code: i for i in Indicator.objects.all()}
-    now = year_values(years.get(year))
     school_ids = list(district.schools.order_by("code").values_list("pk", flat=True))
-    letters = letter_outcomes(district, year, indicators, now)
+    mapping = component_topics(district)
+    letters = letter_outcomes(district, year, indicators, years.get(year))
     return Report(
         district=district,
         year=year,
@@ -556,7 +558,8 @@ def effectiveness_report(district: District, year: int) -> Report:
         measures=measure_effects(district, year, school_ids, window),
         measures_window=window,
         resolutions=breach_resolutions(district, year, indicators),
-        quality=education_quality(district, year),
-        providers=closure_by_provider(district, year),
+        quality=education_quality(district, year, mapping),
+        # deficits.md's closure over year `year` up to its reference date (`period_of`).
+        providers=deficits.closure(district, Period.of(year, references[year]), mapping),
         verdicts=verdict_counts(letters),
     )

@@ -3,19 +3,19 @@ profile of the schools, the target groups and the closure of deficits by provide
 
 The profile is three definitions of `monitoring.indicators` per component, tallied by the
 engine in the grouped query of the indicators (`PROFILE`); the people behind it and the target
-groups are one query over the same population (`findings`); the closure reads the scores and
-the courses of the year's teachers in two queries and pairs them in Python, because a retest is
-a pair of consecutive dates. The time words (Y, R, P, PED) are those of `indicators.md`.
+groups are one query over the same population (`findings`); the closure is one statement of
+SQL that pairs each score with the one before it (a window function: a retest is a pair of
+consecutive dates) and credits the courses between them. The time words (Y, R, P, PED) are
+those of `indicators.md`.
 """
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import pairwise
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.lookups import LessThan
 from django.utils.translation import gettext_lazy as _
@@ -322,10 +322,6 @@ class ProviderClosure:
 
         return format_number(self.share, Indicator.Kind.SHARE)
 
-    def count(self, closed: bool) -> None:
-        self.retested += 1
-        self.closed += closed
-
     def as_json(self) -> dict:
         return {"retested": self.retested, "closed": self.closed}
 
@@ -340,71 +336,122 @@ class Closure:
     no_course: ProviderClosure
 
 
-def _teachers(period: Period, district: District) -> Exists:
-    """The row's person is in PED(S) at R of a school of the district."""
-    return Exists(
-        Employment.objects.filter(
-            employed_at(period.reference_date),
-            person=OuterRef("person"),
-            school__district=district,
-            workplace=Employment.Workplace.MAIN,
-            category=Employment.Category.PEDAGOGICAL,
+def _teachers(period: Period, district: District) -> QuerySet:
+    """The persons in PED(S) at R of a school of the district (their ids)."""
+    return Employment.objects.filter(
+        employed_at(period.reference_date),
+        school__district=district,
+        workplace=Employment.Workplace.MAIN,
+        category=Employment.Category.PEDAGOGICAL,
+    ).values("person_id")
+
+
+def _like_topic(topic: str) -> str:
+    """A LIKE pattern (escape character «\\») matching the stored topics («,a,b,») with `topic`."""
+    escaped = topic.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%,{escaped},%"
+
+
+def _addressing_sql(mapping: Mapping) -> tuple[str, list]:
+    """The SQL condition «course `c` addresses retest `r`'s component» (components numbered
+    in COMPONENTS' order), by the mapping."""
+    parts, params = [], []
+    for index, component in enumerate(COMPONENTS):
+        topics = sorted(mapping[component])
+        if topics:
+            likes = " OR ".join("c.topics LIKE %s ESCAPE '\\'" for _ in topics)
+            parts.append(f"(r.component = {index} AND ({likes}))")
+            params += [_like_topic(t) for t in topics]
+    return " OR ".join(parts) or "1 = 0", params
+
+
+def _closure_sql(district: District, period: Period, mapping: Mapping) -> tuple[str, list]:
+    """One statement: the teachers' scores per component and date (the lowest of a date);
+    each score with the one before it (a window over the person's dates); the retests (a
+    deficit, then a score dated in P); each retest with the providers (by name and kind) of
+    the addressing courses ended between the two dates. Rows (name, kind, retested, closed)
+    per provider, then (NULL, NULL, retested, closed) for the retests without a course."""
+    qn = connection.ops.quote_name
+    scores_sql, scores_params = (
+        DeficitDiagnostic.objects.filter(
+            person__in=_teachers(period, district), date__lte=period.reference_date
         )
+        .values_list("person_id", "date", *COMPONENTS)
+        .order_by()
+        .query.sql_with_params()
     )
-
-
-def dated_scores(rows: Iterable[tuple[dt.date, int | None]]) -> list[tuple[dt.date, int]]:
-    """A person's scores in one component in date order, one per date: the lowest of it."""
-    lowest: dict[dt.date, int] = {}
-    for date, score in rows:
-        if score is not None and (date not in lowest or score < lowest[date]):
-            lowest[date] = score
-    return sorted(lowest.items())
+    # Of each component, the scores of the persons with a deficit in it and a score in it dated
+    # in P: no one else has a retest, and the window reads far fewer rows.
+    by_date = " UNION ALL ".join(
+        f"SELECT person, on_date, {index} AS component, MIN({qn(c)}) AS score FROM diagnostics "
+        f"WHERE {qn(c)} IS NOT NULL AND person IN ("
+        f"SELECT person FROM diagnostics WHERE {qn(c)} < %s INTERSECT "
+        f"SELECT person FROM diagnostics WHERE {qn(c)} IS NOT NULL AND on_date >= %s"
+        f") GROUP BY person, on_date"
+        for index, c in enumerate(COMPONENTS)
+    )
+    threshold = settings.DEFICIT_SCORE
+    start = connection.ops.adapt_datefield_value(period.start)
+    addressed, addressed_params = _addressing_sql(mapping)
+    window = "OVER (PARTITION BY person, component ORDER BY on_date)"
+    sql = f"""
+        WITH diagnostics (person, on_date, {", ".join(qn(c) for c in COMPONENTS)}) AS (
+            {scores_sql}
+        ),
+        by_date AS ({by_date}),
+        pairs AS (
+            SELECT person, component, on_date AS d2, score AS score2,
+                LAG(on_date) {window} AS d1, LAG(score) {window} AS score1
+            FROM by_date
+        ),
+        retests AS (
+            SELECT person, component, d1, d2, CASE WHEN score2 < %s THEN 0 ELSE 1 END AS closed
+            FROM pairs WHERE score1 < %s AND d2 >= %s
+        ),
+        credits AS (
+            SELECT DISTINCT r.person, r.component, r.d2, r.closed, p.name, p.kind
+            FROM retests r
+            JOIN {qn(CourseCompletion._meta.db_table)} c
+                ON c.person_id = r.person AND c.finished_on > r.d1 AND c.finished_on <= r.d2
+            JOIN {qn(Provider._meta.db_table)} p ON p.id = c.provider_id
+            WHERE {addressed}
+        )
+        SELECT name, kind, COUNT(*), SUM(closed) FROM credits GROUP BY name, kind
+        UNION ALL
+        SELECT NULL, NULL, COUNT(*), SUM(closed) FROM retests r WHERE NOT EXISTS (
+            SELECT 1 FROM credits x
+            WHERE x.person = r.person AND x.component = r.component AND x.d2 = r.d2
+        )
+    """
+    params = [
+        *scores_params,
+        *[threshold, start] * len(COMPONENTS),
+        threshold,
+        threshold,
+        start,
+        *addressed_params,
+    ]
+    return sql, params
 
 
 def closure(district: District, period: Period, mapping: Mapping) -> Closure:
     """deficits.md, «Closure of deficits by provider»: for the teachers in PED at R, every
-    pair of consecutive scores in a component, a deficit then a score dated in P, credited
-    once to each provider with a course addressing the component ended in (d1, d2], else to
-    no course. Two queries: the scores, the courses."""
-    teachers = _teachers(period, district)
-    r = period.reference_date
-    diagnostics: dict[int, list[tuple]] = defaultdict(list)
-    for person, date, *scores in (
-        DeficitDiagnostic.objects.filter(teachers, date__lte=r)
-        .values_list("person_id", "date", *COMPONENTS)
-        .order_by()
-    ):
-        diagnostics[person].append((date, scores))
-    courses: dict[int, list[tuple]] = defaultdict(list)
+    pair of consecutive scores in a component (of one date, the lowest), a deficit then a
+    score dated in P, credited once to each provider with a course addressing the component
+    ended in (d1, d2], else to no course. One query (`_closure_sql`): the pairing and the
+    crediting run in the database, whatever the number of teachers."""
     kinds = {kind: str(label) for kind, label in Provider.Kind.choices}  # translated once
-    for person, finished, topics, provider, kind in (
-        CourseCompletion.objects.filter(teachers, finished_on__lte=r)
-        .exclude(topics="")
-        .values_list("person_id", "finished_on", "topics", "provider__name", "provider__kind")
-        .order_by()
-    ):
-        topic_set = frozenset(t for t in topics.split(",") if t)
-        courses[person].append((finished, topic_set, provider, kinds.get(kind, "")))
     providers: dict[str, ProviderClosure] = {}
     no_course = ProviderClosure(str(NO_COURSE))
-    for person, rows in diagnostics.items():
-        for index, c in enumerate(COMPONENTS):
-            scores = dated_scores((date, scores[index]) for date, scores in rows)
-            for (d1, before), (d2, after) in pairwise(scores):
-                if not is_deficit(before) or not period.start <= d2 <= r:
-                    continue
-                closed = not is_deficit(after)
-                credited = {
-                    (provider, kind)
-                    for finished, topics, provider, kind in courses[person]
-                    if d1 < finished <= d2 and addresses(topics, c, mapping)
-                }
-                for provider, kind in credited:
-                    providers.setdefault(provider, ProviderClosure(provider, kind=kind))
-                    providers[provider].count(closed)
-                if not credited:
-                    no_course.count(closed)
+    with connection.cursor() as cursor:
+        cursor.execute(*_closure_sql(district, period, mapping))
+        for name, kind, retested, closed in cursor.fetchall():
+            if name is None:
+                no_course.retested, no_course.closed = retested, closed or 0
+                continue
+            entry = providers.setdefault(name, ProviderClosure(name, kind=kinds.get(kind, "")))
+            entry.retested += retested
+            entry.closed += closed or 0
     return Closure(period, [providers[p] for p in sorted(providers)], no_course)
 
 

@@ -102,14 +102,17 @@ class Stored:
 STORED_FIELDS = ("numerator", "denominator", "value", "status", "target")
 
 
-def year_values(monitoring_year: MonitoringYear | None) -> dict[tuple[int | None, str], Stored]:
-    """Stored values of a monitoring year keyed by (school id, indicator code), one query;
-    `None` gives an empty table."""
+def year_values(
+    monitoring_year: MonitoringYear | None, codes: Iterable[str] | None = None
+) -> dict[tuple[int | None, str], Stored]:
+    """Stored values of a monitoring year keyed by (school id, indicator code), of every
+    indicator or of those `codes`; one query; `None` gives an empty table."""
     if monitoring_year is None:
         return {}
-    rows = IndicatorValue.objects.filter(monitoring_year=monitoring_year).values_list(
-        "school_id", "indicator_id", *STORED_FIELDS
-    )
+    rows = IndicatorValue.objects.filter(monitoring_year=monitoring_year)
+    if codes is not None:
+        rows = rows.filter(indicator__in=list(codes))
+    rows = rows.values_list("school_id", "indicator_id", *STORED_FIELDS)
     return {(row[0], row[1]): Stored(*row[2:]) for row in rows}
 
 

@@ -255,7 +255,6 @@ def test_report_queries_do_not_grow_with_letters_and_measures(
         )
     # Years, catalogue, this year's values, schools, letters, the schools' responses,
     # measures (+ indicators, schools), their values, resolutions (grouped), education
-    # quality (the mapping, one aggregate), the closure by provider (the reference date, the
-    # mapping, scores, courses).
-    with django_assert_num_queries(17):
+    # quality (the mapping, one aggregate), the closure by provider (one statement).
+    with django_assert_num_queries(14):
         effectiveness_report(district, 2024)

@@ -72,8 +72,8 @@ def test_each_outcome_shows_the_schools_response(client_for, methodologist, answ
 def test_the_report_reads_responses_in_a_fixed_number_of_queries(
     answered, district, django_assert_num_queries
 ):
-    # As without responses (17), and the responses' routes and measures.
-    with django_assert_num_queries(19):
+    # As without responses (14), and the responses' routes and measures.
+    with django_assert_num_queries(16):
         report = effectiveness_report(district, 2024)
     findings = {
         (o.addressee, f.indicator.code): f.response.done

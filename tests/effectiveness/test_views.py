@@ -201,8 +201,8 @@ def test_report_page_shows_verdicts_and_caveat(
     client = client_for(methodologist)
     url = reverse("effectiveness:report", args=[2024])
     client.get(url)
-    # Session, user, role grants, district; years on record; the report (17); session (3).
-    with django_assert_num_queries(25):
+    # Session, user, role grants, district; years on record; the report (14); session (3).
+    with django_assert_num_queries(22):
         response = client.get(url)
     html = response.content.decode()
     assert "Анализ эффективности мер за 2024/2025 учебный год" in html
