@@ -62,7 +62,8 @@ class RoutesForm(forms.Form):
     def __init__(self, *args, members: list[int], **kwargs):
         kwargs.setdefault("initial", {"started_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = [(pk, pk) for pk in members]
+        # Read when a form is checked, not when the page is shown (thousands of people).
+        self.fields["person"].choices = lambda: [(pk, pk) for pk in members]
 
 
 class TopicsForm(forms.Form):
@@ -138,7 +139,8 @@ class EnrolForm(forms.Form):
 
     def __init__(self, *args, members: list[int], district: District, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = [(pk, pk) for pk in members]
+        # Read when a form is checked, not when the page is shown (thousands of people).
+        self.fields["person"].choices = lambda: [(pk, pk) for pk in members]
         # Planned: dated after today.
         self.fields["measure"].queryset = Measure.objects.filter(
             district=district, date__gt=timezone.localdate()

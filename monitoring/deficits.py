@@ -207,8 +207,18 @@ def findings(
     """Every deficit of the year at the schools matching `schools` (a filter on School), by
     person and component; with `mapping`, whether a course addressing the component ended
     after the diagnostic, up to R (the person then leaves the target group). One query."""
+    # A score in P below the threshold, in any of the components: only such a person's
+    # latest score may be a deficit (one look-up per person before the six latest scores).
+    low = Q()
+    for c in components:
+        low |= Q(**{f"{c}__lt": settings.DEFICIT_SCORE})
     rows = Employment.objects.filter(
         employed_at(period.reference_date),
+        Exists(
+            DeficitDiagnostic.objects.filter(
+                low, P.contains("date", period), person=OuterRef("person")
+            )
+        ),
         workplace=Employment.Workplace.MAIN,
         category=Employment.Category.PEDAGOGICAL,
         school__in=School.objects.filter(schools).values("pk"),
