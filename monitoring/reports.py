@@ -68,9 +68,9 @@ def district_completions(district: District, start: dt.date, end: dt.date):
     )
 
 
-_AGGREGATES = {
+# Of one teacher's completions with one provider; a provider's teachers are its rows.
+_PER_TEACHER = {
     "completions": Count("id"),
-    "teachers": Count("person", distinct=True),
     "total_hours": Sum("hours"),
     "short_programmes": Count("id", filter=Q(hours__range=SHORT_PROGRAMME_HOURS)),
     "distance": Count("id", filter=Q(distance=True)),
@@ -94,19 +94,24 @@ class ProvidersReport:
 
 def providers_report(district: District, year: int, *, three_years: bool) -> ProvidersReport:
     """The report of academic year `year` up to its reference date (the stored one, else the
-    default); three queries, whatever the data size."""
+    default); three queries, whatever the data size: the completions are read once, grouped
+    by provider and teacher, and summed here per provider and in total."""
     monitoring_year = MonitoringYear.objects.filter(district=district, year=year).first()
     period = Period.of(year, monitoring_year.reference_date if monitoring_year else None)
     start = period.three_years_start if three_years else period.start
     completions = district_completions(district, start, period.reference_date)
-    grouped = list(completions.values("provider").annotate(**_AGGREGATES).order_by())
-    providers = Provider.objects.in_bulk([g["provider"] for g in grouped])
-    rows = [
-        ProviderRow(provider=providers[g["provider"]], **{k: g[k] or 0 for k in _AGGREGATES})
-        for g in grouped
-    ]
+    by_provider: dict[int, dict[str, int]] = {}
+    teachers: set[int] = set()
+    for group in completions.values("provider", "person").annotate(**_PER_TEACHER).order_by():
+        sums = by_provider.setdefault(group["provider"], dict.fromkeys(_PER_TEACHER, 0))
+        for name in _PER_TEACHER:
+            sums[name] += group[name] or 0
+        sums["teachers"] = sums.get("teachers", 0) + 1
+        teachers.add(group["person"])
+    providers = Provider.objects.in_bulk(list(by_provider))
+    rows = [ProviderRow(provider=providers[pk], **sums) for pk, sums in by_provider.items()]
     rows.sort(key=lambda r: (-r.completions, natural_key(r.provider.name)))
-    totals = completions.aggregate(**_AGGREGATES)
+    totals = {name: sum(sums[name] for sums in by_provider.values()) for name in _PER_TEACHER}
     return ProvidersReport(
         district,
         year,
@@ -114,5 +119,5 @@ def providers_report(district: District, year: int, *, three_years: bool) -> Pro
         start,
         period.reference_date,
         rows,
-        ProviderRow(provider=None, **{k: v or 0 for k, v in totals.items()}),
+        ProviderRow(provider=None, teachers=len(teachers), **totals),
     )
