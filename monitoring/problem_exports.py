@@ -19,7 +19,8 @@ def _share(cell: FailureCell | None) -> Cell:
         None if value is None else float(value),
         SHARE_FORMAT,
         fill="red" if cell.problem else None,
-        comment=f"{cell.fraction}: {PROBLEM}" if cell.problem else cell.fraction,
+        # A comment on every cell would slow a district's sheet down tenfold: only the marked.
+        comment=f"{cell.fraction}: {PROBLEM}" if cell.problem else "",
     )
 
 

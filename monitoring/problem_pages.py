@@ -9,11 +9,17 @@ field stay `monitoring.failures`'; this module only reads and shapes them.
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import quote
 
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
+from monitoring import tables
 from monitoring.context import shown_year
 from monitoring.deficits import period_of
 from monitoring.failures import Count, Limits, failures, limits_for
@@ -195,15 +201,44 @@ def problem_rule(cell: FailureCell, district: FailureCell, limits: Limits) -> li
 # --- The heat map ---------------------------------------------------------------------------
 
 
+NO_PARTICIPANTS = mark_safe('<td><span class="visually-hidden">нет участников</span></td>')
+PROBLEM_MARK = mark_safe(
+    '<span class="problem-mark" aria-hidden="true"> ▲</span>'
+    '<span class="visually-hidden">, проблемное поле</span>'
+)
+
+
+def cell_html(cell: FailureCell | None, url: str = "") -> str:
+    """A heat map cell: the share (a link to `url`, if any) on its colour step, a problem
+    field marked by ▲ and in words for screen readers. Built here, not by an include per
+    cell: a district's map has a few thousand."""
+    if cell is None:
+        return NO_PARTICIPANTS
+    text = format_html('<a href="{}">{}</a>', url, cell.text) if url else cell.text
+    if cell.problem:
+        return format_html(
+            '<td class="heat-{} problem" title="{}: проблемное поле">{}{}</td>',
+            cell.heat,
+            cell.fraction,
+            text,
+            PROBLEM_MARK,
+        )
+    return format_html('<td class="heat-{}" title="{}">{}</td>', cell.heat, cell.fraction, text)
+
+
+def drill_urls(year: int, link_query: str = "") -> Callable[[School, str], str]:
+    """Links to the drill-downs of the year: one `reverse` and then the school's code and the
+    subject put in place (as `reverse` quotes them), a district's map has thousands."""
+    stem = reverse("monitoring:problem", args=[year, "-", "-"]).removesuffix("-/-/")
+    return lambda school, subject: f"{stem}{quote(school.code)}/{subject}/{link_query}"
+
+
 @dataclass(frozen=True)
 class HeatRow:
     school: School
-    subjects: tuple[str, ...]  # the map's
-    cells: tuple[FailureCell | None, ...]  # by subject; None: no participants
-
-    @property
-    def items(self) -> list[tuple[str, FailureCell | None]]:
-        return list(zip(self.subjects, self.cells, strict=True))
+    cells: tuple[FailureCell | None, ...]  # by the map's subjects; None: no participants
+    url: str  # the school's monitoring page
+    html: str  # the cells as `cell_html` renders them, linked to their drill-downs
 
     @property
     def problems(self) -> int:
@@ -246,6 +281,10 @@ class HeatMap:
     @property
     def label(self) -> str:
         return academic_year_label(self.year)
+
+    @property
+    def total_html(self) -> str:
+        return format_html_join("", "{}", ((cell_html(c),) for c in self.total))
 
     @property
     def subject_names(self) -> list[str]:
@@ -305,10 +344,12 @@ def trends(by_year: dict[int, YearShares], school_id: int | None = None) -> list
     ]
 
 
-def heat_map(district: District, year: int | None, schools: list[School]) -> HeatMap:
+def heat_map(
+    district: District, year: int | None, schools: list[School], link_query: str = ""
+) -> HeatMap:
     """The year's heat map of the visible `schools` (the district's, or a school
-    administrator's own) below the district row, with the trends; six queries, two more per
-    year counted live."""
+    administrator's own) below the district row, with the trends; its links keep
+    `link_query` (the district picked); six queries, two more per year counted live."""
     with_results = result_years(district)
     computed = {m.year: m for m in years_on_record(district)}
     years = tuple(sorted(set(with_results) | set(computed), reverse=True))
@@ -318,12 +359,23 @@ def heat_map(district: District, year: int | None, schools: list[School]) -> Hea
     subjects = tuple(shares.district) if shares else ()
     total = tuple(shares.district.get(s) for s in subjects) if shares else ()
     rows, without = [], []
+    drill_url = drill_urls(year, link_query)
+    school_url = tables.school_url(year, link_query)
     for school in sorted(schools, key=lambda s: natural_key(s.code)):
         cells = shares.schools.get(school.pk) if shares else None
-        if cells:
-            rows.append(HeatRow(school, subjects, tuple(cells.get(s) for s in subjects)))
-        else:
+        if not cells:
             without.append(school)
+            continue
+        row = tuple(cells.get(s) for s in subjects)
+        html = format_html_join(
+            "",
+            "{}",
+            (
+                (cell_html(c, drill_url(school, s) if c else ""),)
+                for s, c in zip(subjects, row, strict=True)
+            ),
+        )
+        rows.append(HeatRow(school, row, school_url(school), html))
     return HeatMap(
         district=district,
         year=year,

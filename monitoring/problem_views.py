@@ -38,7 +38,9 @@ def _visible(request: HttpRequest) -> tuple[District, list[School]]:
 
 def _heat_map(request: HttpRequest, year: int | None) -> problem_pages.HeatMap:
     district, schools = _visible(request)
-    return problem_pages.heat_map(district, year, schools)
+    return problem_pages.heat_map(
+        district, year, schools, link_query=district_query(request, district)
+    )
 
 
 @login_required
