@@ -13,6 +13,7 @@ from html import escape
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 from monitoring.context import Years, years_of
@@ -421,6 +422,20 @@ class Missing:
     line: SchoolLine
     people: tuple[Named, ...]
 
+    @property
+    def people_html(self) -> str:
+        """The list's items, built here rather than by the template's loop: a large school's
+        page names a thousand people."""
+        return format_html_join(
+            "", '<li><a href="{}">{}</a></li>', ((p.url, p.name) for p in self.people)
+        )
+
+
+def card_urls() -> Callable[[int], str]:
+    """Links to persons' cards: one `reverse`, then the id put in place."""
+    stem = reverse("person_card", args=[0]).removesuffix("0/")
+    return lambda pk: f"{stem}{pk}/"
+
 
 def missing_people(page: SchoolPage) -> list[Missing]:
     """Names only where the stored number says someone is missing, and only for indicators
@@ -435,11 +450,9 @@ def missing_people(page: SchoolPage) -> list[Missing]:
         and line.stored.numerator < line.stored.denominator
     }
     missing = missing_by_indicator(page.years.shown, page.school, list(lines))
+    card_url = card_urls()
     return [
-        Missing(
-            lines[code],
-            tuple(Named(p.full_name, reverse("person_card", args=[p.pk])) for p in people),
-        )
+        Missing(lines[code], tuple(Named(p.full_name, card_url(p.pk)) for p in people))
         for code, people in missing.items()
         if people
     ]
