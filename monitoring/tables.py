@@ -169,10 +169,11 @@ class ValueCell:
 
     @property
     def spoken_status(self) -> str:
-        """What screen readers read after the number of a cell short of the target."""
+        """What screen readers read after the number of a cell short of the target (safe
+        markup: the school and indicator pages' templates print it as it is)."""
         if not self.breach:
             return ""
-        return f'<span class="visually-hidden">, {escape(self.status_text)}</span>'
+        return mark_safe(f'<span class="visually-hidden">, {escape(self.status_text)}</span>')
 
     @property
     def html(self) -> str:
