@@ -4,7 +4,6 @@
 from decimal import Decimal
 
 from deficits.selectors import DeficitMap, Groups, MapRow, OrderPage, topics_text
-from monitoring.deficits import LABELS
 from monitoring.exports import SHARE_FORMAT, Cell, Sheet, workbook
 
 
@@ -80,7 +79,7 @@ def order_workbook(page: OrderPage) -> bytes:
     )
     lines.rows = [
         [
-            str(LABELS[line.component]).capitalize(),
+            line.label,
             topics_text(line.topics),
             line.proposed,
             line.number,
@@ -93,7 +92,7 @@ def order_workbook(page: OrderPage) -> bytes:
     ]
     schools = Sheet(
         "По ОО",
-        [["ОО", *(str(LABELS[line.component]).capitalize() for line in page.lines)]],
+        [["ОО", *(line.label for line in page.lines)]],
         [40, *([14] * len(page.lines))],
     )
     schools.rows = [[row.school.short_name, *row.proposed] for row in page.schools]

@@ -15,7 +15,6 @@ from django.template.loader import render_to_string
 from django.utils.text import capfirst
 
 from deficits.models import CourseOrder, CourseOrderLine, CourseOrderSchool
-from monitoring.deficits import COMPONENTS, LABELS
 from monitoring.models import MonitoringYear
 from profdev.facts import academic_year_label
 from profdev.models import Organisation, Provider
@@ -44,7 +43,8 @@ def addressee_for(provider: Provider) -> str:
 def _line(n: int, line: CourseOrderLine) -> dict:
     return {
         "n": n,
-        "component": capfirst(str(LABELS[line.component])),
+        "component": capfirst(str(line.get_component_display())),
+        "subject": line.get_subject_display() if line.subject else "",
         "topics": ", ".join(line.topic_labels()) or "—",
         "programme": line.programme,
         "form": line.get_form_display() if line.form else "",
@@ -57,8 +57,7 @@ def order_figures(order: CourseOrder, provider: Provider) -> dict:
     """What the letter says of the order: its lines for the provider (with places ordered)
     and the people proposed per school and line; two queries."""
     lines = sorted(
-        order.lines.filter(provider=provider, number__gt=0),
-        key=lambda line: COMPONENTS.index(line.component),
+        order.lines.filter(provider=provider, number__gt=0), key=lambda line: line.sort_key
     )
     if not lines:
         raise ValidationError(
@@ -78,6 +77,7 @@ def order_figures(order: CourseOrder, provider: Provider) -> dict:
         "reference_date": f"{order.reference_date:%d.%m.%Y}",
         "lines": [_line(n, line) for n, line in enumerate(lines, 1)],
         "total": sum(line.number for line in lines),
+        "problem_lines": any(line.subject for line in lines),
         "schools": [
             {"school": name, "places": counts}
             for name, counts in sorted(places.items(), key=lambda i: natural_key(i[0]))

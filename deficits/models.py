@@ -7,11 +7,12 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from monitoring.models import COMPONENT_CHOICES
 from profdev.facts import academic_year_label
-from profdev.models import CourseCompletion, District, Provider, School
+from profdev.models import CourseCompletion, District, Provider, School, Subject
 
 
 class CourseOrder(models.Model):
@@ -42,6 +43,13 @@ class CourseOrder(models.Model):
         return f"{self.district}: план-заказ на {self.label}"
 
     @property
+    def sort_key(self) -> tuple[int, int]:
+        """Lines in the components' order; a component's own line before its subjects'."""
+        components = [c for c, _ in COMPONENT_CHOICES]
+        subject = Subject.values.index(self.subject) if self.subject else -1
+        return components.index(self.component), subject
+
+    @property
     def label(self) -> str:
         """The academic year the courses are ordered for."""
         return academic_year_label(self.year + 1)
@@ -49,10 +57,17 @@ class CourseOrder(models.Model):
 
 class CourseOrderLine(models.Model):
     """One component's line: the people proposed (its target group), the number ordered and
-    the course as the methodologist settles it."""
+    the course as the methodologist settles it. A line of the «Предметный» component may name
+    a subject: the line of a problem field of students' results, proposing the teachers of
+    that subject in the schools where it is one (`deficits.services.order_problem_lines`)."""
+
+    SUBJECT_COMPONENT = "subject"
 
     order = models.ForeignKey(CourseOrder, on_delete=models.CASCADE, related_name="lines")
     component = models.CharField(_("компонент"), max_length=20, choices=COMPONENT_CHOICES)
+    subject = models.CharField(
+        _("предмет"), max_length=20, choices=Subject.choices, blank=True, default=""
+    )
     topics = models.CharField(_("тематика"), max_length=300, blank=True)  # ",a,b," as courses
     proposed = models.PositiveIntegerField(_("в целевой группе"))
     number = models.PositiveIntegerField(_("заказано мест"))
@@ -76,14 +91,38 @@ class CourseOrderLine(models.Model):
         verbose_name = _("строка плана-заказа")
         verbose_name_plural = _("строки плана-заказа")
         constraints = [
-            models.UniqueConstraint(fields=["order", "component"], name="course_order_line_unique"),
+            models.UniqueConstraint(
+                fields=["order", "component", "subject"], name="course_order_line_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(subject="") | Q(component="subject"),
+                name="course_order_line_subject_component",
+            ),
             models.CheckConstraint(
                 condition=Q(hours__isnull=True) | Q(hours__gte=16), name="course_order_line_hours"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.component}: {self.number}"
+        return f"{self.key}: {self.number}"
+
+    @property
+    def key(self) -> str:
+        """The line in URLs and form prefixes: «digital», «subject-maths»."""
+        return f"{self.component}-{self.subject}" if self.subject else self.component
+
+    @property
+    def sort_key(self) -> tuple[int, int]:
+        """Lines in the components' order; a component's own line before its subjects'."""
+        components = [c for c, _ in COMPONENT_CHOICES]
+        subject = Subject.values.index(self.subject) if self.subject else -1
+        return components.index(self.component), subject
+
+    @property
+    def label(self) -> str:
+        """«Предметный», «Предметный: математика»."""
+        label = capfirst(str(self.get_component_display()))
+        return f"{label}: {self.get_subject_display()}" if self.subject else label
 
     def topic_labels(self) -> list[str]:
         return [str(CourseCompletion.Topic(t).label) for t in self.topics.split(",") if t]

@@ -329,9 +329,7 @@ def course_order(district: District, year: int) -> OrderPage:
     order = CourseOrder.objects.filter(district=district, year=year).first()
     if order is None:
         return OrderPage(None, [], [], [])
-    lines = sorted(
-        order.lines.select_related("provider"), key=lambda line: COMPONENTS.index(line.component)
-    )
+    lines = sorted(order.lines.select_related("provider"), key=lambda line: line.sort_key)
     index = {line.pk: i for i, line in enumerate(lines)}
     counts: dict[School, list[int]] = {}
     for row in CourseOrderSchool.objects.filter(line__order=order).select_related("school"):

@@ -1,5 +1,6 @@
 """Writes of the deficit pages: the district's mapping of components to course topics (with
-its history), routes (ИОМ) for the people of a target group, the course order."""
+its history), routes (ИОМ) for the people of a target group, the course order (with its lines
+for the problem fields of students' results)."""
 
 import datetime as dt
 from collections import Counter
@@ -20,8 +21,11 @@ from monitoring.deficits import (
     target_groups,
 )
 from monitoring.models import ComponentTopics, ComponentTopicsChange
-from profdev.models import CourseCompletion, DevelopmentRoute, District, Person
+from monitoring.problem_fields import problem_fields
+from profdev.facts import academic_year_label
+from profdev.models import CourseCompletion, DevelopmentRoute, District, Person, Subject
 from profdev.services import route_create
+from recommendations.problems import teachers_to_support
 
 TOPICS = dict(CourseCompletion.Topic.choices)
 
@@ -127,6 +131,64 @@ def order_build(*, district: District, year: int, user) -> CourseOrder:
         for school, n in per_school[line.component].items()
     )
     return order
+
+
+@dataclass(frozen=True)
+class ProblemLines:
+    added: int
+    updated: int
+
+
+@transaction.atomic
+def order_problem_lines(*, order: CourseOrder) -> ProblemLines:
+    """A «Предметный» line per problem field's subject of the order's year (students' results,
+    from the records), proposing per school the teachers of the subject in the schools where it
+    is a problem field who lack a subject ПК in W3 or have a «Предметный» deficit — the school
+    letters' selection (`recommendations.problems.teachers_to_support`). Adding again updates
+    the lines' people and keeps what the methodologist settled (places, provider, programme);
+    a fixed number of queries."""
+    found = problem_fields(order.district, order.year)
+    fields = {school.pk: [f.subject for f in subjects] for school, subjects in found.items()}
+    if not fields:
+        raise ValidationError(
+            f"В результатах обучающихся {academic_year_label(order.year)} учебного года "
+            "проблемных полей нет: добавлять нечего."
+        )
+    period = period_of(order.district, order.year)
+    per_subject: dict[str, Counter] = {
+        s: Counter() for s in Subject.values if any(s in f for f in fields.values())
+    }
+    for row in teachers_to_support(period, fields):
+        per_subject[row.subject][row.school_id] += 1
+    component = CourseOrderLine.SUBJECT_COMPONENT
+    existing = {
+        line.subject: line
+        for line in order.lines.filter(component=component, subject__in=list(per_subject))
+    }
+    topics = CourseCompletion.encode_topics([CourseCompletion.Topic.SUBJECT])
+    for subject, line in existing.items():
+        line.proposed, line.topics = per_subject[subject].total(), topics
+    CourseOrderLine.objects.bulk_update(existing.values(), ["proposed", "topics"])
+    added = CourseOrderLine.objects.bulk_create(
+        CourseOrderLine(
+            order=order,
+            component=component,
+            subject=subject,
+            topics=topics,
+            proposed=counts.total(),
+            number=counts.total(),
+        )
+        for subject, counts in per_subject.items()
+        if subject not in existing
+    )
+    lines = [*existing.values(), *added]
+    CourseOrderSchool.objects.filter(line__in=lines).delete()
+    CourseOrderSchool.objects.bulk_create(
+        CourseOrderSchool(line=line, school_id=school, proposed=n)
+        for line in lines
+        for school, n in per_subject[line.subject].items()
+    )
+    return ProblemLines(len(added), len(existing))
 
 
 def order_line_update(*, line: CourseOrderLine, values: dict) -> CourseOrderLine:

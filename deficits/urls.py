@@ -15,7 +15,8 @@ urlpatterns = [
     path("<year:year>/groups/enrol/", views.groups_enrol, name="groups_enrol"),
     path("<year:year>/order/", views.order, name="order"),
     path("<year:year>/order/export.xlsx", views.order_export, name="order_export"),
-    path("<year:year>/order/lines/<str:component>/", views.order_line, name="order_line"),
+    path("<year:year>/order/lines/<str:key>/", views.order_line, name="order_line"),
+    path("<year:year>/order/problem-lines/", views.order_problem_lines, name="order_problem_lines"),
     path("<year:year>/order/letters/<int:provider>/", views.order_letter, name="order_letter"),
     path("topics/", views.topics, name="topics"),
 ]

@@ -253,7 +253,7 @@ def _order_page(request, district, year: int, posted=None) -> HttpResponse:
     forms = [
         posted
         if posted is not None and posted.instance.pk == line.pk
-        else OrderLineForm(instance=line, prefix=line.component)
+        else OrderLineForm(instance=line, prefix=line.key)
         for line in page.lines
     ]
     dq = district_query(request, district)
@@ -264,7 +264,7 @@ def _order_page(request, district, year: int, posted=None) -> HttpResponse:
             "district": district,
             "page": page,
             "lines": list(zip(page.lines, forms, strict=True)),
-            "components": [str(LABELS[line.component]) for line in page.lines],
+            "components": [line.label for line in page.lines],
             "year": year,
             "next_label": academic_year_label(year + 1),
             "dq": dq,
@@ -287,16 +287,40 @@ def order(request: HttpRequest, year: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def order_line(request: HttpRequest, year: int, component: str) -> HttpResponse:
+def order_problem_lines(request: HttpRequest, year: int) -> HttpResponse:
+    """A line per problem field's subject of the year, added or updated (district staff)."""
     district = district_for(request)
+    order = get_object_or_404(CourseOrder, district=district, year=year)
+    try:
+        done = services.order_problem_lines(order=order)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"Строки по проблемным полям: добавлено {done.added}, обновлено {done.updated}.",
+        )
+    return redirect(reverse("deficits:order", args=[year]) + district_query(request, district))
+
+
+@login_required
+@require_POST
+def order_line(request: HttpRequest, year: int, key: str) -> HttpResponse:
+    """A line settled by the methodologist; `key` is the line's (`CourseOrderLine.key`)."""
+    district = district_for(request)
+    component, _, subject = key.partition("-")
     line = get_object_or_404(
-        CourseOrderLine, order__district=district, order__year=year, component=component
+        CourseOrderLine,
+        order__district=district,
+        order__year=year,
+        component=component,
+        subject=subject,
     )
-    form = OrderLineForm(request.POST, instance=line, prefix=line.component)
+    form = OrderLineForm(request.POST, instance=line, prefix=line.key)
     if not form.is_valid():
         return _order_page(request, district, year, posted=form)
     services.order_line_update(line=line, values=form.cleaned_data)
-    messages.success(request, f"Строка «{LABELS[component]}» сохранена.")
+    messages.success(request, f"Строка «{line.label}» сохранена.")
     return redirect(reverse("deficits:order", args=[year]) + district_query(request, district))
 
 

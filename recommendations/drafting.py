@@ -22,6 +22,7 @@ from recommendations.findings import (
     table_numbers,
 )
 from recommendations.models import Audience, Letter, LetterEvent, RecommendationRule
+from recommendations.problems import year_problems
 from recommendations.text import dative_initials, keep_numbers, sanitise
 
 # The heading answers «о чём?» (ГОСТ Р 7.0.97-2025); lists and the register show it too.
@@ -71,12 +72,22 @@ def _district_names(year: MonitoringYear) -> dict[str, str]:
     }
 
 
+def _tables_text(tables: dict[str, int], appendix: dict, key: str) -> str:
+    """Where a run of the appendix's tables is: «таблице 3», «таблицах 3–4»; "" without it."""
+    if key not in tables:
+        return ""
+    first, count = tables[key], len(appendix[key])
+    return f"таблице {first}" if count == 1 else f"таблицах {first}–{first + count - 1}"
+
+
 def _render_body(content: dict, district: bool, names: dict[str, str]) -> str:
     grouped = content["recommendations"]
+    tables = table_numbers(content["appendix"])
     context = {
         **content,
         "district_names": names,
-        "tables": table_numbers(content["appendix"]),
+        "tables": tables,
+        "problem_tables": _tables_text(tables, content["appendix"], "problem_teachers"),
         "within_band": sum(f["status"] == Status.YELLOW for f in content["findings"]),
     }
     if district:
@@ -112,17 +123,18 @@ def letters_draft(*, year: MonitoringYear, user=None) -> DraftReport:
     rules: dict[str, list[RecommendationRule]] = defaultdict(list)
     for rule in RecommendationRule.objects.filter(active=True).order_by("order", "id"):
         rules[rule.indicator_id].append(rule)
+    problems = year_problems(year)
 
     contents: dict[int | None, dict] = {}
     for school_id, school_values in sorted(
         by_school.items(), key=lambda i: school_order(schools[i[0]])
     ):
         content = school_content(
-            year, schools[school_id], school_values.values(), district_values, rules
+            year, schools[school_id], school_values.values(), district_values, rules, problems
         )
         if content is not None:
             contents[school_id] = content
-    contents[None] = district_content(year, district_values, by_school, schools, rules)
+    contents[None] = district_content(year, district_values, by_school, schools, rules, problems)
 
     report = DraftReport()
     existing = {

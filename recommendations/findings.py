@@ -1,8 +1,9 @@
 """What a letter says, frozen into its `figures` when it is drafted: each breached figure with
 its wording by the indicator's direction (`monitoring.wording`), the recommendations of the
 rules it triggers, and the appendix: the table of the breached figures, the people behind
-them, the vacancies counted. The letter's text summarises and recommends; the tables are
-the appendix's, so that the letter itself stays within one or two pages.
+them, the vacancies counted; the problem fields of students' results with the teachers to
+act on (`recommendations.problems`). The letter's text summarises and recommends; the tables
+are the appendix's, so that the letter itself stays within one or two pages.
 
 A school letter holds what the school does; the methodological office's own tasks go into the
 district letter only. Schools run in natural order («№ 2» before «№ 10») everywhere.
@@ -18,17 +19,33 @@ from profdev.models import School
 from profdev.text import natural_key
 from recommendations.models import Audience, RecommendationRule
 from recommendations.people import people_missing, vacancy_row
+from recommendations.problems import (
+    YearProblems,
+    district_fields,
+    school_fields,
+    school_teachers,
+)
 from recommendations.text import COLLEAGUES, salutation
 
 OFFICE = Audience.METHODOLOGICAL_OFFICE.value
 # The appendix's tables in their order; a letter numbers those it holds (`table_numbers`).
-APPENDIX_TABLES = ("findings", "people", "vacancies")
+APPENDIX_TABLES = ("findings", "people", "problem_fields", "problem_teachers", "vacancies")
+# Keys that hold one table per entry (a school's problem subjects), numbered in a run.
+TABLE_RUNS = ("problem_teachers",)
+# A school's problem field fires the school-level rules of the district's count of them.
+PROBLEM_RULES = "SCHOOLS_PROBLEM"
 
 
 def table_numbers(appendix: dict) -> dict[str, int]:
-    """The numbers of the appendix's tables the letter holds: {"findings": 1, "vacancies": 2}."""
-    present = [key for key in APPENDIX_TABLES if appendix.get(key)]
-    return {key: number for number, key in enumerate(present, 1)}
+    """The numbers of the appendix's tables the letter holds: {"findings": 1, "vacancies": 2};
+    a run of tables (one per problem subject) under the number of its first."""
+    numbers: dict[str, int] = {}
+    number = 1
+    for key in APPENDIX_TABLES:
+        if appendix.get(key):
+            numbers[key] = number
+            number += len(appendix[key]) if key in TABLE_RUNS else 1
+    return numbers
 
 
 def school_order(school: School) -> tuple:
@@ -96,12 +113,15 @@ def basis(year: MonitoringYear) -> dict:
     }
 
 
-def school_content(year, school, values, district_values, rules) -> dict | None:
-    """A school's letter: its breaches, what the school should do, and the appendix: the
-    breaches' table, the people behind the figures, the vacancies counted; None without a
-    breach."""
+def school_content(
+    year, school, values, district_values, rules, problems: YearProblems
+) -> dict | None:
+    """A school's letter: its breaches and problem fields, what the school should do, and the
+    appendix: the breaches' table, the people behind the figures, the teachers of each problem
+    subject to act on, the vacancies counted; None without a breach or a problem field."""
     breaches = [v for v in values if v.status in BREACH_STATUSES and not v.indicator.district_only]
-    if not breaches:
+    fields = school_fields(problems, school.pk)
+    if not breaches and not fields:
         return None
     breaches.sort(key=lambda v: v.indicator.order)
     findings = [figure(v, district_values.get(v.indicator_id)) for v in breaches]
@@ -125,12 +145,16 @@ def school_content(year, school, values, district_values, rules) -> dict | None:
         "school": {"code": school.code, "short_name": school.short_name, "name": school.name},
         "salutation": salutation(school.head_name),
         "findings": findings,
+        "problem_fields": fields,
         "recommendations": recommendations(
-            findings, rules, [a for a in Audience.values if a != OFFICE]
+            findings + ([{"code": PROBLEM_RULES, "status": Status.RED}] if fields else []),
+            rules,
+            [a for a in Audience.values if a != OFFICE],
         ),
         "appendix": {
             "findings": [f["code"] for f in findings],
             "people": named,
+            "problem_teachers": school_teachers(problems, school.pk),
             "vacancies": vacancies,
         },
     }
@@ -150,10 +174,13 @@ def _breaching_schools(code: str, by_school: dict, schools: dict) -> dict[str, l
     return {"red": marked[Status.RED], "yellow": marked[Status.YELLOW]}
 
 
-def district_content(year, district_values, by_school, schools, rules) -> dict:
+def district_content(
+    year, district_values, by_school, schools, rules, problems: YearProblems
+) -> dict:
     """The district letter: every district breach with the schools in red and in yellow (or
     the schools a district-only count counted), the recommendations for schools and for the
-    methodological office, and the appendix: the breaches' table, the vacancies counted."""
+    methodological office, and the appendix: the breaches' table, the problem fields of every
+    school, the vacancies counted."""
     breaches = sorted(
         (v for v in district_values.values() if v.status in BREACH_STATUSES),
         key=lambda v: v.indicator.order,
@@ -177,11 +204,13 @@ def district_content(year, district_values, by_school, schools, rules) -> dict:
         "basis": basis(year),
         "salutation": COLLEAGUES,
         "school_count": len(by_school),
+        "problem_schools": len(problems.schools),
         "findings": findings,
         "recommendations": recommendations(findings, rules, Audience.values),
         "appendix": {
             "findings": [f["code"] for f in findings],
             "people": [],
+            "problem_fields": district_fields(problems),
             "vacancies": vacancies,
         },
     }

@@ -72,7 +72,7 @@ def test_a_line_is_settled_by_the_methodologist(client_for, methodologist, built
         follow=True,
     )
 
-    assert "Строка «цифровой» сохранена." in texts(
+    assert "Строка «Цифровой» сохранена." in texts(
         page(response), "//div[contains(@class,'alert')]"
     )
     line = CourseOrderLine.objects.get(component="digital")
