@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import DateField, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.lookups import LessThan
 from django.utils.translation import gettext_lazy as _
 
@@ -231,34 +231,30 @@ def findings(
         annotations[f"{c}_date"] = Subquery(latest.values("date")[:1])
         deficient |= Q(**{f"{c}_score__lt": settings.DEFICIT_SCORE})
     rows = rows.annotate(**annotations).filter(deficient)
-    flags = {}
+    # The latest addressing course of each component ended by R: it follows the diagnostic
+    # when it ended after it (compared below; no subquery nested in another).
+    courses_ended = {}
     for c in components:
         courses = addressing(c, mapping) if mapping is not None else None
         if courses is None:
-            flags[f"{c}_addressed"] = Value(False)
+            courses_ended[f"{c}_course"] = Value(None, output_field=DateField())
             continue
-        flags[f"{c}_addressed"] = Exists(
+        courses_ended[f"{c}_course"] = Subquery(
             CourseCompletion.objects.filter(
-                courses,
-                person=OuterRef("person"),
-                finished_on__gt=OuterRef(f"{c}_date"),
-                finished_on__lte=period.reference_date,
+                courses, person=OuterRef("person"), finished_on__lte=period.reference_date
             )
+            .order_by("-finished_on")
+            .values("finished_on")[:1]
         )
-    fields = [f for c in components for f in (f"{c}_score", f"{c}_date", f"{c}_addressed")]
+    fields = [f for c in components for f in (f"{c}_score", f"{c}_date", f"{c}_course")]
     result = []
-    for row in rows.annotate(**flags).values("school_id", "person_id", *fields).order_by():
+    for row in rows.annotate(**courses_ended).values("school_id", "person_id", *fields).order_by():
         for c in components:
-            if is_deficit(row[f"{c}_score"]):
+            score, date, course = (row[f"{c}_{field}"] for field in ("score", "date", "course"))
+            if is_deficit(score):
+                addressed = course is not None and course > date
                 result.append(
-                    Finding(
-                        row["school_id"],
-                        row["person_id"],
-                        c,
-                        row[f"{c}_score"],
-                        row[f"{c}_date"],
-                        bool(row[f"{c}_addressed"]),
-                    )
+                    Finding(row["school_id"], row["person_id"], c, score, date, addressed)
                 )
     return result
 
