@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from deficits.letter import order_letter_draft
 from deficits.models import CourseOrder, CourseOrderLine
-from deficits.services import order_build, order_line_update
+from deficits.services import order_build, order_line_update, order_problem_lines
 from monitoring.deficits import component_topics
 from monitoring.demo import DEMO_MONITORING_YEARS
 from monitoring.models import DeficitFinding, MonitoringYear
@@ -153,11 +153,13 @@ def _answers(district: District, users: dict) -> int:
 
 
 def _course_order(district: District, year: int, user) -> str:
-    """The order for the year after `year`, its lines with people settled with the regional
-    providers in turn, and a draft letter to the first of them."""
+    """The order for the year after `year` with its lines for the problem fields, its lines
+    with people settled with the regional providers in turn, and a draft letter to the first
+    of them."""
     if CourseOrder.objects.filter(district=district, year=year).exists():
         return "план-заказ уже есть"
     order = order_build(district=district, year=year, user=user)
+    order_problem_lines(order=order)
     providers = list(Provider.objects.filter(confirmed=True).order_by("kind", "name")[:2])
     if not providers:
         return "план-заказ без организаций ДПО"
@@ -167,7 +169,8 @@ def _course_order(district: District, year: int, user) -> str:
             line=line,
             values={
                 "provider": providers[n % len(providers)],
-                "programme": PROGRAMMES[line.component],
+                "programme": PROGRAMMES[line.component]
+                + (f" ({line.get_subject_display()})" if line.subject else ""),
                 "form": CourseCompletion.Form.MIXED,
                 "hours": 36 if n % 2 == 0 else 72,
                 "number": line.proposed,
