@@ -112,3 +112,25 @@ def test_development_serves_on_the_local_address_by_default():
 def test_debug_mode_runs_without_secret_key():
     result = run_manage("check", DJANGO_DEBUG="1")
     assert result.returncode == 0, result.stderr
+
+
+def test_postgresql_sessions_run_without_jit():
+    """PostgreSQL's JIT spent seconds compiling the effectiveness report's counts at 300
+    schools; the portal's connections turn it off, keeping what the address asks for."""
+    code = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PROFDEV_"))},
+            "DJANGO_SETTINGS_MODULE": "profdev.settings",
+            "DJANGO_DEBUG": "1",
+            "DATABASE_URL": "postgres://portal@db.example.ru:5432/profdev?sslmode=require",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "'options': '-c jit=off'" in result.stdout
+    assert "'sslmode': 'require'" in result.stdout
