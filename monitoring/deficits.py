@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import DateField, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.lookups import LessThan
 from django.utils.translation import gettext_lazy as _
 
@@ -32,7 +32,7 @@ from monitoring.models import (
 )
 from monitoring.results import TEN, share_tenths
 from profdev.bulk import insert_rows
-from profdev.facts import P, Period, employed_at, is_deficit
+from profdev.facts import P, Period, employed_at
 from profdev.models import (
     DIAGNOSTIC_COMPONENTS,
     CourseCompletion,
@@ -206,13 +206,29 @@ def findings(
 ) -> list[Finding]:
     """Every deficit of the year at the schools matching `schools` (a filter on School), by
     person and component; with `mapping`, whether a course addressing the component ended
-    after the diagnostic, up to R (the person then leaves the target group). One query."""
-    # A score in P below the threshold, in any of the components: only such a person's
-    # latest score may be a deficit (one look-up per person before the six latest scores).
+    after the diagnostic, up to R (the person then leaves the target group). One query
+    (`_findings_sql`)."""
+    with connection.cursor() as cursor:
+        cursor.execute(*_findings_sql(period, schools, mapping, components))
+        return [
+            Finding(school, person, COMPONENTS[index], score, _as_date(date), bool(addressed))
+            for school, person, index, score, date, addressed in cursor.fetchall()
+        ]
+
+
+def _findings_sql(
+    period: Period, schools: Q, mapping: Mapping | None, components
+) -> tuple[str, list]:
+    """One statement: the people of PED(S) at R of the schools with a score below the
+    threshold dated in P (no one else has a deficit); their scores dated in P; per component
+    the latest of them (the latest date, of one date the lowest: a window over the person's
+    scores), kept when a deficit; whether an addressing course ended after it, up to R. Rows
+    (school, person, component's index in COMPONENTS, score, date, addressed)."""
+    qn = connection.ops.quote_name
     low = Q()
     for c in components:
         low |= Q(**{f"{c}__lt": settings.DEFICIT_SCORE})
-    rows = Employment.objects.filter(
+    staff = Employment.objects.filter(
         employed_at(period.reference_date),
         Exists(
             DeficitDiagnostic.objects.filter(
@@ -223,40 +239,55 @@ def findings(
         category=Employment.Category.PEDAGOGICAL,
         school__in=School.objects.filter(schools).values("pk"),
     )
-    annotations = {}
-    deficient = Q()
-    for c in components:
-        latest = latest_scores(c, period)
-        annotations[f"{c}_score"] = Subquery(latest.values(c)[:1])
-        annotations[f"{c}_date"] = Subquery(latest.values("date")[:1])
-        deficient |= Q(**{f"{c}_score__lt": settings.DEFICIT_SCORE})
-    rows = rows.annotate(**annotations).filter(deficient)
-    # The latest addressing course of each component ended by R: it follows the diagnostic
-    # when it ended after it (compared below; no subquery nested in another).
-    courses_ended = {}
-    for c in components:
-        courses = addressing(c, mapping) if mapping is not None else None
-        if courses is None:
-            courses_ended[f"{c}_course"] = Value(None, output_field=DateField())
-            continue
-        courses_ended[f"{c}_course"] = Subquery(
-            CourseCompletion.objects.filter(
-                courses, person=OuterRef("person"), finished_on__lte=period.reference_date
-            )
-            .order_by("-finished_on")
-            .values("finished_on")[:1]
-        )
-    fields = [f for c in components for f in (f"{c}_score", f"{c}_date", f"{c}_course")]
-    result = []
-    for row in rows.annotate(**courses_ended).values("school_id", "person_id", *fields).order_by():
-        for c in components:
-            score, date, course = (row[f"{c}_{field}"] for field in ("score", "date", "course"))
-            if is_deficit(score):
-                addressed = course is not None and course > date
-                result.append(
-                    Finding(row["school_id"], row["person_id"], c, score, date, addressed)
-                )
-    return result
+    staff_sql, staff_params = (
+        staff.values_list("school_id", "person_id").order_by().query.sql_with_params()
+    )
+    scores_sql, scores_params = (
+        DeficitDiagnostic.objects.filter(P.contains("date", period))
+        .values_list("person_id", "date", *components)
+        .order_by()
+        .query.sql_with_params()
+    )
+    latest = " UNION ALL ".join(
+        f"SELECT person, {COMPONENTS.index(c)} AS component, on_date, score FROM ("
+        f"SELECT person, on_date, {qn(c)} AS score, ROW_NUMBER() OVER ("
+        f"PARTITION BY person ORDER BY on_date DESC, {qn(c)}) AS n "
+        f"FROM scores WHERE {qn(c)} IS NOT NULL) ranked WHERE n = 1 AND score < %s"
+        for c in components
+    )
+    if mapping is None:
+        addressed, addressed_params = "1 = 0", []
+    else:
+        addressed, addressed_params = _addressing_sql(mapping, "l.component")
+    # The latest scores are computed once (MATERIALIZED: SQLite 3.35+, PostgreSQL 12+), not
+    # again for each person they are joined to.
+    sql = f"""
+        WITH staff (school, person) AS ({staff_sql}),
+        scores (person, on_date, {", ".join(qn(c) for c in components)}) AS (
+            SELECT * FROM ({scores_sql}) d WHERE d.person_id IN (SELECT person FROM staff)
+        ),
+        latest AS MATERIALIZED ({latest})
+        SELECT s.school, s.person, l.component, l.score, l.on_date,
+            CASE WHEN EXISTS (
+                SELECT 1 FROM {qn(CourseCompletion._meta.db_table)} c
+                WHERE c.person_id = l.person AND c.finished_on > l.on_date
+                    AND c.finished_on <= %s AND ({addressed})
+            ) THEN 1 ELSE 0 END
+        FROM staff s JOIN latest l ON l.person = s.person
+    """
+    params = [
+        *staff_params,
+        *scores_params,
+        *[settings.DEFICIT_SCORE] * len(components),
+        connection.ops.adapt_datefield_value(period.reference_date),
+        *addressed_params,
+    ]
+    return sql, params
+
+
+def _as_date(value: dt.date | str) -> dt.date:
+    """A date as a cursor gives it (SQLite: ISO text)."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
 def target_groups(
@@ -358,15 +389,15 @@ def _like_topic(topic: str) -> str:
     return f"%,{escaped},%"
 
 
-def _addressing_sql(mapping: Mapping) -> tuple[str, list]:
-    """The SQL condition «course `c` addresses retest `r`'s component» (components numbered
-    in COMPONENTS' order), by the mapping."""
+def _addressing_sql(mapping: Mapping, component: str) -> tuple[str, list]:
+    """The SQL condition «course `c` addresses the component in column `component`»
+    (components numbered in COMPONENTS' order), by the mapping."""
     parts, params = [], []
-    for index, component in enumerate(COMPONENTS):
-        topics = sorted(mapping[component])
+    for index, name in enumerate(COMPONENTS):
+        topics = sorted(mapping[name])
         if topics:
             likes = " OR ".join("c.topics LIKE %s ESCAPE '\\'" for _ in topics)
-            parts.append(f"(r.component = {index} AND ({likes}))")
+            parts.append(f"({component} = {index} AND ({likes}))")
             params += [_like_topic(t) for t in topics]
     return " OR ".join(parts) or "1 = 0", params
 
@@ -398,7 +429,7 @@ def _closure_sql(district: District, period: Period, mapping: Mapping) -> tuple[
     )
     threshold = settings.DEFICIT_SCORE
     start = connection.ops.adapt_datefield_value(period.start)
-    addressed, addressed_params = _addressing_sql(mapping)
+    addressed, addressed_params = _addressing_sql(mapping, "r.component")
     window = "OVER (PARTITION BY person, component ORDER BY on_date)"
     sql = f"""
         WITH diagnostics (person, on_date, {", ".join(qn(c) for c in COMPONENTS)}) AS (
