@@ -3,8 +3,9 @@
 `bulk_create` compiles every value through the ORM, which dominates the time of a
 region-sized import; `insert_rows` streams plain rows instead: one COPY on PostgreSQL
 (rather than one statement per row), `executemany` batches elsewhere. Values
-must already be clean (the importer has validated them): dates, datetimes, dicts (JSON) and
-plain scalars are adapted for the database here; no signals, no `save()`.
+must already be clean (the importer has validated them): the values of date, datetime and
+JSON fields are adapted for the database here, the others go as they are; no signals, no
+`save()`.
 """
 
 import datetime
@@ -41,7 +42,7 @@ def insert_rows(
         placeholders = ", ".join(["%s"] * len(fields))
         sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
         count = 0
-        adapt = _Adapter(connection.ops)
+        adapt = _Adapter(connection.ops, [model._meta.get_field(_name(f)) for f in fields])
         for batch in _batches(rows, BATCH):
             cursor.executemany(sql, [adapt.row(row) for row in batch])
             count += len(batch)
@@ -112,33 +113,41 @@ def _name(attname: str) -> str:
     return attname[:-3] if attname.endswith("_id") else attname
 
 
-# Values the database driver takes as they are: most of a row, so checked first by type.
-_PLAIN = frozenset({str, int, bool, float, type(None)})
-
-
 class _Adapter:
-    """Values for `executemany`: dates and datetimes as the backend stores them, dicts as
-    JSON. A load repeats one timestamp on every row (the history's «when»): the last
-    datetime's adaptation is kept."""
+    """Rows for `executemany`: the values of the date, datetime and JSON fields as the
+    backend stores them; a row whose fields need none goes untouched. A load repeats one
+    timestamp on every row (the history's «when»): the last datetime's adaptation is kept."""
 
-    def __init__(self, ops):
+    def __init__(self, ops, fields: Sequence[models.Field]):
         self.ops = ops
         self.last: tuple[Any, Any] = (None, None)
+        self.adapted = [
+            (index, adapt)
+            for index, field in enumerate(fields)
+            for adapt in [self._adapter(field)]
+            if adapt is not None
+        ]
+
+    def _adapter(self, field: models.Field):
+        if isinstance(field, models.DateTimeField):
+            return self.datetime
+        if isinstance(field, models.DateField):
+            return self.ops.adapt_datefield_value
+        if isinstance(field, models.JSONField):
+            return _json
+        return None
 
     def row(self, row: Sequence[Any]) -> Sequence[Any]:
-        plain = _PLAIN
-        for value in row:
-            if type(value) not in plain:
-                return [v if type(v) in plain else self.value(v) for v in row]
+        if not self.adapted:
+            return row
+        row = list(row)
+        for index, adapt in self.adapted:
+            value = row[index]
+            if value is not None:
+                row[index] = adapt(value)
         return row
 
-    def value(self, value: Any) -> Any:
-        if isinstance(value, datetime.datetime):
-            if self.last[0] is not value:
-                self.last = (value, self.ops.adapt_datetimefield_value(value))
-            return self.last[1]
-        if isinstance(value, datetime.date):
-            return self.ops.adapt_datefield_value(value)
-        if isinstance(value, dict):
-            return _json(value)
-        return value
+    def datetime(self, value: datetime.datetime) -> Any:
+        if self.last[0] is not value:
+            self.last = (value, self.ops.adapt_datetimefield_value(value))
+        return self.last[1]

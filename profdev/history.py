@@ -18,9 +18,8 @@ is left in stored changes (rows written before, erasure of its person).
 
 import datetime
 import decimal
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Container, Iterable, Mapping
+from typing import Any, NamedTuple
 
 from django.utils import timezone
 
@@ -32,8 +31,7 @@ from profdev.text import mask_snils
 PERSON_REFERENCES = frozenset({"person", "mentor", "mentee"})
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     person_id: int | None
     record_type: str
     record_label: str
@@ -42,7 +40,13 @@ class Change:
     school_id: int | None = None  # a record of a school naming no person (its results)
 
 
+# Values JSON takes as they are: most of a record, so checked first by type.
+_JSON_PLAIN = frozenset({str, int, bool, float, type(None)})
+
+
 def json_value(value: Any) -> Any:
+    if type(value) in _JSON_PLAIN:
+        return value
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
@@ -50,14 +54,21 @@ def json_value(value: Any) -> Any:
     return value
 
 
+def created_changes(values: Mapping[str, Any], fields: Container[str] | None = None) -> dict:
+    """`{field: [None, value]}` for every value given (not None) of a created record, of
+    `fields` only when given: a region's first load makes hundreds of thousands of these."""
+    plain, convert = _JSON_PLAIN, json_value
+    return {
+        name: [None, value if type(value) in plain else convert(value)]
+        for name, value in values.items()
+        if value is not None and (fields is None or name in fields)
+    }
+
+
 def field_changes(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> dict:
     """`{field: [old, new]}` for the fields whose values differ (a missing side is None)."""
     if not old:  # a created record: every field given
-        return {
-            name: [None, json_value(value)]
-            for name, value in (new or {}).items()
-            if value is not None
-        }
+        return created_changes(new or {})
     new = new or {}
     result = {}
     for name in (*old, *(f for f in new if f not in old)):
@@ -80,12 +91,10 @@ def _mask(value: Any) -> Any:
 
 def masked_changes(changes: Mapping[str, Any] | None) -> dict:
     """The changes with the СНИЛС of the persons a record names masked."""
-    if not changes or PERSON_REFERENCES.isdisjoint(changes):
-        return dict(changes or {})
-    return {
-        name: _each_value(value, _mask) if name in PERSON_REFERENCES else value
-        for name, value in (changes or {}).items()
-    }
+    masked = dict(changes or {})
+    for name in PERSON_REFERENCES.intersection(masked):
+        masked[name] = _each_value(masked[name], _mask)
+    return masked
 
 
 def scrub_snils(changes: Mapping[str, Any], snils: str) -> dict:

@@ -135,13 +135,12 @@ def _record_changes(plan: SheetPlan, ids) -> Iterator[history.Change]:
     for step in plan.steps:
         if step.action == UNCHANGED:
             continue
-        if step.action == UPDATE:
-            old, new = step.old, {f: step.values[f] for f in step.old}
-        elif step.action == CREATE:
-            old, new = {}, {f: v for f, v in step.values.items() if f in present}
+        if step.action == CREATE:
+            changes = history.created_changes(step.values, present)
+        elif step.action == UPDATE:
+            changes = history.field_changes(step.old, {f: step.values[f] for f in step.old})
         else:
-            old, new = {f: v for f, v in step.old.items() if f in present}, {}
-        changes = history.field_changes(old, new)
+            changes = history.field_changes({f: v for f, v in step.old.items() if f in present}, {})
         record = label(step.key)
         if sheet.school_history:
             yield history.Change(
