@@ -461,7 +461,9 @@ def education_quality(district: District, year: int, mapping: Mapping) -> list[C
     start, end = academic_years(year - 1, year)
     aggregates = {}
     for c in DIAGNOSTIC_COMPONENTS:
-        deficient = Q(**{f"{c}__lt": settings.DEFICIT_SCORE})
+        # «Not null» first: PostgreSQL then skips the look-ups below for a score not given
+        # (NULL < 60 is unknown, not false, and would not stop them).
+        deficient = Q(**{f"{c}__isnull": False}) & Q(**{f"{c}__lt": settings.DEFICIT_SCORE})
         courses = addressing(c, mapping)
         aggregates[f"{c}_found"] = Count("id", filter=deficient)
         aggregates[f"{c}_retested"] = Count(
