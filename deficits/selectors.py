@@ -158,11 +158,10 @@ class DeficitMap:
         return [(c, str(LABELS[c])) for c in COMPONENTS]
 
 
-def _row(school: School | None, shares: dict[str, DeficitShare], url=None) -> MapRow:
+def _row(school: School | None, shares: dict[str, Cell], url=None) -> MapRow:
     cells = []
     for c in COMPONENTS:
-        share = shares.get(c)
-        cell = Cell(share.numerator, share.denominator) if share else Cell(0, 0)
+        cell = shares.get(c, Cell(0, 0))
         link = url(c) if url and cell.numerator else ""
         cells.append(MapCell(c, cell, link))
     return MapRow(school, cells)
@@ -179,10 +178,11 @@ def deficit_map(where: Where, year: int | None, query: str = "") -> DeficitMap:
     rows = rows.filter(Q(school__isnull=True) | Q(school__in=list(visible)))
     if where.staff:  # the trend is the district's; the year's map, every school's
         rows = rows.filter(Q(school__isnull=True) | Q(monitoring_year__year=shown))
-    by_key: dict[tuple[int, int | None], dict[str, DeficitShare]] = {}
-    for share in rows.select_related("monitoring_year").order_by():
-        key = (share.monitoring_year.year, share.school_id)
-        by_key.setdefault(key, {})[share.component] = share
+    by_key: dict[tuple[int, int | None], dict[str, Cell]] = {}
+    for year_of, school_id, component, numerator, denominator in rows.values_list(
+        "monitoring_year__year", "school_id", "component", "numerator", "denominator"
+    ).order_by():
+        by_key.setdefault((year_of, school_id), {})[component] = Cell(numerator, denominator)
 
     def cell_url(school: School):
         return lambda c: reverse("deficits:cell", args=[shown, school.code, c]) + query
