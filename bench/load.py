@@ -425,12 +425,14 @@ def role_pages(year: int) -> list[tuple[str, object, list[tuple[str, str]]]]:
         ("ИОМ", reverse("route_list", args=[code])),
         ("книга Excel", reverse("school_upload", args=[code])),
         ("мониторинг ОО", reverse("monitoring:school", args=[year, code])),
+        ("проблемные поля", reverse("monitoring:problems", args=[year])),
         ("письма", reverse("recommendations:list")),
         ("дефициты", reverse("deficits:map", args=[year])),
     ]
     district_pages = [
         ("сводная", reverse("monitoring:overview", args=[year])),
         ("мониторинг ОО", reverse("monitoring:school", args=[year, code])),
+        ("проблемные поля", reverse("monitoring:problems", args=[year])),
         ("организации ДПО", reverse("monitoring:providers", args=[year])),
         ("целевые значения", reverse("monitoring:targets", args=[year])),
         ("сотрудники ОО", reverse("staff_list", args=[code])),

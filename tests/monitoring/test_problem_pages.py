@@ -412,3 +412,18 @@ def test_the_rule_in_words_holds_exactly_when_the_field_is_a_problem(school, dis
     limits = Limits(Decimal(15), Decimal(5))
     cell, pooled = FailureCell(*school), FailureCell(*district)
     assert bool(problem_rule(cell, pooled, limits)) == is_problem(cell.count, pooled.count, limits)
+
+
+def test_the_results_screen_leads_to_the_years_problem_fields(client_for, school_admin, results):
+    client = client_for(school_admin)
+    screen = page(client.get(reverse("school_results_year", args=["S-A", 2024])))
+    [link] = screen.xpath("//p/a[starts-with(text(), 'Проблемные поля')]/@href")
+    assert link.startswith(HEAT)
+    assert heat_rows(client.get(link))[2][0].startswith("S-A · ")
+
+
+def test_a_year_without_results_says_where_they_come_from(client_for, methodologist, school):
+    response = client_for(methodologist).get(HEAT)
+    assert response.status_code == 200
+    assert "Результатов обучающихся за 2024/2025 учебный год нет" in text(page(response))
+    assert not page(response).xpath("//table[contains(@class, 'problems-table')]")
