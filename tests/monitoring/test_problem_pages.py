@@ -427,3 +427,15 @@ def test_a_year_without_results_says_where_they_come_from(client_for, methodolog
     assert response.status_code == 200
     assert "Результатов обучающихся за 2024/2025 учебный год нет" in text(page(response))
     assert not page(response).xpath("//table[contains(@class, 'problems-table')]")
+
+
+def test_the_drill_down_says_when_its_rows_changed_since_the_computation(
+    client_for, methodologist, results, district
+):
+    compute_year(district, 2024)
+    StudentResult.objects.filter(subject=Subject.MATHS, grade=9, school__code="S-A").update(
+        failed=0
+    )
+    said = text(page(client_for(methodologist).get(drill_url("S-A", "maths")))).replace(NBSP, " ")
+    assert "Доля не справившихся в ОО: 18,8 % (9 из 48)" in said  # the official share
+    assert "изменились после официального расчёта года: их итог (12,5 %, 6 из 48)" in said
