@@ -25,7 +25,7 @@ from monitoring.deficits import period_of
 from monitoring.failures import Count, Limits, failures, limits_for
 from monitoring.models import FailureShare, Indicator, MonitoringYear
 from monitoring.problem_fields import SUBJECT_NAMES, share_value
-from monitoring.problem_teachers import Teacher, teachers
+from monitoring.problem_teachers import Gaps, Teacher, gaps, teachers
 from monitoring.selectors import years_on_record
 from monitoring.tables import NBSP, format_number
 from profdev.facts import Period, academic_year_label
@@ -438,6 +438,10 @@ class Drill:
         return str(SUBJECT_NAMES[self.subject])
 
     @property
+    def gaps(self) -> Gaps:
+        return gaps(self.teachers)
+
+    @property
     def changed(self) -> bool:
         """The rows changed since the year's computation stored the share."""
         if self.heat.shares is None or not self.heat.shares.stored:
@@ -510,6 +514,10 @@ class SchoolProblem:
     @property
     def subject_name(self) -> str:
         return str(SUBJECT_NAMES[self.subject])
+
+    @property
+    def gaps(self) -> Gaps:
+        return gaps(self.teachers)
 
 
 def school_problems(school: School, monitoring_year: MonitoringYear | None) -> list[SchoolProblem]:

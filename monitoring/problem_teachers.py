@@ -128,3 +128,23 @@ def teachers(
             if f",{subject}," in row["person__subjects"]:
                 found[row["school_id"], subject].append(teacher)
     return dict(found)
+
+
+@dataclass(frozen=True)
+class Gaps:
+    """What the teachers of a subject lack, counted (the line above their list)."""
+
+    teachers: int
+    without_course: int  # no subject ПК in W3
+    deficit: int  # their latest «Предметный» score is a deficit
+    without_route: int  # no route running in P
+
+
+def gaps(listed: Iterable[Teacher]) -> Gaps:
+    listed = list(listed)
+    return Gaps(
+        len(listed),
+        sum(t.course_finished_on is None for t in listed),
+        sum(t.deficit for t in listed),
+        sum(t.route_id is None for t in listed),
+    )

@@ -290,6 +290,11 @@ def test_the_school_page_lists_the_teachers_of_each_problem_subject(
             "нет ИОМ",
         ],
     ]
+    [summary] = texts(section(root, "Математика"), ".//p[contains(@class, 'problems-gaps')]")
+    assert summary == (
+        f"3{NBSP}педагога: без предметного ПК за 3 года — 1, с дефицитом по предметному "
+        "компоненту — 1, без ИОМ — 2."
+    )
     russian = rows(section(root, "Русский язык"), ".//table")
     assert [r[0] for r in russian[1:]] == ["Григорьева Анна Сергеевна"]
     assert russian[1][1] == "нет предметного ПК за 3 года"  # a course on another topic
