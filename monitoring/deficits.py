@@ -409,9 +409,22 @@ def _closure_sql(district: District, period: Period, mapping: Mapping) -> tuple[
     the addressing courses ended between the two dates. Rows (name, kind, retested, closed)
     per provider, then (NULL, NULL, retested, closed) for the retests without a course."""
     qn = connection.ops.quote_name
+    low = Q()
+    for c in COMPONENTS:
+        low |= Q(**{f"{c}__lt": settings.DEFICIT_SCORE})
+    # A retest needs a deficit, then a score dated in P: only such persons' scores are read.
+    retested = DeficitDiagnostic.objects.filter(
+        Exists(
+            DeficitDiagnostic.objects.filter(
+                low, person=OuterRef("person"), date__lt=OuterRef("date")
+            )
+        ),
+        P.contains("date", period),
+    )
     scores_sql, scores_params = (
         DeficitDiagnostic.objects.filter(
-            person__in=_teachers(period, district), date__lte=period.reference_date
+            person__in=_teachers(period, district).filter(person__in=retested.values("person_id")),
+            date__lte=period.reference_date,
         )
         .values_list("person_id", "date", *COMPONENTS)
         .order_by()
