@@ -193,9 +193,23 @@ class ValueCell:
 EMPTY = ValueCell()
 
 
-def cell(indicator: Indicator, stored: Stored | None, previous: Stored | None = None) -> ValueCell:
+def cell(
+    indicator: Indicator,
+    stored: Stored | None,
+    previous: Stored | None = None,
+    words: dict[tuple[str, str | None], str] | None = None,
+) -> ValueCell:
+    """A stored value as shown; `words` keeps the statuses in words a table has already
+    phrased, by (indicator, status): ten thousand cells have a few hundred."""
     if stored is None:
         return EMPTY
+    key = (indicator.code, stored.status)
+    if words is None:
+        status_text = status_label(indicator, stored.status)
+    elif key in words:
+        status_text = words[key]
+    else:
+        status_text = words[key] = status_label(indicator, stored.status)
     delta = None
     if previous is not None and previous.value is not None and stored.value is not None:
         delta = stored.value - previous.value
@@ -205,7 +219,7 @@ def cell(indicator: Indicator, stored: Stored | None, previous: Stored | None = 
         status=status_key(stored.status),
         text=format_number(stored.value, indicator.kind),
         fraction=fraction,
-        status_text=status_label(indicator, stored.status),
+        status_text=status_text,
         delta=format_delta(delta, indicator.kind),
         delta_cls=delta_class(delta, indicator),
     )
@@ -281,10 +295,11 @@ def values_table(
     indicator's code, or "school" to reverse the names' order)."""
     indicators = tuple(indicators)
     previous = previous or {}
+    words: dict[tuple[str, str | None], str] = {}
 
     def cells(unit_id: int | None) -> tuple[ValueCell, ...]:
         return tuple(
-            cell(i, values.get((unit_id, i.code)), previous.get((unit_id, i.code)))
+            cell(i, values.get((unit_id, i.code)), previous.get((unit_id, i.code)), words)
             for i in indicators
         )
 
