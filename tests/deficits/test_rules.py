@@ -293,6 +293,23 @@ def test_the_lowest_score_of_a_date_makes_the_pair(district, school, institute):
     }
 
 
+def test_a_topic_is_matched_as_written_not_as_a_pattern(district, school, institute, methodologist):
+    # «low_results» (ШНОР) has an underscore, which a LIKE pattern would read as any letter.
+    mapping_update(district=district, topics={"subject": ["low_results"]}, user=methodologist)
+    matched, lookalike = teacher(school), teacher(school)
+    for person, topics in ((matched, ",low_results,"), (lookalike, ",lowXresults,")):
+        diagnostic(person, dt.date(2024, 10, 1), subject=40)
+        course(person, dt.date(2024, 12, 1), topics, institute)
+        diagnostic(person, dt.date(2025, 3, 1), subject=75)
+
+    data = report(district)
+
+    assert data["providers"] == {
+        "ГАУ ДПО «Институт развития образования»": {"retested": 1, "closed": 1}
+    }
+    assert data["no_course"] == {"retested": 1, "closed": 1}
+
+
 # --- The command --------------------------------------------------------------------------
 
 
