@@ -43,13 +43,6 @@ class CourseOrder(models.Model):
         return f"{self.district}: план-заказ на {self.label}"
 
     @property
-    def sort_key(self) -> tuple[int, int]:
-        """Lines in the components' order; a component's own line before its subjects'."""
-        components = [c for c, _ in COMPONENT_CHOICES]
-        subject = Subject.values.index(self.subject) if self.subject else -1
-        return components.index(self.component), subject
-
-    @property
     def label(self) -> str:
         """The academic year the courses are ordered for."""
         return academic_year_label(self.year + 1)

@@ -411,6 +411,22 @@ class ResultRow:
         return f"{self.average_score.normalize():f}".replace(".", ",")
 
 
+class SubjectTeachers:
+    """A subject of a school with its teachers (`subject`, `teachers`): the drill-down and
+    the school page's problem fields."""
+
+    subject: str
+    teachers: tuple[Teacher, ...]
+
+    @property
+    def subject_name(self) -> str:
+        return str(SUBJECT_NAMES[self.subject])
+
+    @property
+    def gaps(self) -> Gaps:
+        return gaps(self.teachers)
+
+
 @dataclass(frozen=True)
 class DrillPoint:
     label: str
@@ -420,7 +436,7 @@ class DrillPoint:
 
 
 @dataclass(frozen=True)
-class Drill:
+class Drill(SubjectTeachers):
     school: School
     subject: str
     heat: HeatMap  # the school's year, for its limits, shares and years
@@ -432,14 +448,6 @@ class Drill:
     trend: tuple[DrillPoint, ...]  # oldest first
     period: Period  # the year with its reference date, for the teachers
     teachers: tuple[Teacher, ...]  # of the subject in PED(S) at the reference date
-
-    @property
-    def subject_name(self) -> str:
-        return str(SUBJECT_NAMES[self.subject])
-
-    @property
-    def gaps(self) -> Gaps:
-        return gaps(self.teachers)
 
     @property
     def changed(self) -> bool:
@@ -505,19 +513,11 @@ def drill(school: School, subject: str, year: int) -> Drill:
 
 
 @dataclass(frozen=True)
-class SchoolProblem:
+class SchoolProblem(SubjectTeachers):
     subject: str
     cell: FailureCell
     district: FailureCell | None
     teachers: tuple[Teacher, ...]
-
-    @property
-    def subject_name(self) -> str:
-        return str(SUBJECT_NAMES[self.subject])
-
-    @property
-    def gaps(self) -> Gaps:
-        return gaps(self.teachers)
 
 
 def school_problems(school: School, monitoring_year: MonitoringYear | None) -> list[SchoolProblem]:
