@@ -7,6 +7,7 @@ app_name = "effectiveness"
 urlpatterns = [
     path("", views.report, name="report"),
     path("<year:year>/", views.report, name="report"),
+    path("<year:year>/letters/", views.report_letters, name="report_letters"),
     path("<year:year>/export.xlsx", views.report_export, name="report_export"),
     path("<year:year>/report.pdf", views.report_pdf, name="report_pdf"),
     path("<year:year>/analytical.pdf", views.analytical_pdf, name="analytical_pdf"),

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from profdev.pdf import render_pdf
 from recommendations.pdf import executor_name
 from recommendations.text import initials_surname
 
+LETTERS_PAGE_SIZE = 25  # letters on a page of the report's section 1
 MEASURES_PAGE_SIZE = 25
 
 
@@ -134,6 +135,36 @@ def report(request: HttpRequest, year: int | None = None) -> HttpResponse:
             "fills": Verdict.FILLS,
             "dq": dq,
             "year_links": years.links("effectiveness:report", query=dq),
+        },
+    )
+
+
+@login_required
+def report_letters(request: HttpRequest, year: int) -> HttpResponse:
+    """Section 1 of the report in full: each signed letter of the year before with the
+    findings it cited, their values then and now and the school's response, a page of
+    letters at a time (a district's 300 letters cite some five thousand findings); `letter`
+    shows one letter alone (the links of the report's brief table)."""
+    result, years = _report(request, year)
+    dq = district_query(request, result.district)
+    letters = result.letters
+    chosen = request.GET.get("letter", "")
+    if chosen:
+        letters = [o for o in letters if str(o.letter.pk) == chosen]
+        if not letters:
+            raise Http404
+    page = Paginator(letters, LETTERS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "effectiveness/report_letters_page.html",
+        {
+            "report": result,
+            "letters": page.object_list,
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number),
+            "chosen": bool(chosen),
+            "dq": dq,
+            "year_links": years.links("effectiveness:report_letters", query=dq),
         },
     )
 

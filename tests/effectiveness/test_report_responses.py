@@ -56,7 +56,7 @@ def answered(signed_letters, district, school, other_school, school_admin, other
 
 
 def test_each_outcome_shows_the_schools_response(client_for, methodologist, answered, school):
-    response = client_for(methodologist).get(reverse("effectiveness:report", args=[2024]))
+    response = client_for(methodologist).get(reverse("effectiveness:report_letters", args=[2024]))
     cells = texts(page(response), "//section[@aria-labelledby='letters-head']//tbody//td[1]")
     school_a = [c for c in cells if "Ответ" in c][:4]
     assert school_a == [

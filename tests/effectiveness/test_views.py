@@ -18,6 +18,7 @@ REPORT_URLS = [
     reverse("effectiveness:report"),
     reverse("effectiveness:report", args=[2024]),
     reverse("effectiveness:report_export", args=[2024]),
+    reverse("effectiveness:report_letters", args=[2024]),
     reverse("effectiveness:measures"),
     reverse("effectiveness:measure_new"),
 ]
@@ -206,10 +207,11 @@ def test_report_page_shows_verdicts_and_caveat(
         response = client.get(url)
     html = response.content.decode()
     assert "Анализ эффективности мер за 2024/2025 учебный год" in html
-    assert "ознакомлен" in html and "ознакомление не подтверждено" in html
-    assert "улучшение" in html and "ухудшение" in html and "нет данных" in html
     assert "Это сравнение, а не доказательство." in html
     assert "2023/2024" in html  # the years on record
+    letters = client.get(reverse("effectiveness:report_letters", args=[2024])).content.decode()
+    assert "ознакомлен" in letters and "ознакомление не подтверждено" in letters
+    assert "улучшение" in letters and "ухудшение" in letters and "нет данных" in letters
 
 
 def test_xlsx_export_has_every_section(client_for, methodologist, signed_letters):
@@ -279,4 +281,36 @@ def test_the_report_opens_with_each_letter_in_brief(client_for, methodologist, s
         assert total == better + same + worse + unknown
     first_section = html.xpath("//section")[0]
     assert first_section.get("aria-labelledby") == "schools-head"  # the summary comes first
-    assert html.xpath("//details/summary/h2[@id='letters-head']")  # the details fold
+    letters = reverse("effectiveness:report_letters", args=[2024])
+    assert html.xpath(f"//section[@aria-labelledby='letters-head']//a[@href='{letters}']")
+    first = html.xpath("//table[@id='report-schools']//tbody//th/a/@href")[0]
+    assert first.startswith(f"{letters}?letter=")
+
+
+def test_the_letters_page_shows_every_finding_a_page_of_letters_at_a_time(
+    client_for, methodologist, signed_letters, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr("effectiveness.views.LETTERS_PAGE_SIZE", 1)
+    client = client_for(methodologist)
+    url = reverse("effectiveness:report_letters", args=[2024])
+    client.get(url)
+    with django_assert_max_num_queries(22):  # as the report: it reads the same report
+        first = page(client.get(url))
+    addressees = "//section[@aria-labelledby='letters-head']//tbody/tr/th[@scope='rowgroup']"
+    assert len(first.xpath(addressees)) == 1  # one letter on a page
+    assert first.xpath("//nav[@aria-label='Страницы списка']")
+    seen = {" ".join(first.xpath(addressees)[0].itertext())}
+    for number in range(2, len(signed_letters) + 1):
+        shown = page(client.get(f"{url}?page={number}")).xpath(addressees)
+        seen.add(" ".join(shown[0].itertext()))
+    assert len(seen) == len(signed_letters)  # every letter, each on its page
+
+
+def test_the_letters_page_shows_one_letter_alone(client_for, methodologist, signed_letters):
+    client = client_for(methodologist)
+    url = reverse("effectiveness:report_letters", args=[2024])
+    letter = next(iter(signed_letters.values()))
+    html = page(client.get(f"{url}?letter={letter.pk}"))
+    cells = html.xpath("//section[@aria-labelledby='letters-head']//tbody/tr/th[@scope='rowgroup']")
+    assert [c.get("id") for c in cells] == [f"letter-{letter.pk}"]
+    assert client.get(f"{url}?letter=0").status_code == 404  # no such letter of the year

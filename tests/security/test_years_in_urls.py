@@ -28,7 +28,7 @@ def url(route: str, year: str, school: str) -> str:
 
 
 def test_every_year_url_is_covered():
-    assert len(year_routes()) == 34  # results 1, monitoring 16, effectiveness 5, deficits 12
+    assert len(year_routes()) == 35  # results 1, monitoring 16, effectiveness 6, deficits 12
 
 
 def test_every_url_with_a_year_out_of_range_answers_404(client, world):
