@@ -16,6 +16,23 @@ from profdev.models import (
 )
 
 
+def one_row_per_school_and_district(field: str, name: str) -> list[models.UniqueConstraint]:
+    """The constraints of a year's stored values: one row per school and `field`, and one
+    district row (school null) per `field`; named `<name>_unique`, `<name>_district_unique`."""
+    return [
+        models.UniqueConstraint(
+            fields=["monitoring_year", "school", field],
+            condition=Q(school__isnull=False),
+            name=f"{name}_unique",
+        ),
+        models.UniqueConstraint(
+            fields=["monitoring_year", field],
+            condition=Q(school__isnull=True),
+            name=f"{name}_district_unique",
+        ),
+    ]
+
+
 class Status(models.TextChoices):
     GREEN = "green", _("в норме")
     YELLOW = "yellow", _("близко к целевому")
@@ -187,17 +204,7 @@ class IndicatorValue(models.Model):
         verbose_name = _("значение показателя")
         verbose_name_plural = _("значения показателей")
         constraints = [
-            # One value per school and indicator, and one district row (school is null).
-            models.UniqueConstraint(
-                fields=["monitoring_year", "school", "indicator"],
-                condition=Q(school__isnull=False),
-                name="indicator_value_unique",
-            ),
-            models.UniqueConstraint(
-                fields=["monitoring_year", "indicator"],
-                condition=Q(school__isnull=True),
-                name="indicator_value_district_unique",
-            ),
+            *one_row_per_school_and_district("indicator", "indicator_value"),
             models.CheckConstraint(
                 condition=Q(denominator__isnull=True) | Q(denominator__gte=0),
                 name="indicator_value_denominator_non_negative",
@@ -324,16 +331,7 @@ class DeficitShare(models.Model):
         verbose_name = _("доля педагогов с дефицитом")
         verbose_name_plural = _("карта дефицитов")
         constraints = [
-            models.UniqueConstraint(
-                fields=["monitoring_year", "school", "component"],
-                condition=Q(school__isnull=False),
-                name="deficit_share_unique",
-            ),
-            models.UniqueConstraint(
-                fields=["monitoring_year", "component"],
-                condition=Q(school__isnull=True),
-                name="deficit_share_district_unique",
-            ),
+            *one_row_per_school_and_district("component", "deficit_share"),
             models.CheckConstraint(
                 condition=Q(denominator__gte=F("numerator")) & Q(numerator__gte=0),
                 name="deficit_share_counts",
@@ -490,16 +488,7 @@ class FailureShare(models.Model):
         verbose_name = _("доля не справившихся")
         verbose_name_plural = _("проблемные поля")
         constraints = [
-            models.UniqueConstraint(
-                fields=["monitoring_year", "school", "subject"],
-                condition=Q(school__isnull=False),
-                name="failure_share_unique",
-            ),
-            models.UniqueConstraint(
-                fields=["monitoring_year", "subject"],
-                condition=Q(school__isnull=True),
-                name="failure_share_district_unique",
-            ),
+            *one_row_per_school_and_district("subject", "failure_share"),
             models.CheckConstraint(
                 condition=Q(denominator__gte=F("numerator"))
                 & Q(numerator__gte=0)
