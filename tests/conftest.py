@@ -5,9 +5,12 @@ database is emptied after each of them, shipped data included (the indicator cat
 default recommendation rules), and serialized rollback puts that data back before the next.
 """
 
+import datetime as dt
 import importlib
 
 import pytest
+import time_machine
+from django.core.management import call_command
 from django.db import connection
 
 from profdev.models import RoleGrant
@@ -64,6 +67,19 @@ def methodologist(district):
 @pytest.fixture
 def head(district):
     return _user_with(Role.HEAD, district=district)
+
+
+@pytest.fixture
+def signer(head):
+    """The head with a development certificate for qualified (КЭП) signing, issued on
+    01.01.2025 for three years: valid at every date the tests sign on."""
+    head.first_name, head.last_name = "Ольга", "Олейникова"
+    head.save()
+    with time_machine.travel(dt.datetime(2025, 1, 1, tzinfo=dt.UTC)):
+        call_command(
+            "make_dev_certificate", user=head.username, name="Олейникова Ольга Владимировна"
+        )
+    return head
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.core.management import call_command
 from django.urls import reverse
 
 from deficits.letter import order_letter_draft
@@ -62,17 +61,6 @@ def letter(provider, methodologist):
     return order_letter_draft(
         order=CourseOrder.objects.get(), provider=provider, user=methodologist
     ).letter
-
-
-@pytest.fixture
-def signer(head):
-    head.first_name, head.last_name = "Ольга", "Олейникова"
-    head.save()
-    with time_machine.travel(dt.datetime(2025, 1, 1, tzinfo=dt.UTC)):
-        call_command(
-            "make_dev_certificate", user=head.username, name="Олейникова Ольга Владимировна"
-        )
-    return head
 
 
 def test_the_letter_is_drafted_from_the_order_page(

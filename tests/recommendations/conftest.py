@@ -1,8 +1,6 @@
 import datetime as dt
 
 import pytest
-import time_machine
-from django.core.management import call_command
 
 from monitoring.models import CountedSchool, MissingPerson, Status
 from profdev.models import School
@@ -82,18 +80,6 @@ def kindergarten(district):
         short_name="МБДОУ «Детский сад № 5»",
         head_name="Петрова Анна Ивановна",
     )
-
-
-@pytest.fixture
-def signer(head):
-    head.first_name, head.last_name = "Ольга", "Олейникова"
-    head.save()
-    # Issued on 01.01.2025 for three years: valid at every date the tests sign on.
-    with time_machine.travel(dt.datetime(2025, 1, 1, tzinfo=dt.UTC)):
-        call_command(
-            "make_dev_certificate", user=head.username, name="Олейникова Ольга Владимировна"
-        )
-    return head
 
 
 @pytest.fixture

@@ -8,7 +8,11 @@ from django.db import DatabaseError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from tests.recommendations.test_migration_numbers import migrate, remove_signed_letters
+from tests.recommendations.test_migration_numbers import (
+    migrate,
+    remove_signed_letters,
+    school_year,
+)
 
 BEFORE = [("recommendations", "0011_problem_field_rules")]
 AFTER = [("recommendations", "0012_letter_kind")]
@@ -18,13 +22,7 @@ AFTER = [("recommendations", "0012_letter_kind")]
 def test_existing_letters_get_their_kind_from_their_school():
     apps = migrate(BEFORE)
     try:
-        district = apps.get_model("profdev", "District").objects.create(code="ZR", name="Зареч")
-        school = apps.get_model("profdev", "School").objects.create(
-            district=district, code="S-1", name="Школа", short_name="Школа", kind="general"
-        )
-        year = apps.get_model("monitoring", "MonitoringYear").objects.create(
-            district=district, year=2025, reference_date=dt.date(2025, 9, 1)
-        )
+        _, school, year = school_year(apps)
         letter_model = apps.get_model("recommendations", "Letter")
         common = {
             "monitoring_year": year,

@@ -23,6 +23,18 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+def school_year(apps):
+    """A district, its school and its monitoring year 2025 in the historical models."""
+    district = apps.get_model("profdev", "District").objects.create(code="ZR", name="Зареч")
+    school = apps.get_model("profdev", "School").objects.create(
+        district=district, code="S-1", name="Школа", short_name="Школа", kind="general"
+    )
+    year = apps.get_model("monitoring", "MonitoringYear").objects.create(
+        district=district, year=2025, reference_date=dt.date(2025, 9, 1)
+    )
+    return district, school, year
+
+
 def legacy_seal(letter, key: str) -> str:
     identity = (
         f"{letter.pk}|{letter.token}|{letter.number}|{letter.date:%Y-%m-%d}|{letter.school_id}"
@@ -45,13 +57,7 @@ def remove_signed_letters(apps):
 def test_letters_signed_before_get_serials_and_their_seals_move(settings):
     apps = migrate(BEFORE)
     try:
-        district = apps.get_model("profdev", "District").objects.create(code="ZR", name="Зареч")
-        school = apps.get_model("profdev", "School").objects.create(
-            district=district, code="S-1", name="Школа", short_name="Школа", kind="general"
-        )
-        year = apps.get_model("monitoring", "MonitoringYear").objects.create(
-            district=district, year=2025, reference_date=dt.date(2025, 9, 1)
-        )
+        district, school, year = school_year(apps)
         register_model = apps.get_model("recommendations", "OutgoingRegister")
         register_model.objects.create(district=district, year=2026, next_number=28)
         letter_model = apps.get_model("recommendations", "Letter")
