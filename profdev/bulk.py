@@ -130,7 +130,7 @@ class _Adapter:
 
     def _adapter(self, field: models.Field):
         if isinstance(field, models.DateTimeField):
-            return self.datetime
+            return self.timestamp
         if isinstance(field, models.DateField):
             return self.ops.adapt_datefield_value
         if isinstance(field, models.JSONField):
@@ -147,7 +147,7 @@ class _Adapter:
                 row[index] = adapt(value)
         return row
 
-    def datetime(self, value: datetime.datetime) -> Any:
+    def timestamp(self, value: datetime.datetime) -> Any:
         if self.last[0] is not value:
             self.last = (value, self.ops.adapt_datetimefield_value(value))
         return self.last[1]
