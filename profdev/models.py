@@ -349,7 +349,11 @@ class Employment(models.Model):
         PART_TIME = "part_time", _("совместительство")
 
     person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="employments", verbose_name=_("работник")
+        Person,
+        on_delete=models.CASCADE,
+        related_name="employments",
+        verbose_name=_("работник"),
+        db_index=False,  # `employment_person_dates` begins with it
     )
     school = models.ForeignKey(
         School, on_delete=models.PROTECT, related_name="employments", verbose_name=_("ОО")
@@ -382,6 +386,13 @@ class Employment(models.Model):
         indexes = [
             # Populations at a reference date: school, category, workplace, active range.
             models.Index(fields=["school", "category", "workplace", "hired_on"]),
+            # Was a person employed in a district on a day (`facts.employed_at` by person: the
+            # providers report, the closure of deficits, the letters' teachers): read from the
+            # index alone.
+            models.Index(
+                fields=["person", "hired_on", "dismissed_on", "school"],
+                name="employment_person_dates",
+            ),
         ]
 
     def __str__(self) -> str:

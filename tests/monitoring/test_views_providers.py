@@ -1,8 +1,10 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
+from monitoring.reports import district_completions
 from profdev.models import Provider
 from tests import factories
 from tests.html import page, row, rows, text
@@ -124,3 +126,17 @@ def test_head_sees_it_school_admin_does_not(client, client_for, head, school_adm
     assert client_for(head).get(_url()).status_code == 200
     assert client_for(school_admin).get(_url()).status_code == 404
     assert client.get(_url()).status_code in (302, 404)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan")
+def test_employment_on_the_day_is_read_from_the_index_alone(district, courses):
+    """Whether a course's teacher worked in the district on its end date is looked up in
+    `employment_person_dates`, without reading the employments' rows (tens of thousands of
+    courses at a district's scale)."""
+    completions = district_completions(district, dt.date(2024, 9, 1), dt.date(2025, 8, 31))
+    sql, params = completions.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = [row[-1] for row in cursor.fetchall()]
+
+    assert any("COVERING INDEX employment_person_dates" in step for step in plan), plan
