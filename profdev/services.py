@@ -50,7 +50,7 @@ def _stored(sheet: sheets.Sheet, instance: Model, fields) -> dict[str, Any]:
     return _keyed(sheet, {f: getattr(instance, f) for f in fields})
 
 
-def _changes(sheet, instance, action, old, new, user) -> None:
+def _history(sheet, instance, action, old, new) -> list[history.Change]:
     """The change in the history of the record's persons, or of its school
     (`Sheet.school_history`)."""
     keyed = new or old
@@ -60,20 +60,22 @@ def _changes(sheet, instance, action, old, new, user) -> None:
     ]
     if sheet.school_history:
         owners.append((None, getattr(instance, f"{sheet.school_field}_id")))
+    return [
+        history.Change(
+            person_id=person_id,
+            record_type=str(sheet.model._meta.verbose_name),
+            record_label=label,
+            action=action,
+            changes=history.field_changes(old, new),
+            school_id=school_id,
+        )
+        for person_id, school_id in owners
+    ]
+
+
+def _changes(sheet, instance, action, old, new, user) -> None:
     history.record_changes(
-        [
-            history.Change(
-                person_id=person_id,
-                record_type=str(sheet.model._meta.verbose_name),
-                record_label=label,
-                action=action,
-                changes=history.field_changes(old, new),
-                school_id=school_id,
-            )
-            for person_id, school_id in owners
-        ],
-        user=user,
-        source=ChangeRecord.Source.FORM,
+        _history(sheet, instance, action, old, new), user=user, source=ChangeRecord.Source.FORM
     )
 
 
@@ -92,11 +94,14 @@ def record_save(*, sheet: sheets.Sheet, record: dict[str, Any], instance=None, u
 
 
 @transaction.atomic
+@transaction.atomic
 def records_create_for(
     *, sheet: sheets.Sheet, record: dict[str, Any], persons: list[Person], user
 ) -> list[Model]:
     """The same record for each of the persons (one course attended by many): all or none;
-    refused, naming them, when some already have it."""
+    refused, naming them, when some already have it. A fixed number of queries, however many
+    persons: the records differ by their person only, so one is validated for all (the key
+    each person's record takes is checked for all at once), then all are inserted together."""
     same = {f: record[f] for f in sheet.key if f != "person"}
     taken = Person.objects.filter(
         pk__in=sheet.model.objects.filter(person__in=persons, **same).values("person")
@@ -104,7 +109,21 @@ def records_create_for(
     if taken:
         names = ", ".join(p.full_name for p in taken)
         raise ValidationError(f"Такая запись уже есть у: {names}. Ничего не добавлено.")
-    return [record_save(sheet=sheet, record={**record, "person": p}, user=user) for p in persons]
+    instances = [sheet.model(**{**record, "person": p}) for p in persons]
+    instances[0].full_clean()
+    sheet.model.objects.bulk_create(instances)
+    history.record_changes(
+        [
+            change
+            for instance, person in zip(instances, persons, strict=True)
+            for change in _history(
+                sheet, instance, Action.CREATE, {}, _keyed(sheet, {**record, "person": person})
+            )
+        ],
+        user=user,
+        source=ChangeRecord.Source.FORM,
+    )
+    return instances
 
 
 @transaction.atomic
