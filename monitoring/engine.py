@@ -1,22 +1,32 @@
-"""Compiles the definitions of `monitoring.indicators` into grouped SQL aggregates.
+"""Counts the definitions of `monitoring.indicators` for every school at once.
 
-Every definition of one source becomes a pair of conditional aggregates in one query over
-all the schools at once, grouped by school; so a full computation runs one query per source
-(three), however many schools and people there are; the people behind the numbers, one
-more query per source that has persons.
+A source without persons (vacancies, students' results) is one query grouped by school, each
+definition a pair of conditional aggregates. A source with persons (employments, routes) is
+read once, row by row: each fact about a row (a condition on its own columns) one column;
+each `Has` (a record of the row's person) one query per model, grouped by person, so a
+condition is looked up once per person however many definitions name it. The definitions
+are then counted per school in memory, over bit sets of the rows, and the people behind the
+numbers come from the same rows. The number of queries depends on the catalogue only, not
+on the schools or the people.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import reduce
+from itertools import compress, groupby
+from operator import itemgetter, or_
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from monitoring.indicators import (
     REGISTRY,
+    Combined,
+    Cond,
     Definition,
+    Has,
     SchoolsWhere,
     Share,
     Source,
@@ -35,6 +45,7 @@ class Tally:
 
 
 SchoolTallies = dict[int, dict[str, Tally]]
+SchoolPeople = dict[int, dict[str, list[int]]]
 
 
 def _measured(definition: Definition) -> Share | Total:
@@ -67,38 +78,103 @@ def tally(
     """Numerators and denominators of every definition for every school matching `schools`
     (a filter on School; None: every school).
 
-    One query per source; a school absent from a source's result counts zero there. Scope
-    (n/a) is not applied here: see `monitoring.results`.
+    A school absent from a source's rows counts zero there. Scope (n/a) is not applied here:
+    see `monitoring.results`.
+    """
+    return tally_and_missing(period, schools, definitions, ())[0]
+
+
+def missing_people(
+    period: Period, schools: Q | None, definitions: Iterable[Definition]
+) -> SchoolPeople:
+    """For every school matching `schools` and each definition, the ids of the persons in the
+    population who are not counted (what the school can act on), in the order of their ids.
+
+    Scope is not applied here.
+    """
+    return tally_and_missing(period, schools, (), definitions)[1]
+
+
+def tally_and_missing(
+    period: Period,
+    schools: Q | None,
+    definitions: Iterable[Definition],
+    named: Iterable[Definition],
+) -> tuple[SchoolTallies, SchoolPeople]:
+    """`tally` of `definitions` and `missing_people` of `named` from the same queries.
+
+    A source without persons is one grouped query, every definition a pair of conditional
+    aggregates. A source with persons is read row by row, once (`_Rows`): each fact about a
+    row a column, each `Has` one query per model grouped by person; the definitions are then
+    counted per school in memory. So the number of queries depends on the catalogue, not on
+    the schools or the people.
     """
     by_source: dict[Source, list[Definition]] = defaultdict(list)
     for definition in definitions:
         by_source[_measured(definition).population.source].append(definition)
+    naming: dict[Source, list[Share]] = defaultdict(list)
+    for definition in named:
+        if not isinstance(definition, Share) or definition.population.source.person is None:
+            raise ValueError(f"У показателя {definition.code} нет списка работников.")
+        naming[definition.population.source].append(definition)
     tallies: SchoolTallies = defaultdict(dict)
-    for source, members in by_source.items():
-        aggregates = {}
-        for definition in members:
-            aggregates.update(_aggregates(definition.code, _measured(definition), period))
-        grouped = _rows(source, period, schools).values(source.school).annotate(**aggregates)
-        names = list(aggregates)
-        columns = [
-            (
-                d.code,
-                1 + names.index(f"{d.code}__num"),
-                1 + names.index(den) if den in names else None,
-            )
-            for d in members
-            for den in [f"{d.code}__den"]
-        ]
-        for row in _fetch(grouped.values_list(source.school, *names)):
-            school_tallies = tallies[row[0]]
-            for code, num, den in columns:
-                school_tallies[code] = Tally(row[num], None if den is None else row[den])
-    return tallies
+    people: SchoolPeople = defaultdict(lambda: defaultdict(list))
+    for source in {**by_source, **naming}:
+        members = by_source.get(source, [])
+        counted = [d for d in members if isinstance(_measured(d), Share) and source.person]
+        summed = [d for d in members if d not in counted]
+        if summed:
+            _grouped_tally(source, period, schools, summed, tallies)
+        if not counted and source not in naming:
+            continue
+        members = counted
+        measures = [_measured(d) for d in members]
+        rows = _Rows(source, period, schools, [*measures, *naming.get(source, [])])
+        for definition, measure in zip(members, measures, strict=True):
+            population = rows.truth(measure.population.condition)
+            numerators = rows.per_school(population.true & rows.truth(measure.counted).true)
+            denominators = rows.per_school(population.true)
+            for school, numerator, denominator in zip(
+                rows.schools, numerators, denominators, strict=True
+            ):
+                tallies[school][definition.code] = Tally(numerator, denominator)
+        for definition in naming.get(source, []):
+            population = rows.truth(definition.population.condition)
+            missing = population.true & rows.truth(definition.counted).false
+            rows.name(missing, definition.code, people)
+    return tallies, people
+
+
+def _grouped_tally(
+    source: Source,
+    period: Period,
+    schools: Q | None,
+    members: list[Definition],
+    tallies: SchoolTallies,
+) -> None:
+    aggregates = {}
+    for definition in members:
+        aggregates.update(_aggregates(definition.code, _measured(definition), period))
+    grouped = _rows(source, period, schools).values(source.school).annotate(**aggregates)
+    names = list(aggregates)
+    columns = [
+        (
+            d.code,
+            1 + names.index(f"{d.code}__num"),
+            1 + names.index(den) if den in names else None,
+        )
+        for d in members
+        for den in [f"{d.code}__den"]
+    ]
+    for row in _fetch(grouped.values_list(source.school, *names)):
+        school_tallies = tallies[row[0]]
+        for code, num, den in columns:
+            school_tallies[code] = Tally(row[num], None if den is None else row[den])
 
 
 def _fetch(grouped: QuerySet) -> list[tuple]:
-    """The rows of a grouped query as the database driver gives them: its columns are counts
-    and sums of integers, which need none of the ORM's per-value conversions (thousands of
+    """The rows of a query as the database driver gives them: its columns are ids, counts,
+    sums and truth values, which need none of the ORM's per-value conversions (thousands of
     rows of dozens of columns each)."""
     sql, params = grouped.order_by().query.sql_with_params()
     with connection.cursor() as cursor:
@@ -106,43 +182,137 @@ def _fetch(grouped: QuerySet) -> list[tuple]:
         return cursor.fetchall()
 
 
-SchoolPeople = dict[int, dict[str, list[int]]]
+def _columns(rows: list[tuple], width: int) -> list[tuple]:
+    """The columns of `rows`, each a tuple; `width` empty ones when there are no rows."""
+    return list(zip(*rows, strict=True)) or [()] * width
 
 
-def missing_people(
-    period: Period, schools: Q | None, definitions: Iterable[Definition]
-) -> SchoolPeople:
-    """For every school matching `schools` and each definition, the ids of the persons in the
-    population who are not counted (what the school can act on).
+@dataclass(frozen=True)
+class _Truth:
+    """A condition over the rows as two bit sets, one byte a row (SQL's three-valued logic):
+    the rows where it holds and those where it fails; neither where it is unknown (NULL)."""
 
-    Like `tally`, one query per source: the same aggregates grouped by school and person.
-    Scope is not applied here.
-    """
-    by_source: dict[Source, list[Share]] = defaultdict(list)
-    for definition in definitions:
-        if not isinstance(definition, Share) or definition.population.source.person is None:
-            raise ValueError(f"У показателя {definition.code} нет списка работников.")
-        by_source[definition.population.source].append(definition)
-    people: SchoolPeople = defaultdict(lambda: defaultdict(list))
-    for source, members in by_source.items():
-        aggregates = {
-            f"{d.code}__missing": Count(
-                "pk", filter=d.population.condition(period) & ~d.counted(period)
-            )
-            for d in members
+    true: int
+    false: int
+
+
+class _Rows:
+    """The rows of a source with persons, ordered by school and person, and what every fact
+    and `Has` of some conditions says of each."""
+
+    def __init__(
+        self, source: Source, period: Period, schools: Q | None, measures: list[Share | Total]
+    ) -> None:
+        facts: dict[int, Cond] = {}
+        owned: dict[int, Has] = {}
+        for measure in measures:
+            for condition in (measure.population.condition, getattr(measure, "counted", None)):
+                if condition is not None:
+                    _leaves(condition, facts, owned)
+        rows = _rows(source, period, schools)
+        columns = {
+            f"fact{key}": ExpressionWrapper(fact(period), output_field=BooleanField())
+            for key, fact in facts.items()
         }
-        grouped = (
-            _rows(source, period, schools)
-            .values(source.school, source.person)
-            .annotate(**aggregates)
-            .values_list(source.school, source.person, *aggregates)
+        fetched = _fetch(
+            rows.annotate(**columns).values_list(source.school, source.person, *columns)
         )
-        codes = [d.code for d in members]
-        for school, person, *missing in _fetch(grouped):
-            for code, count in zip(codes, missing, strict=True):
-                if count:
-                    people[school][code].append(person)
-    return people
+        fetched.sort(key=itemgetter(0, 1))
+        self.size = len(fetched)
+        schools_of_rows, persons, *values = _columns(fetched, 2 + len(facts))
+        self.all = int.from_bytes(b"\x01" * self.size, "big")
+        self.truths: dict[int, _Truth] = {}
+        for key, column in zip(facts, values, strict=True):
+            self.truths[key] = self._column(column)
+        for key, holders in _holders(source, period, rows, owned).items():
+            true = int.from_bytes(bytes(map(holders.__contains__, persons)), "big")
+            self.truths[key] = _Truth(true, self.all ^ true)
+        self.schools: list[int] = []
+        self.bounds: list[tuple[int, int]] = []
+        self.persons: list[tuple[int, ...]] = []  # of each school's rows
+        start = 0
+        for school, rows_of_school in groupby(schools_of_rows):
+            end = start + sum(1 for _ in rows_of_school)
+            self.schools.append(school)
+            self.bounds.append((start, end))
+            self.persons.append(persons[start:end])
+            start = end
+
+    def _column(self, values: tuple) -> _Truth:
+        true = int.from_bytes(bytes(map(bool, values)), "big")
+        if None not in values:
+            return _Truth(true, self.all ^ true)
+        false = int.from_bytes(bytes(value is not None and not value for value in values), "big")
+        return _Truth(true, false)
+
+    def truth(self, condition: Cond) -> _Truth:
+        key = id(condition)
+        if key in self.truths:
+            return self.truths[key]
+        assert isinstance(condition, Combined)
+        parts = [self.truth(part) for part in condition.parts]
+        if condition.operator == "~":
+            result = _Truth(parts[0].false, parts[0].true)
+        elif condition.operator == "&":
+            result = _Truth(parts[0].true & parts[1].true, parts[0].false | parts[1].false)
+        else:
+            result = _Truth(parts[0].true | parts[1].true, parts[0].false & parts[1].false)
+        self.truths[key] = result
+        return result
+
+    def per_school(self, bits: int) -> list[int]:
+        """How many rows of each school (in `schools`' order) are in `bits`."""
+        marks = bits.to_bytes(self.size, "big")
+        return [marks.count(1, start, end) for start, end in self.bounds]
+
+    def name(self, bits: int, code: str, people: SchoolPeople) -> None:
+        """Sets `people[school][code]` to the persons of the school's rows in `bits`, each
+        once, for every school with some."""
+        marks = bits.to_bytes(self.size, "big")
+        for school, (start, end), persons in zip(
+            self.schools, self.bounds, self.persons, strict=True
+        ):
+            named = list(compress(persons, marks[start:end]))
+            if named:
+                # A person's rows are adjacent: several employments at one school count once.
+                people[school][code] = list(dict.fromkeys(named))
+
+
+def _leaves(condition: Cond, facts: dict[int, Cond], owned: dict[int, Has]) -> None:
+    """The facts about a row and the `Has` a condition is made of, by identity."""
+    if isinstance(condition, Combined):
+        for part in condition.parts:
+            _leaves(part, facts, owned)
+    elif isinstance(condition, Has):
+        owned[id(condition)] = condition
+    else:
+        facts[id(condition)] = condition
+
+
+def _holders(
+    source: Source, period: Period, rows: QuerySet, owned: dict[int, Has]
+) -> dict[int, set[int]]:
+    """For each `Has`, the persons of `rows` who have a matching record: one query per model
+    (and person field), each `Has` a count of the person's matching records."""
+    by_model: dict[tuple, dict[int, Has]] = defaultdict(dict)
+    for key, condition in owned.items():
+        by_model[condition.model, condition.person][key] = condition
+    holders: dict[int, set[int]] = {}
+    persons = rows.values(source.person)
+    for (model, person), conditions in by_model.items():
+        records = {key: condition.records(period) for key, condition in conditions.items()}
+        counts = {f"has{key}": Count("pk", filter=q) for key, q in records.items()}
+        # Only the records some condition asks for are grouped (most are of other years).
+        grouped = (
+            model.objects.filter(reduce(or_, records.values()), **{f"{person}__in": persons})
+            .values(person)
+            .annotate(**counts)
+            .values_list(person, *counts)
+        )
+        having, *counts_of_persons = _columns(_fetch(grouped), 1 + len(counts))
+        for key, column in zip(conditions, counts_of_persons, strict=True):
+            holders[key] = set(compress(having, column))
+    return holders
 
 
 def counted_rows(

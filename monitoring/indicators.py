@@ -51,9 +51,13 @@ def _resolve(clause: Clause, period: Period) -> Q:
     return clause if isinstance(clause, Q) else clause(period)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Cond:
-    """A condition on a source's rows, built for a period; combines with &, | and ~."""
+    """A condition on a source's rows, built for a period; combines with &, | and ~.
+
+    A plain `Cond` is a fact about the row itself (its columns and what they point to); `Has`
+    and `Combined` keep their structure, so the engine evaluates each fact once per row and
+    each `Has` once per person (`monitoring.engine`)."""
 
     build: Callable[[Period], Q]
 
@@ -61,13 +65,38 @@ class Cond:
         return self.build(period)
 
     def __and__(self, other: "Cond") -> "Cond":
-        return Cond(lambda p: self(p) & other(p))
+        return Combined(lambda p: self(p) & other(p), "&", (self, other))
 
     def __or__(self, other: "Cond") -> "Cond":
-        return Cond(lambda p: self(p) | other(p))
+        return Combined(lambda p: self(p) | other(p), "|", (self, other))
 
     def __invert__(self) -> "Cond":
-        return Cond(lambda p: ~self(p))
+        return Combined(lambda p: ~self(p), "~", (self,))
+
+
+@dataclass(frozen=True, eq=False)
+class Combined(Cond):
+    """`parts` joined by `operator`: "&", "|", or "~" (of one part)."""
+
+    operator: str
+    parts: tuple[Cond, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Has(Cond):
+    """The row's person has at least one `model` record (its `person` field) matching every
+    clause."""
+
+    model: type[Model]
+    clauses: tuple[Clause, ...]
+    person: str
+
+    def records(self, period: Period) -> Q:
+        """The condition on the `model` records."""
+        q = Q()
+        for clause in self.clauses:
+            q &= _resolve(clause, period)
+        return q
 
 
 def where(*clauses: Clause) -> Cond:
@@ -80,7 +109,7 @@ def where(*clauses: Clause) -> Cond:
     return Cond(build)
 
 
-def has(model: type[Model], *clauses: Clause, person: str = "person") -> Cond:
+def has(model: type[Model], *clauses: Clause, person: str = "person") -> Has:
     """The row's person has at least one `model` record matching every clause."""
 
     def build(period: Period) -> Q:
@@ -89,7 +118,7 @@ def has(model: type[Model], *clauses: Clause, person: str = "person") -> Cond:
             records = records.filter(_resolve(clause, period))
         return Q(Exists(records))
 
-    return Cond(build)
+    return Has(build, model, clauses, person)
 
 
 def dated(field: str, window: Window) -> Callable[[Period], Q]:

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from monitoring import deficits, problem_fields
-from monitoring.engine import SchoolPeople, SchoolTallies, counted_rows, missing_people, tally
+from monitoring.engine import SchoolPeople, SchoolTallies, counted_rows, tally_and_missing
 from monitoring.failures import Limits, failures, limits_for
 from monitoring.indicators import BY_CODE, REGISTRY
 from monitoring.models import (
@@ -110,8 +110,9 @@ def compute_districts(
     for period in set(periods.values()):
         members = [d for d in districts if periods[d.pk] == period]
         in_districts = Q(district__in=members)
-        tallies = tally(period, in_districts, (*REGISTRY, *deficits.PROFILE) if store else REGISTRY)
-        missing = missing_people(period, in_districts, named) if named else None
+        tallies, missing = tally_and_missing(
+            period, in_districts, (*REGISTRY, *deficits.PROFILE) if store else REGISTRY, named
+        )
         if store:
             for row in counted_rows(period, in_districts, BY_CODE["VACANCY"], VACANCY_FIELDS):
                 vacancies[row["school"]].append(row)
