@@ -1,6 +1,7 @@
 """Reads of the stored official values, shaped for dashboards (a fixed number of queries)."""
 
 from collections import defaultdict
+from typing import NamedTuple
 
 from django.db.models import QuerySet
 
@@ -15,6 +16,10 @@ def years_on_record(district: District) -> QuerySet[MonitoringYear]:
     )
 
 
+_NAME_FIELDS = ("person__last_name", "person__first_name", "person__middle_name")
+_BY_NAME = (*_NAME_FIELDS, "person")
+
+
 def missing_by_indicator(
     monitoring_year: MonitoringYear, school: School, codes: list[str]
 ) -> dict[str, list[Person]]:
@@ -24,13 +29,34 @@ def missing_by_indicator(
     rows = (
         MissingPerson.objects.filter(monitoring_year=monitoring_year, school=school)
         .select_related("person")
-        .order_by("person__last_name", "person__first_name", "person__middle_name", "person")
+        .order_by(*_BY_NAME)
     )
     people: dict[str, list[Person]] = defaultdict(list)
     for row in rows:
         for code in row.codes:
             people[code].append(row.person)
     return {code: people[code] for code in codes if code in people}
+
+
+class Name(NamedTuple):
+    last_name: str
+    first_name: str
+    middle_name: str
+
+
+def missing_names(monitoring_year: MonitoringYear) -> dict[int, dict[str, list[Name]]]:
+    """`missing_by_indicator` of every school of the year at once, names only (a district's
+    letters drafted together): {school id: {code: [name, …]}}. One query."""
+    rows = (
+        MissingPerson.objects.filter(monitoring_year=monitoring_year)
+        .order_by(*_BY_NAME)
+        .values_list("school_id", "indicators", *_NAME_FIELDS)
+    )
+    people: dict[int, dict[str, list[Name]]] = defaultdict(lambda: defaultdict(list))
+    for school, codes, *name in rows:
+        for code in codes.split():
+            people[school][code].append(Name(*name))
+    return people
 
 
 def counted_schools(monitoring_year: MonitoringYear) -> dict[str, list[School]]:

@@ -1,8 +1,12 @@
-"""Signing many letters with one confirmation: a background job (`profdev.jobs`).
+"""The letters' background jobs (`profdev.jobs`): drafting a year's letters, signing many.
 
-Each letter is numbered, signed and frozen in its own transaction (`letter_sign`), in natural
-order of the schools, so the numbers run consecutively; a letter that cannot be signed is
-reported by name and the others are signed all the same.
+Drafting a district's letters (one a school, some hundreds) takes seconds: the methodologist
+follows it on the job's page, which reports what was drafted, replaced, kept and removed.
+
+Signing many letters with one confirmation: each letter is numbered, signed and frozen in its
+own transaction (`letter_sign`), in natural order of the schools, so the numbers run
+consecutively; a letter that cannot be signed is reported by name and the others are signed
+all the same.
 """
 
 import logging
@@ -10,7 +14,9 @@ import logging
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from monitoring.models import MonitoringYear
 from profdev.jobs import JobError, JobRun, job
+from recommendations.drafting import letters_draft
 from recommendations.listing import ALL_YEARS
 from recommendations.models import Letter
 from recommendations.services import letter_sign
@@ -18,6 +24,28 @@ from recommendations.services import letter_sign
 logger = logging.getLogger(__name__)
 
 PROGRESS = "подписано"
+
+
+@job("Составление писем")
+def draft_letters(run: JobRun, *, year_id: int) -> dict:
+    year = MonitoringYear.objects.filter(pk=year_id).first()
+    if year is None:
+        raise JobError("Год мониторинга удалён: составлять письма не к чему.")
+    report = letters_draft(year=year, user=run.user)
+    warnings = []
+    if report.kept_edited:
+        names = ", ".join(letter.addressee_short for letter in report.kept_edited)
+        warnings.append(f"Изменённые методистом черновики сохранены без замены: {names}.")
+    if report.untouched:
+        warnings.append(f"Писем на подписи или подписанных не затронуто: {len(report.untouched)}.")
+    return {
+        "message": (
+            f"Составлено новых писем: {len(report.created)}, обновлено черновиков: "
+            f"{len(report.replaced)}, удалено неактуальных черновиков: {report.removed}."
+        ),
+        "warnings": warnings,
+        "url": f"{reverse('recommendations:list')}?year={year.pk}",
+    }
 
 
 @job("Подписание писем")

@@ -18,7 +18,7 @@ from monitoring.tables import format_number
 from profdev.models import School
 from profdev.text import natural_key
 from recommendations.models import Audience, RecommendationRule
-from recommendations.people import people_missing, vacancy_row
+from recommendations.people import YearPeople, vacancy_row
 from recommendations.problems import (
     YearProblems,
     district_fields,
@@ -114,7 +114,7 @@ def basis(year: MonitoringYear) -> dict:
 
 
 def school_content(
-    year, school, values, district_values, rules, problems: YearProblems
+    year, school, values, district_values, rules, problems: YearProblems, people: YearPeople
 ) -> dict | None:
     """A school's letter: its breaches and problem fields, what the school should do, and the
     appendix: the breaches' table, the people behind the figures, the teachers of each problem
@@ -125,21 +125,21 @@ def school_content(
         return None
     breaches.sort(key=lambda v: v.indicator.order)
     findings = [figure(v, district_values.get(v.indicator_id)) for v in breaches]
-    people = people_missing(year, school, [f["code"] for f in findings])
+    missing = people.people_missing(school, [f["code"] for f in findings])
     named = []
     for finding, v in zip(findings, breaches, strict=True):
-        if people.get(finding["code"]):
+        if missing.get(finding["code"]):
             named.append(
                 {
                     "code": finding["code"],
                     "name": finding["name"],
                     "phrase": v.indicator.people_phrase,
-                    "people": people[finding["code"]],
+                    "people": missing[finding["code"]],
                 }
             )
     vacancies = []
     if any(f["code"] == "VACANCY" for f in findings):
-        vacancies = [vacancy_row(v) for v in counted_vacancies(year, school)]
+        vacancies = people.vacancies.get(school.pk, [])
     return {
         "basis": basis(year),
         "school": {"code": school.code, "short_name": school.short_name, "name": school.name},

@@ -14,8 +14,7 @@ from profdev.sorting import sort_headers
 from profdev.text import plural
 from recommendations import requisites, responses, services
 from recommendations.archive import archive_name, signed_letters_zip
-from recommendations.bulk import sign_letters
-from recommendations.drafting import letters_draft
+from recommendations.bulk import draft_letters, sign_letters
 from recommendations.forms import (
     LetterBodyForm,
     RegisterForm,
@@ -89,27 +88,13 @@ def letter_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def letters_generate(request: HttpRequest, year_id: int) -> HttpResponse:
+    """Drafting the year's letters, in the background: the job's page follows it."""
     scope = _district_staff(request)
     year = get_object_or_404(monitoring_years(scope), pk=year_id)
-    try:
-        report = letters_draft(year=year, user=request.user)
-    except ValidationError as error:
-        messages.error(request, _errors(error))
-        return redirect(f"{reverse('recommendations:list')}?year={year.pk}")
-    messages.success(
-        request,
-        f"Составлено новых писем: {len(report.created)}, обновлено черновиков: "
-        f"{len(report.replaced)}, удалено неактуальных черновиков: {report.removed}.",
+    job = draft_letters.enqueue(
+        user=request.user, district=year.district, label=year.label, year_id=year.pk
     )
-    if report.kept_edited:
-        names = ", ".join(letter.addressee_short for letter in report.kept_edited)
-        messages.warning(request, f"Изменённые методистом черновики сохранены без замены: {names}.")
-    if report.untouched:
-        messages.info(
-            request,
-            f"Писем на подписи или подписанных не затронуто: {len(report.untouched)}.",
-        )
-    return redirect(f"{reverse('recommendations:list')}?year={year.pk}")
+    return redirect(job_url(job))
 
 
 @login_required

@@ -160,7 +160,7 @@ def test_records_changed_since_change_nobody_named_until_computed_again(
     assert not any(no_iom in cell for cell in appendix_cells(district_letter(district)))
 
 
-def test_a_letter_reads_its_people_in_one_query(district, kindergarten):
+def test_the_letters_read_their_people_in_one_query(district, kindergarten):
     other = f.SchoolFactory(district=district, code="D-2", kind=School.Kind.PRESCHOOL)
     for name in ("Дмитриева", "Егорова"):
         employ(other, name)
@@ -168,7 +168,7 @@ def test_a_letter_reads_its_people_in_one_query(district, kindergarten):
     with CaptureQueriesContext(connection) as queries:
         district_letter(district)
     people = [q for q in queries.captured_queries if "monitoring_missingperson" in q["sql"]]
-    assert len(people) == 2  # one per school's letter, however many indicators name people
+    assert len(people) == 1  # for every school's letter, however many indicators name people
 
 
 def test_a_signed_letter_names_a_person_in_its_appendix_or_in_an_older_text(

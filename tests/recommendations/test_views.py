@@ -1,9 +1,12 @@
 import pytest
 from django.urls import reverse
 
+from profdev.models import Job
+from recommendations import services
 from recommendations.models import Letter, LetterEvent, RecommendationRule
 from recommendations.services import letter_send
 from tests import factories
+from tests.html import page, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -15,11 +18,20 @@ def url(name, *args):
 def test_methodologist_lists_and_generates(client_for, methodologist, year, school, other_school):
     client = client_for(methodologist)
     response = client.post(url("generate", year.pk), follow=True)
-    assert "Составлено новых писем: 2" in response.content.decode()
+    # Drafted in the background: the job's page reports it and links to the year's letters.
+    [job] = Job.objects.all()
+    assert response.redirect_chain == [(reverse("job", args=[job.pk]), 302)]
+    assert job.title == f"Составление писем: {year.label}" and job.district == year.district
+    html = page(response)
+    assert texts(html, "//div[@role='status']") == [
+        "Составлено новых писем: 2, обновлено черновиков: 0, удалено неактуальных черновиков: 0."
+    ]
+    [link] = html.xpath("//a[text()='Перейти к результату']")
+    assert link.get("href") == f"{url('list')}?year={year.pk}"
     assert Letter.objects.filter(monitoring_year=year).count() == 2
-    page = client.get(url("list"), {"year": year.pk}).content.decode()
-    assert school.short_name in page and "Руководителям ОО" in page
-    assert other_school.short_name not in page
+    listed = client.get(url("list"), {"year": year.pk}).content.decode()
+    assert school.short_name in listed and "Руководителям ОО" in listed
+    assert other_school.short_name not in listed
 
 
 def test_letter_list_query_count_does_not_grow(
@@ -227,3 +239,20 @@ def test_the_next_number_cannot_go_back_to_one_issued(client_for, head, signed, 
     assert f"следующий номер должен быть больше {issued}" in page
     register = OutgoingRegister.objects.get(district=district, year=signed.date.year)
     assert register.next_number == issued + 1
+
+
+def test_drafting_again_reports_the_edited_drafts_it_kept(
+    client_for, methodologist, year, letters, school
+):
+    edited = letters[school.pk]
+    services.letter_edit(letter=edited, body="<p>Текст методиста</p>", user=methodologist)
+
+    response = client_for(methodologist).post(url("generate", year.pk), follow=True)
+
+    html = page(response)
+    assert texts(html, "//div[@role='status']") == [
+        "Составлено новых писем: 0, обновлено черновиков: 1, удалено неактуальных черновиков: 0."
+    ]
+    assert texts(html, "//h2[text()='Предупреждения']/following-sibling::ul/li") == [
+        f"Изменённые методистом черновики сохранены без замены: {edited.addressee_short}."
+    ]
