@@ -24,7 +24,8 @@ from monitoring.models import ComponentTopics, ComponentTopicsChange
 from monitoring.problem_fields import problem_fields
 from profdev.facts import academic_year_label
 from profdev.models import CourseCompletion, DevelopmentRoute, District, Person, Subject
-from profdev.services import route_create
+from profdev.services import records_create, route_record
+from profdev.workbook import sheets
 from recommendations.problems import teachers_to_support
 
 TOPICS = dict(CourseCompletion.Topic.choices)
@@ -77,25 +78,24 @@ def routes_create(
 ) -> RoutesCreated:
     """A route (ИОМ) from `started_on`, addressing the person's components, for each person
     without one still running then (not ended before it), all or none; each with its
-    history (`profdev.services.route_create`)."""
+    history (`profdev.services.records_create`: a fixed number of queries)."""
     running = set(
         DevelopmentRoute.objects.filter(
             Q(ended_on__isnull=True) | Q(ended_on__gte=started_on), person__in=list(persons)
         ).values_list("person_id", flat=True)
     )
-    created = 0
-    for person, components in persons.items():
-        if person.pk in running:
-            continue
-        route_create(
-            person=person,
-            started_on=started_on,
-            components=components,
-            curator=curator.strip(),
-            user=user,
-        )
-        created += 1
-    return RoutesCreated(created, len(persons) - created)
+    created = records_create(
+        sheet=sheets.ROUTES,
+        records=[
+            route_record(
+                person=person, started_on=started_on, components=components, curator=curator.strip()
+            )
+            for person, components in persons.items()
+            if person.pk not in running
+        ],
+        user=user,
+    )
+    return RoutesCreated(len(created), len(persons) - len(created))
 
 
 @transaction.atomic

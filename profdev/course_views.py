@@ -49,8 +49,10 @@ def course_add_many(request: HttpRequest, code: str) -> HttpResponse:
         try:
             with transaction.atomic():  # a refused course leaves no proposal behind
                 providers.propose(form.record["provider"], scope=scope, schools=[school])
-                services.records_create_for(
-                    sheet=sheets.COURSES, record=form.record, persons=people, user=request.user
+                services.records_create(
+                    sheet=sheets.COURSES,
+                    records=[{**form.record, "person": p} for p in people],
+                    user=request.user,
                 )
         except ValidationError as error:
             form.add_error(None, error)

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Model
+from django.db.models import F, Model, Q
 
 from profdev import history
 from profdev.models import (
@@ -94,31 +94,41 @@ def record_save(*, sheet: sheets.Sheet, record: dict[str, Any], instance=None, u
 
 
 @transaction.atomic
-@transaction.atomic
-def records_create_for(
-    *, sheet: sheets.Sheet, record: dict[str, Any], persons: list[Person], user
-) -> list[Model]:
-    """The same record for each of the persons (one course attended by many): all or none;
-    refused, naming them, when some already have it. A fixed number of queries, however many
-    persons: the records differ by their person only, so one is validated for all (the key
-    each person's record takes is checked for all at once), then all are inserted together."""
-    same = {f: record[f] for f in sheet.key if f != "person"}
+def records_create(*, sheet: sheets.Sheet, records: list[dict[str, Any]], user) -> list[Model]:
+    """New records of many persons at once (one course attended by many, a target group's
+    routes), all or none: refused, naming them, when some persons already have a record with
+    the same key. A fixed number of queries, however many records: the first is validated in
+    full; the others differ from it by their persons (given as objects, so not looked up
+    again) and by values checked without the database; the keys are checked together, then
+    all are inserted and their history written together."""
+    if not records:
+        return []
+    keys: dict[tuple, list[Person]] = {}
+    for record in records:
+        same = tuple((f, record[f]) for f in sheet.key if f != "person")
+        keys.setdefault(same, []).append(record["person"])
+    taken_keys = Q()
+    for same, persons in keys.items():
+        taken_keys |= Q(person__in=persons, **dict(same))
     taken = Person.objects.filter(
-        pk__in=sheet.model.objects.filter(person__in=persons, **same).values("person")
+        pk__in=sheet.model.objects.filter(taken_keys).values("person")
     ).order_by("last_name", "first_name", "middle_name")
     if taken:
         names = ", ".join(p.full_name for p in taken)
         raise ValidationError(f"Такая запись уже есть у: {names}. Ничего не добавлено.")
-    instances = [sheet.model(**{**record, "person": p}) for p in persons]
-    instances[0].full_clean()
+    instances = [sheet.model(**record) for record in records]
+    relations = [f.name for f in sheet.model._meta.concrete_fields if f.is_relation]
+    for index, instance in enumerate(instances):
+        first = index == 0
+        instance.full_clean(
+            exclude=None if first else relations, validate_unique=False, validate_constraints=first
+        )
     sheet.model.objects.bulk_create(instances)
     history.record_changes(
         [
             change
-            for instance, person in zip(instances, persons, strict=True)
-            for change in _history(
-                sheet, instance, Action.CREATE, {}, _keyed(sheet, {**record, "person": person})
-            )
+            for instance, record in zip(instances, records, strict=True)
+            for change in _history(sheet, instance, Action.CREATE, {}, _keyed(sheet, record))
         ],
         user=user,
         source=ChangeRecord.Source.FORM,
@@ -198,7 +208,7 @@ def teacher_create(*, record: dict[str, Any], user) -> Employment:
     return record_save(sheet=sheets.STAFF, record={**employment, "person": person}, user=user)
 
 
-def route_create(
+def route_record(
     *,
     person: Person,
     started_on: dt.date,
@@ -206,12 +216,10 @@ def route_create(
     curator: str = "",
     tutor: str = "",
     ended_on: dt.date | None = None,
-    user=None,
-) -> DevelopmentRoute:
-    """A new route (ИОМ) of the person addressing `components` (values of `Component`),
-    with its history. Raises ValidationError if the person already has a route starting
-    on that date (a route's key)."""
-    record = {
+) -> dict[str, Any]:
+    """A new route's (ИОМ's) values: the person's, addressing `components` (values of
+    `Component`)."""
+    return {
         "person": person,
         "started_on": started_on,
         "ended_on": ended_on,
@@ -219,7 +227,6 @@ def route_create(
         "tutor": tutor,
         "components": DevelopmentRoute.encode_components(components),
     }
-    return record_save(sheet=sheets.ROUTES, record=record, user=user)
 
 
 # --- a route's activities: their history reads as the sheet «Мероприятия ИОМ» ---------------

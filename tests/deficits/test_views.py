@@ -6,6 +6,8 @@ import datetime as dt
 from io import BytesIO
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -325,6 +327,41 @@ def test_routes_for_the_ticked_people_skip_those_on_a_route(client_for, methodol
         methodologist,
         "индивидуальный образовательный маршрут",
     )
+
+
+def test_routes_for_many_take_the_queries_of_a_route_for_one(
+    client_for, methodologist, staff, school
+):
+    """Checked, inserted and written to the history together: the same queries for three
+    routes as for one (a target group is hundreds of people)."""
+    antonova, borisova, _ = staff
+    more = [teacher(school, last_name=name) for name in ("Голубева", "Давыдова")]
+    for person in more:
+        diagnostic(person, digital=20)
+    client = client_for(methodologist)
+
+    def post(people):
+        data = {"person": [p.pk for p in people], "started_on": "01.02.2025", "curator": ""}
+        with CaptureQueriesContext(connection) as queries:
+            assert client.post(_routes(), data).status_code == 302
+        return len(queries)
+
+    assert post([antonova]) == post([borisova, *more])
+    assert DevelopmentRoute.objects.count() == ChangeRecord.objects.count() == 4
+
+
+def test_routes_when_every_ticked_person_is_on_a_route(client_for, methodologist, staff):
+    antonova, borisova, _ = staff
+    for person in (antonova, borisova):
+        factories.RouteFactory(person=person, started_on=dt.date(2024, 10, 15), ended_on=None)
+    data = {"person": [antonova.pk, borisova.pk], "started_on": "01.02.2025", "curator": ""}
+
+    response = client_for(methodologist).post(_routes(), data, follow=True)
+
+    assert texts(page(response), "//div[contains(@class,'alert')]") == [
+        "ИОМ созданы: 0; пропущены (уже есть действующий ИОМ): 2."
+    ]
+    assert DevelopmentRoute.objects.count() == 2
 
 
 def test_a_route_ended_before_the_start_does_not_count(client_for, methodologist, staff):

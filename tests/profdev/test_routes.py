@@ -16,7 +16,7 @@ from profdev.models import (
     RouteActivity,
     School,
 )
-from profdev.workbook import rules
+from profdev.workbook import rules, sheets
 from profdev.workbook.exporter import export_workbook
 from profdev.workbook.importer import import_workbook
 from profdev.workbook.sheets import ROUTE_ACTIVITIES
@@ -124,16 +124,16 @@ def test_outcome_of_an_open_route_is_the_first_score_after_its_start():
 
 
 @pytest.mark.django_db
-def test_route_create_stores_the_route_and_its_history():
+def test_a_new_route_is_stored_with_its_history():
     person = factories.PersonFactory()
     user = factories.UserFactory()
-    route = services.route_create(
+    record = services.route_record(
         person=person,
         started_on=D(2025, 9, 15),
         components=["digital", "methodical"],
         curator="Смирнова О. И.",
-        user=user,
     )
+    [route] = services.records_create(sheet=sheets.ROUTES, records=[record], user=user)
     route.refresh_from_db()
     assert (route.person, route.started_on, route.components, route.curator) == (
         person,
@@ -153,11 +153,16 @@ def test_route_create_stores_the_route_and_its_history():
 
 
 @pytest.mark.django_db
-def test_route_create_refuses_a_second_route_on_the_same_date():
+def test_a_second_route_on_the_same_date_is_refused_with_the_persons_name():
     route = factories.RouteFactory(started_on=D(2025, 9, 15))
-    with pytest.raises(ValidationError):
-        services.route_create(person=route.person, started_on=D(2025, 9, 15), components=[])
-    assert DevelopmentRoute.objects.count() == 1
+    other = factories.PersonFactory()
+    records = [
+        services.route_record(person=p, started_on=D(2025, 9, 15), components=[])
+        for p in (other, route.person)
+    ]
+    with pytest.raises(ValidationError, match=f"уже есть у: {route.person.full_name}\\."):
+        services.records_create(sheet=sheets.ROUTES, records=records, user=None)
+    assert DevelopmentRoute.objects.count() == 1  # nor the other person's
 
 
 # --- the workbook: the column «Компоненты» of «ИОМ» -----------------------------------
