@@ -14,8 +14,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import reduce
-from itertools import compress, groupby
-from operator import itemgetter, or_
+from itertools import compress, groupby, repeat
+from operator import is_, itemgetter, or_
 
 from django.db import connection
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum
@@ -230,20 +230,22 @@ class _Rows:
         self.schools: list[int] = []
         self.bounds: list[tuple[int, int]] = []
         self.persons: list[tuple[int, ...]] = []  # of each school's rows
+        self.repeated: list[bool] = []  # whether someone has several rows at the school
         start = 0
         for school, rows_of_school in groupby(schools_of_rows):
             end = start + sum(1 for _ in rows_of_school)
             self.schools.append(school)
             self.bounds.append((start, end))
             self.persons.append(persons[start:end])
+            self.repeated.append(len(set(self.persons[-1])) < end - start)
             start = end
 
     def _column(self, values: tuple) -> _Truth:
         true = int.from_bytes(bytes(map(bool, values)), "big")
         if None not in values:
             return _Truth(true, self.all ^ true)
-        false = int.from_bytes(bytes(value is not None and not value for value in values), "big")
-        return _Truth(true, false)
+        unknown = int.from_bytes(bytes(map(is_, values, repeat(None))), "big")
+        return _Truth(true, self.all ^ true ^ unknown)
 
     def truth(self, condition: Cond) -> _Truth:
         key = id(condition)
@@ -269,13 +271,13 @@ class _Rows:
         """Sets `people[school][code]` to the persons of the school's rows in `bits`, each
         once, for every school with some."""
         marks = bits.to_bytes(self.size, "big")
-        for school, (start, end), persons in zip(
-            self.schools, self.bounds, self.persons, strict=True
+        for school, (start, end), persons, repeated in zip(
+            self.schools, self.bounds, self.persons, self.repeated, strict=True
         ):
             named = list(compress(persons, marks[start:end]))
             if named:
-                # A person's rows are adjacent: several employments at one school count once.
-                people[school][code] = list(dict.fromkeys(named))
+                # Several employments at one school: the person is named once.
+                people[school][code] = list(dict.fromkeys(named)) if repeated else named
 
 
 def _leaves(condition: Cond, facts: dict[int, Cond], owned: dict[int, Has]) -> None:
