@@ -131,12 +131,13 @@ def _record_changes(plan: SheetPlan, ids) -> Iterator[history.Change]:
     sheet = plan.sheet
     record_type = str(sheet.model._meta.verbose_name)
     present = frozenset(plan.fields)
+    created = history.created_json(present)
     label = labeller(sheet)
     for step in plan.steps:
         if step.action == UNCHANGED:
             continue
         if step.action == CREATE:
-            changes = history.created_changes(step.values, present)
+            changes = created(step.values)
         elif step.action == UPDATE:
             changes = history.field_changes(step.old, {f: step.values[f] for f in step.old})
         else:

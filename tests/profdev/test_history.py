@@ -1,0 +1,110 @@
+"""The history of a load's created records, built as JSON text (`created_json`), reads back as
+the same changes the general rule makes (`masked_changes` of `created_changes`)."""
+
+import datetime as dt
+import decimal
+import json
+
+import pytest
+
+from profdev import history
+from profdev.models import ChangeRecord
+from tests import factories
+
+AWKWARD = 'кавычки "ёлочки" и \\ черта,\tтаб,\nперевод строки, \u2028 и эмодзи 🎓'
+
+VALUES = {
+    "mentor": "12345678964",
+    "mentee": "98765432101",
+    "school": "S-A",
+    "started_on": dt.date(2025, 3, 13),
+    "ended_on": None,
+    "at": dt.datetime(2025, 3, 13, 9, 30),
+    "hours": 72,
+    "share": 0.25,
+    "average_score": decimal.Decimal("3.50"),
+    "distance": True,
+    "pedagogical": False,
+    "comment": AWKWARD,
+    "blank": "",
+    "not_in_file": "пропущено",
+}
+FIELDS = frozenset(VALUES) - {"not_in_file"}
+
+
+def general_rule(values, fields):
+    return history.masked_changes(history.created_changes(values, fields))
+
+
+def test_the_text_decodes_to_the_general_rules_changes():
+    text = history.created_json(FIELDS)(VALUES)
+    assert json.loads(text) == general_rule(VALUES, FIELDS)
+    assert list(json.loads(text)) == list(general_rule(VALUES, FIELDS))  # the same order
+
+
+def test_the_persons_named_are_masked_and_nothing_else_is():
+    changes = json.loads(history.created_json(FIELDS)(VALUES))
+    assert changes["mentor"] == [None, "***-***-*** 64"]
+    assert changes["mentee"] == [None, "***-***-*** 01"]
+    assert changes["comment"] == [None, AWKWARD]
+    assert changes["average_score"] == [None, "3.50"]
+    assert changes["at"] == [None, "2025-03-13T09:30:00"]
+    assert "ended_on" not in changes and "not_in_file" not in changes
+    assert changes["blank"] == [None, ""]
+
+
+def test_an_empty_person_reference_stays_empty():
+    values = {"person": "", "hours": 1}
+    assert json.loads(history.created_json({"person", "hours"})(values)) == general_rule(
+        values, {"person", "hours"}
+    )
+
+
+def test_a_record_without_values_has_no_changes():
+    assert json.loads(history.created_json({"hours"})({"hours": None})) == {}
+
+
+@pytest.fixture
+def stored(db, school):
+    """The changes of one created record naming two persons, and of a school's record
+    naming none, stored as a load stores them; read back in the order written."""
+    mentor, mentee = factories.PersonFactory(), factories.PersonFactory()
+    text = history.created_json(FIELDS)(VALUES)
+    changes = [
+        history.Change(person.pk, "Наставничество", "13.03.2025", "create", text)
+        for person in (mentor, mentee)
+    ]
+    results = {"school": "S-A", "subject": AWKWARD, "average_score": decimal.Decimal("4.10")}
+    changes.append(
+        history.Change(
+            person_id=None,
+            record_type="Результаты",
+            record_label="2024/2025, ВПР",
+            action="create",
+            changes=history.created_json(results)(results),
+            school_id=school.pk,
+        )
+    )
+    assert history.record_changes(changes, source=ChangeRecord.Source.WORKBOOK) == 3
+    return mentor, mentee, ChangeRecord.objects.order_by("id")
+
+
+def test_a_record_naming_two_persons_is_in_both_histories(stored):
+    mentor, mentee, records = stored
+    first, second, _ = records
+    assert (first.person, second.person) == (mentor, mentee)
+    assert first.changes == second.changes == general_rule(VALUES, FIELDS)
+
+
+def test_a_schools_record_naming_no_person_is_in_the_schools_history(stored, school):
+    *_, results = stored[2]
+    assert (results.person, results.school, results.record_label) == (
+        None,
+        school,
+        "2024/2025, ВПР",
+    )
+    assert results.changes == {
+        "school": [None, "S-A"],
+        "subject": [None, AWKWARD],
+        "average_score": [None, "4.10"],
+    }
