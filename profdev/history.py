@@ -89,7 +89,11 @@ def created_json(fields: Iterable[str]) -> Callable[[Mapping[str, Any]], JSONTex
                 text = _JSON_STRING(value)
             elif kind is datetime.date:
                 text = f'"{value.isoformat()}"'
-            else:  # numbers and booleans; what `json_value` converts
+            elif kind is int:
+                text = str(value)
+            elif kind is bool:
+                text = "true" if value else "false"
+            else:  # fractions; what `json_value` converts
                 text = _JSON_SCALAR(json_value(value))
             parts.append(f"{prefix}{text}]")
         return JSONText(f"{{{', '.join(parts)}}}")

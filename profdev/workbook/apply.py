@@ -4,7 +4,7 @@ database is still the one the plan was made against.
 """
 
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from profdev import history
@@ -53,24 +53,32 @@ def _ids(reference: str) -> dict[Any, int]:
     return dict(ref.model.objects.values_list(ref.key, "pk"))
 
 
-def _model_values(sheet: Sheet, values: Record, ids, parents=None) -> dict[str, Any]:
-    """The model's values of a row; `parents`: the parent's keys → pk (`Sheet.parent`)."""
-    result = {}
+def _model_values(sheet: Sheet, ids, parents=None) -> Callable[[Record], dict[str, Any]]:
+    """The model's values of a row of the sheet (attname → value), as a function of the row;
+    `parents`: the parent's keys → pk (`Sheet.parent`). A reference is stored as the pk of
+    the key the row names (`ids`, as they are when the function is made)."""
     parent = sheet.parent
-    if parent:
-        result[f"{parent.field}_id"] = parents[tuple(values[f] for f in parent.fields)]
-    for name, value in values.items():
-        column = sheet.columns_by_field.get(name)
-        if column is None:
-            if name in sheet.extra_fields:
-                result[name] = value
-        elif column.person or (parent and name in parent.fields):
-            continue
-        elif column.ref:
-            result[f"{name}_id"] = ids[column.ref][value] if value is not None else None
-        else:
-            result[name] = value
-    return result
+    naming_parent = parent.fields if parent else ()
+    # record field → (attname, the reference's keys → pk, or None for a value as it is)
+    targets: dict[str, tuple[str, dict | None]] = {
+        name: (name, None) for name in sheet.extra_fields if name not in sheet.columns_by_field
+    }
+    for name, column in sheet.columns_by_field.items():
+        if not (column.person or name in naming_parent):
+            targets[name] = (f"{name}_id", ids[column.ref]) if column.ref else (name, None)
+
+    def model_values(values: Record) -> dict[str, Any]:
+        result = {}
+        if parent:
+            result[f"{parent.field}_id"] = parents[tuple(values[f] for f in parent.fields)]
+        for name, value in values.items():
+            target = targets.get(name)
+            if target is not None:
+                attname, keys = target
+                result[attname] = value if keys is None or value is None else keys[value]
+        return result
+
+    return model_values
 
 
 def _write(plan: SheetPlan, ids) -> None:
@@ -78,17 +86,16 @@ def _write(plan: SheetPlan, ids) -> None:
     # The parents as written by the sheets before (a new route's activities name it).
     written = sheet.parent and any(s.action in (CREATE, UPDATE) for s in plan.steps)
     parents = parent_ids(sheet) if written else None
-    created = _insert(
-        model,
-        (_model_values(sheet, s.values, ids, parents) for s in plan.steps if s.action == CREATE),
-    )
+    model_values = _model_values(sheet, ids, parents)
+    created = _insert(model, (model_values(s.values) for s in plan.steps if s.action == CREATE))
     if created and sheet.is_reference:  # later sheets name the new rows
         ids[sheet.defines.reference] = _ids(sheet.defines.reference)
     updated = [s for s in plan.steps if s.action == UPDATE]
     fields = [f for f in (*plan.fields, *sheet.extra_fields) if f not in sheet.key]
     if updated and fields:
+        model_values = _model_values(sheet, ids, parents)
         model.objects.bulk_update(
-            [model(pk=s.pk, **_model_values(sheet, s.values, ids, parents)) for s in updated],
+            [model(pk=s.pk, **model_values(s.values)) for s in updated],
             fields,
             batch_size=BATCH,
         )
@@ -98,8 +105,11 @@ def _insert(model, records: Iterable[dict[str, Any]]) -> int:
     """Insert new records; fields absent from the file take the model's defaults."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     defaults = {f.attname: f.get_default() for f in fields}
-    names = [f.attname for f in fields]
-    return insert_rows(model, names, ([r.get(n, defaults[n]) for n in names] for r in records))
+    return insert_rows(
+        model,
+        list(defaults),
+        ([r.get(n, default) for n, default in defaults.items()] for r in records),
+    )
 
 
 def _write_persons(analysis: WorkbookAnalysis, ids) -> None:
@@ -133,12 +143,14 @@ def _record_changes(plan: SheetPlan, ids) -> Iterator[history.Change]:
     present = frozenset(plan.fields)
     created = history.created_json(present)
     label = labeller(sheet)
+    persons, person_ids = sheet.person_fields, ids["person"]
     for step in plan.steps:
-        if step.action == UNCHANGED:
+        action = step.action
+        if action == UNCHANGED:
             continue
-        if step.action == CREATE:
+        if action == CREATE:
             changes = created(step.values)
-        elif step.action == UPDATE:
+        elif action == UPDATE:
             changes = history.field_changes(step.old, {f: step.values[f] for f in step.old})
         else:
             changes = history.field_changes({f: v for f, v in step.old.items() if f in present}, {})
@@ -148,15 +160,11 @@ def _record_changes(plan: SheetPlan, ids) -> Iterator[history.Change]:
                 person_id=None,
                 record_type=record_type,
                 record_label=record,
-                action=step.action,
+                action=action,
                 changes=changes,
                 school_id=ids["school"][step.values[sheet.school_field]],
             )
-        for snils in sorted({step.values[f] for f in sheet.person_fields}):
-            yield history.Change(
-                person_id=ids["person"][snils],
-                record_type=record_type,
-                record_label=record,
-                action=step.action,
-                changes=changes,
-            )
+        values = step.values
+        named = [values[persons[0]]] if len(persons) == 1 else sorted({values[f] for f in persons})
+        for snils in named:
+            yield history.Change(person_ids[snils], record_type, record, action, changes)

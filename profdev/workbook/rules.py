@@ -98,6 +98,8 @@ def validate(parser: Parser, raw: Any) -> tuple[Any, str | None]:
 
 def shown(raw: Any) -> str:
     """A raw value as the user typed it, for messages."""
+    if type(raw) is str:  # most of them: the labels of a load's records
+        return raw.strip()
     if isinstance(raw, datetime.datetime):
         raw = raw.date()
     if isinstance(raw, datetime.date):
