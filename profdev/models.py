@@ -1004,7 +1004,8 @@ class ChangeRecord(models.Model):
         ERASURE = "erasure", _("удаление по запросу работника")
 
     # Their look-ups (and the deletions that null them) use the indexes below, which begin
-    # with them: no index of their own to keep up on each of a region's first load's rows.
+    # with them: no index of their own to keep up on each of a region's first load's rows;
+    # a school's and a user's hold only the rows naming one (most name neither).
     person = models.ForeignKey(
         Person,
         on_delete=models.SET_NULL,
@@ -1028,6 +1029,7 @@ class ChangeRecord(models.Model):
         null=True,
         blank=True,
         verbose_name=_("пользователь"),
+        db_index=False,
     )
     at = models.DateTimeField(_("когда"), auto_now_add=True)
     source = models.CharField(_("источник"), max_length=50, choices=Source.choices)
@@ -1040,10 +1042,18 @@ class ChangeRecord(models.Model):
         verbose_name = _("изменение персональных данных")
         verbose_name_plural = _("история изменений")
         ordering = ["-at", "-id"]
-        # A person's card, a school's results page: their latest changes.
+        # A person's card, a school's results page: their latest changes; a user's changes
+        # (nulled when the user is deleted).
         indexes = [
             models.Index(fields=["person", "-at"]),
-            models.Index(fields=["school", "-at"], name="change_school_at"),
+            models.Index(
+                fields=["school", "-at"],
+                name="change_of_school_at",
+                condition=models.Q(school__isnull=False),
+            ),
+            models.Index(
+                fields=["user"], name="change_by_user", condition=models.Q(user__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:

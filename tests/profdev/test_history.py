@@ -108,3 +108,13 @@ def test_a_schools_record_naming_no_person_is_in_the_schools_history(stored, sch
         "subject": [None, AWKWARD],
         "average_score": [None, "4.10"],
     }
+
+
+def test_a_deleted_users_changes_stay_in_the_history_without_them(db, school):
+    user, other = factories.UserFactory(), factories.UserFactory()
+    for author in (user, other, None):
+        change = history.Change(None, "Результаты", "2024/2025, ВПР", "create", {}, school.pk)
+        history.record_changes([change], user=author, source=ChangeRecord.Source.FORM)
+    user.delete()
+    assert [c.user for c in ChangeRecord.objects.order_by("id")] == [None, other, None]
+    assert school.changes.count() == 3
