@@ -37,7 +37,7 @@ def _letters(report: Report) -> Sheet:
         ],
         [34, 22, 12, 50, 12, 14, 14, 12, 16, 60],
     )
-    for outcome in report.letters:
+    for outcome in report.outcomes():
         letter = outcome.letter
         for finding in outcome.findings:
             indicator = finding.indicator

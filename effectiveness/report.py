@@ -31,7 +31,7 @@ from profdev.models import (
     District,
     Employment,
 )
-from recommendations.models import FindingResponse, Letter, LetterEvent
+from recommendations.models import CitedFinding, FindingResponse, Letter, LetterEvent
 from recommendations.responses import responses_by_letter
 
 # A share that moved by at most this many percentage points has not changed.
@@ -152,9 +152,8 @@ class Finding:
 
 
 @dataclass
-class LetterOutcome:
+class _LetterRow:
     letter: Letter
-    findings: list[Finding]
 
     @property
     def addressee(self) -> str:
@@ -164,22 +163,27 @@ class LetterOutcome:
     def confirmed(self) -> bool:
         return self.letter.confirmations > 0
 
-    @property
-    def verdicts(self) -> dict[str, int]:
-        """How many of the letter's findings improved, stayed, worsened or have no data."""
-        return verdict_counts([self])
 
-    @property
-    def answered(self) -> int:
-        """Of the letter's findings, those the school has answered."""
-        return sum(f.response is not None for f in self.findings)
+@dataclass
+class LetterSummary(_LetterRow):
+    """A letter in the report's brief table: how many breaches it cites, how many of them
+    improved, stayed, worsened or have no data, and how many the school answered."""
+
+    cited: int
+    verdicts: dict[str, int]
+    answered: int
 
 
-def letter_outcomes(
-    district: District, year: int, indicators: dict[str, Indicator], now: MonitoringYear | None
-) -> list[LetterOutcome]:
-    """Every signed letter of year `year - 1`: each breach it cites, then and now (the stored
-    values of `now`, the indicators cited only)."""
+@dataclass
+class LetterOutcome(_LetterRow):
+    """A letter with every breach it cites, then and now, and the school's answers."""
+
+    findings: list[Finding]
+
+
+def signed_letters(district: District, year: int) -> list[Letter]:
+    """Every signed letter of year `year - 1` (the figures left in the database): the
+    district's letter first, then the schools in natural order («№ 2» before «№ 10»)."""
     confirmed = Q(events__kind=LetterEvent.Kind.CONFIRMED)
     letters = (
         Letter.objects.filter(
@@ -189,43 +193,84 @@ def letter_outcomes(
             status=Letter.State.SIGNED,
         )
         .select_related("school")
-        .defer(*(f for f in Letter.HEAVY if f != "figures"))  # the findings cited are read
+        .defer(*Letter.HEAVY)
         .annotate(
             confirmations=Count("events", filter=confirmed),
             confirmed_at=Min("events__at", filter=confirmed),
         )
     )
-    answers = responses_by_letter(letters)
-    # The district's letter first, then the schools in natural order («№ 2» before «№ 10»).
-    letters = sorted(letters, key=Letter.natural_order)
-    cited = [
-        (letter, figure, indicators[figure["code"]])
-        for letter in letters
-        for figure in letter.figures.get("findings", [])
-        if figure["code"] in indicators and figure.get("status") in BREACH_STATUSES
+    return sorted(letters, key=Letter.natural_order)
+
+
+def _cited(letters: list[Letter], *fields: str, **annotations) -> list[tuple]:
+    """The letters' `CitedFinding` rows, each letter's in its order: (letter id, indicator
+    code, *fields, *annotations)."""
+    rows = CitedFinding.objects.filter(letter__in=[x.pk for x in letters]).annotate(**annotations)
+    return list(rows.values_list("letter_id", "indicator_id", *fields, *annotations))
+
+
+def letter_summaries(
+    letters: list[Letter], indicators: dict[str, Indicator], now: MonitoringYear | None
+) -> list[LetterSummary]:
+    """The brief table: per letter the verdicts of the breaches it cites against the stored
+    values of `now`, and how many the school answered; two narrow queries whatever the
+    letters' number."""
+    answer = FindingResponse.objects.filter(
+        letter=OuterRef("letter"), indicator=OuterRef("indicator")
+    )
+    cited = _cited(letters, "value", answered=Exists(answer))
+    codes = {code for _, code, *_ in cited}
+    values = {}
+    if now is not None and codes:
+        values = {
+            (school, code): value
+            for school, code, value in IndicatorValue.objects.filter(
+                monitoring_year=now, indicator__in=codes
+            ).values_list("school_id", "indicator_id", "value")
+        }
+    school = {x.pk: x.school_id for x in letters}
+    tallies = {x.pk: dict.fromkeys(Verdict.LABELS, 0) for x in letters}
+    answers = dict.fromkeys(tallies, 0)
+    for letter_id, code, then, answered in cited:
+        now_value = values.get((school[letter_id], code))
+        tallies[letter_id][verdict(indicators[code], then, now_value)] += 1
+        answers[letter_id] += answered
+    return [
+        LetterSummary(x, sum(tallies[x.pk].values()), tallies[x.pk], answers[x.pk]) for x in letters
     ]
-    values = year_values(now, {indicator.code for _, _, indicator in cited}) if cited else {}
-    findings: dict[int, list[Finding]] = {letter.pk: [] for letter in letters}
-    for letter, figure, indicator in cited:
-        findings[letter.pk].append(
+
+
+def letter_outcomes(
+    letters: list[Letter], indicators: dict[str, Indicator], now: MonitoringYear | None
+) -> list[LetterOutcome]:
+    """Each letter with every breach it cites, then (as the letter cites it) and now (the
+    stored values of `now`), with the school's answer to it."""
+    cited = _cited(letters, "status", "value", "value_text")
+    values = year_values(now, {code for _, code, *_ in cited}) if cited else {}
+    answers = responses_by_letter(letters)
+    by_pk = {x.pk: x for x in letters}
+    findings: dict[int, list[Finding]] = {x.pk: [] for x in letters}
+    for letter_id, code, status, then, then_text in cited:
+        letter = by_pk[letter_id]
+        findings[letter_id].append(
             Finding(
-                indicator=indicator,
-                status_then=figure["status"],
-                then_text=figure["value_text"],
-                then=None if figure["value"] is None else Decimal(figure["value"]),
-                now=values.get((letter.school_id, indicator.code)),
-                response=answers.get((letter.pk, indicator.code)),
+                indicator=indicators[code],
+                status_then=status,
+                then_text=then_text,
+                then=then,
+                now=values.get((letter.school_id, code)),
+                response=answers.get((letter_id, code)),
                 to_school=letter.is_to_school,
             )
         )
-    return [LetterOutcome(letter, findings[letter.pk]) for letter in letters]
+    return [LetterOutcome(x, findings[x.pk]) for x in letters]
 
 
-def verdict_counts(outcomes: list[LetterOutcome]) -> dict[str, int]:
+def verdict_totals(summaries: list[LetterSummary]) -> dict[str, int]:
     counts = dict.fromkeys(Verdict.LABELS, 0)
-    for outcome in outcomes:
-        for finding in outcome.findings:
-            counts[finding.verdict] += 1
+    for summary in summaries:
+        for key, n in summary.verdicts.items():
+            counts[key] += n
     return counts
 
 
@@ -531,12 +576,13 @@ class Report:
     year: int
     monitoring_year: MonitoringYear | None
     previous_year: MonitoringYear | None
-    letters: list[LetterOutcome]
+    letters: list[LetterSummary]
     measures: list[MeasureEffect]
     measures_window: tuple[dt.date, dt.date]
     resolutions: list[Resolution]
     quality: list[Closure]
     providers: deficits.Closure  # by provider, with the no-course baseline
+    indicators: dict[str, Indicator]
     verdicts: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -561,6 +607,12 @@ class Report:
     def verdict_summary(self) -> list[tuple[str, str, int]]:
         return [(key, str(Verdict.LABELS[key]), n) for key, n in self.verdicts.items()]
 
+    def outcomes(self, letters: list[LetterSummary] | None = None) -> list[LetterOutcome]:
+        """The letters (every one, or those of `letters`) with each breach they cite in full:
+        section 1 of the report, its PDF and .xlsx."""
+        chosen = self.letters if letters is None else letters
+        return letter_outcomes([x.letter for x in chosen], self.indicators, self.monitoring_year)
+
 
 def effectiveness_report(district: District, year: int) -> Report:
     """The report of academic year `year` from stored values; a fixed number of queries."""
@@ -574,7 +626,7 @@ def effectiveness_report(district: District, year: int) -> Report:
     indicators = {i.code: i for i in Indicator.objects.all()}
     school_ids = list(district.schools.order_by("code").values_list("pk", flat=True))
     mapping = component_topics(district)
-    letters = letter_outcomes(district, year, indicators, years.get(year))
+    letters = letter_summaries(signed_letters(district, year), indicators, years.get(year))
     return Report(
         district=district,
         year=year,
@@ -587,5 +639,6 @@ def effectiveness_report(district: District, year: int) -> Report:
         quality=education_quality(district, year, mapping),
         # deficits.md's closure over year `year` up to its reference date (`period_of`).
         providers=deficits.closure(district, Period.of(year, references[year]), mapping),
-        verdicts=verdict_counts(letters),
+        indicators=indicators,
+        verdicts=verdict_totals(letters),
     )

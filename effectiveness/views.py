@@ -159,7 +159,7 @@ def report_letters(request: HttpRequest, year: int) -> HttpResponse:
         "effectiveness/report_letters_page.html",
         {
             "report": result,
-            "letters": page.object_list,
+            "letters": result.outcomes(page.object_list),
             "page": page,
             "page_range": page.paginator.get_elided_page_range(page.number),
             "chosen": bool(chosen),
@@ -198,6 +198,7 @@ def report_pdf(request: HttpRequest, year: int) -> HttpResponse:
         "effectiveness/report_pdf.html",
         {
             "report": result,
+            "outcomes": result.outcomes(),
             "organisation": organisation,
             "date": timezone.localdate(),
             "signer_position": organisation.head_position,

@@ -16,12 +16,19 @@ from monitoring.models import IndicatorValue, MonitoringYear, Status
 from profdev.models import Organisation, School
 from recommendations.findings import (
     OFFICE,
+    cited_rows,
     district_content,
     school_content,
     school_order,
     table_numbers,
 )
-from recommendations.models import Audience, Letter, LetterEvent, RecommendationRule
+from recommendations.models import (
+    Audience,
+    CitedFinding,
+    Letter,
+    LetterEvent,
+    RecommendationRule,
+)
 from recommendations.people import year_people
 from recommendations.problems import year_problems
 from recommendations.text import dative_initials, keep_numbers, sanitise
@@ -162,6 +169,7 @@ def letters_draft(*, year: MonitoringYear, user=None) -> DraftReport:
 
     title = TITLE.format(label=year.label)
     names = _district_names(year)
+    cited: list[CitedFinding] = []
     for school_id, content in contents.items():
         school = schools.get(school_id)
         body = _render_body(content, district=school is None, names=names)
@@ -190,8 +198,11 @@ def letters_draft(*, year: MonitoringYear, user=None) -> DraftReport:
             letter.save()
             LetterEvent.objects.create(letter=letter, kind=LetterEvent.Kind.REDRAFTED, user=user)
             report.replaced.append(letter)
-        elif letter.is_editable:
-            report.kept_edited.append(letter)
         else:
-            report.untouched.append(letter)
+            (report.kept_edited if letter.is_editable else report.untouched).append(letter)
+            continue
+        cited += [CitedFinding(letter=letter, **row) for row in cited_rows(content)]
+    # The breaches each letter drafted now cites, beside its figures (the effectiveness report).
+    CitedFinding.objects.filter(letter__in=report.replaced).delete()
+    CitedFinding.objects.bulk_create(cited)
     return report

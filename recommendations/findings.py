@@ -90,6 +90,23 @@ def figure(v: IndicatorValue, district: IndicatorValue | None) -> dict:
     }
 
 
+def cited_rows(figures: dict) -> list[dict]:
+    """The breaches a letter cites, from its frozen figures, in its order: the fields of its
+    `CitedFinding` rows (the drafting writes them; migration 0014 wrote those of the letters
+    drafted before)."""
+    return [
+        {
+            "order": order,
+            "indicator_id": f["code"],
+            "status": f["status"],
+            "value": None if f["value"] is None else Decimal(f["value"]),
+            "value_text": f["value_text"],
+        }
+        for order, f in enumerate(figures.get("findings", []))
+        if f.get("status") in BREACH_STATUSES
+    ]
+
+
 def recommendations(
     findings: list[dict], rules: dict[str, list[RecommendationRule]], audiences
 ) -> dict[str, list[str]]:

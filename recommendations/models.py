@@ -293,6 +293,38 @@ class Letter(models.Model):
         return self.status in self.SIGNABLE
 
 
+class CitedFinding(models.Model):
+    """A breach a monitoring letter cites, as its figures froze it when it was drafted
+    (`recommendations.findings.cited_rows`): the indicator, its status and value then and the
+    value as the letter wrote it. Kept beside the figures so that a report of a year's letters
+    reads a few narrow rows instead of every letter's whole figures."""
+
+    letter = models.ForeignKey(
+        Letter, on_delete=models.CASCADE, related_name="cited", verbose_name=_("письмо")
+    )
+    order = models.PositiveSmallIntegerField(_("порядок в письме"))
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="+", verbose_name=_("показатель")
+    )
+    status = models.CharField(_("статус тогда"), max_length=10, choices=Status.choices)
+    # As the indicator's stored value (`monitoring.IndicatorValue.value`).
+    value = models.DecimalField(_("значение тогда"), max_digits=7, decimal_places=1, null=True)
+    value_text = models.CharField(_("значение в письме"), max_length=50)
+
+    class Meta:
+        verbose_name = _("показатель, указанный в письме")
+        verbose_name_plural = _("показатели, указанные в письмах")
+        ordering = ["letter", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["letter", "indicator"], name="cited_finding_once_per_letter"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.letter_id} {self.indicator_id}: {self.value_text}"
+
+
 class LetterSeal(models.Model):
     """The keyed seal of a signed letter's PDF: HMAC under PROFDEV_SEAL_KEY (kept outside the
     database), so a PDF replaced in the database together with its SHA-256 still fails it.

@@ -50,7 +50,7 @@ def _letters_without_effect(report: Report) -> list[str]:
     stuck: dict[str, list[str]] = defaultdict(list)
     district_stuck: set[str] = set()
     indicators: dict[str, Indicator] = {}
-    for outcome in report.letters:
+    for outcome in report.outcomes():
         for finding in outcome.findings:
             code = finding.indicator.code
             indicators[code] = finding.indicator

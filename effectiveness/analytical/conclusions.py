@@ -89,7 +89,7 @@ def conclusions_text(report: Report, dynamics: DistrictDynamics) -> str:
     if breached:
         lines.append(resolved_phrase(breached, resolved, then, now))
     if report.letters:
-        findings = sum(len(o.findings) for o in report.letters)
+        findings = sum(o.cited for o in report.letters)
         verdicts = ", ".join(f"{label} — {n}" for _, label, n in report.verdict_summary())
         lines.append(f"{letters_phrase(len(report.letters), findings, then)}: {verdicts}.")
     quality = report.quality_total

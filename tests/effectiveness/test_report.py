@@ -6,8 +6,11 @@ import pytest
 from effectiveness.report import Verdict, effectiveness_report, verdict
 from monitoring.models import Indicator, IndicatorValue
 from monitoring.services import compute_year
+from recommendations.drafting import letters_draft
+from recommendations.models import FindingResponse
 from tests import factories
-from tests.effectiveness.conftest import indicator
+from tests.effectiveness.conftest import indicator, mark_signed
+from tests.recommendations.factories import value
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +45,7 @@ def test_verdict(direction, kind, then, now, expected):
 
 def _findings(report, code):
     outcome = next(
-        o for o in report.letters if (o.letter.school.code if o.letter.school else None) == code
+        o for o in report.outcomes() if (o.letter.school.code if o.letter.school else None) == code
     )
     return {f.indicator.code: f for f in outcome.findings}, outcome
 
@@ -70,11 +73,12 @@ def test_letters_of_the_previous_year_against_this_years_values(district, signed
     district_row, _ = _findings(report, None)
     assert district_row["DIAG"].verdict == Verdict.WORSE  # 45,0 → 40,0
     assert report.verdicts == {"improved": 2, "unchanged": 1, "worse": 2, "no_data": 1}
+    # The brief table counts the same verdicts per letter (S-A, S-B, the district's letter).
+    brief = [(o.cited, list(o.verdicts.values())) for o in report.letters]
+    assert sorted(brief) == [(1, [0, 0, 1, 0]), (1, [1, 0, 0, 0]), (4, [1, 1, 1, 1])]
 
 
 def test_unsigned_letters_are_not_in_the_report(district, two_years):
-    from recommendations.drafting import letters_draft
-
     letters_draft(year=two_years[0])
     assert effectiveness_report(district, 2024).letters == []
 
@@ -119,8 +123,6 @@ def test_breaches_resolved_by_indicator(district, two_years):
 def network_values(district, school, other_school, third_school, two_years):
     """NETWORK (share): 2023 S-A 5/10, S-B 6/10, S-C 2/10; 2024 S-A 8/10, S-B 7/10, S-C 5/10.
     VACANCY (count): 2023 S-B 0, S-C 1 (S-A 2 in two_years); 2024 S-B 1, S-C 1 (S-A 3)."""
-    from tests.recommendations.factories import value
-
     before, after = two_years
     network, vacancy = indicator("NETWORK"), indicator("VACANCY")
     for year, rows in ((before, (5, 6, 2)), (after, (8, 7, 5))):
@@ -239,8 +241,27 @@ def test_education_quality_deficits_closed_after_a_course_or_a_route(
     assert report.quality[1].share_text == "—"
 
 
+def more_signed_letters(district, two_years, n: int) -> int:
+    """`n` more schools in breach of DIAG in 2023; the letters drafted since signed (some
+    answered); how many."""
+    before, after = two_years
+    diag = indicator("DIAG")
+    for i in range(n):
+        school = factories.SchoolFactory(district=district, code=f"S-X{i}")
+        value(before, diag, school, 5, 20, "red")
+        value(after, diag, school, 8, 20, "red")
+    created = letters_draft(year=before).created
+    for i, letter in enumerate(created):
+        mark_signed(letter, f"01-14/{100 + i}")
+        if i % 2:
+            FindingResponse.objects.create(
+                letter=letter, indicator_id="DIAG", done="Семинар", done_on=dt.date(2024, 10, 5)
+            )
+    return len(created)
+
+
 def test_report_queries_do_not_grow_with_letters_and_measures(
-    django_assert_num_queries, district, school, signed_letters, network_values
+    django_assert_num_queries, district, school, two_years, signed_letters, network_values
 ):
     from effectiveness.services import measure_create
 
@@ -253,8 +274,13 @@ def test_report_queries_do_not_grow_with_letters_and_measures(
             indicators=[indicator("NETWORK"), indicator("DIAG")],
             schools=[school],
         )
-    # Years, catalogue, this year's values, schools, letters, the schools' responses,
-    # measures (+ indicators, schools), their values, resolutions (grouped), education
-    # quality (the mapping, one aggregate), the closure by provider (one statement).
+    # Years, catalogue, schools, letters, the breaches they cite (with the answers), this
+    # year's values of those, measures (+ indicators, schools), their values, resolutions
+    # (grouped), education quality (the mapping, one aggregate), the closure by provider (one
+    # statement).
     with django_assert_num_queries(14):
         effectiveness_report(district, 2024)
+    added = more_signed_letters(district, two_years, 6)
+    with django_assert_num_queries(14):
+        report = effectiveness_report(district, 2024)
+    assert len(report.letters) == 3 + added >= 9
