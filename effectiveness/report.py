@@ -12,7 +12,9 @@ from functools import cached_property
 from html import escape
 
 from django.conf import settings
-from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
+from django.db import connection
+from django.db.models import Case, Count, Exists, Max, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +33,7 @@ from profdev.models import (
     District,
     Employment,
 )
+from profdev.text import plural
 from recommendations.models import CitedFinding, FindingResponse, Letter, LetterEvent
 from recommendations.responses import responses_by_letter
 
@@ -172,6 +175,30 @@ class LetterSummary(_LetterRow):
     cited: int
     verdicts: dict[str, int]
     answered: int
+
+    @property
+    def cells_html(self) -> str:
+        """The letter's cells in the brief table after its addressee: the breaches cited, the
+        verdicts, the school's answer. Built here, not in the template: 300 letters."""
+        v = self.verdicts
+        if not self.letter.is_to_school:
+            answer = "—"
+        elif self.answered:
+            noun = plural(self.answered, "показателю", "показателям", "показателям")
+            answer = f"ответ по {self.answered}\u00a0{noun} из {self.cited}"
+        else:
+            answer = "нет ответа"
+        green = " status-green" if v[Verdict.IMPROVED] else ""
+        red = " status-red" if v[Verdict.WORSE] else ""
+        cells = [
+            f'<td class="num">{self.cited}</td>',
+            f'<td class="num{green}">{v[Verdict.IMPROVED]}</td>',
+            f'<td class="num">{v[Verdict.UNCHANGED]}</td>',
+            f'<td class="num{red}">{v[Verdict.WORSE]}</td>',
+            f'<td class="num">{v[Verdict.NO_DATA]}</td>',
+            f"<td>{answer}</td>",
+        ]
+        return mark_safe("".join(cells))
 
 
 @dataclass
@@ -487,11 +514,15 @@ def _percent(part: int, whole: int) -> Decimal | None:
     return rounded(Decimal(100 * part) / Decimal(whole)) if whole else None
 
 
-def _later_after_study(component: str, closed: bool, courses: Q | None) -> Exists:
-    """A later diagnostic of the same person scoring the component (at or above the
-    threshold when `closed`), with a ПК/ПП addressing the component (`courses`, by the
-    district's mapping; None: no topic addresses it) finished or an ИОМ active between the
-    two."""
+# A deficit's outcome (`_outcome`): not diagnosed again after study, diagnosed again, closed.
+NOT_RETESTED, RETESTED, CLOSED = -1, 0, 1
+
+
+def _best_after_study(component: str, courses: Q | None) -> Subquery:
+    """Of the person's later diagnostics scoring the component, with a ПК/ПП addressing the
+    component (`courses`, by the district's mapping; None: no topic addresses it) finished
+    or an ИОМ active between the two: CLOSED when one scores at or above the threshold, else
+    RETESTED; NULL without such a diagnostic."""
     earlier = OuterRef(OuterRef("date"))
     route = DevelopmentRoute.objects.filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=earlier),
@@ -507,53 +538,64 @@ def _later_after_study(component: str, closed: bool, courses: Q | None) -> Exist
             finished_on__lte=OuterRef("date"),
         )
         study |= Exists(course)
-    score = {f"{component}__gte": settings.DEFICIT_SCORE} if closed else {}
-    later = DeficitDiagnostic.objects.filter(
-        study,
-        person=OuterRef("person"),
-        date__gt=OuterRef("date"),
-        **{f"{component}__isnull": False},
-        **score,
+    closed = When(**{f"{component}__gte": settings.DEFICIT_SCORE}, then=Value(CLOSED))
+    later = (
+        DeficitDiagnostic.objects.filter(
+            study,
+            person=OuterRef("person"),
+            date__gt=OuterRef("date"),
+            **{f"{component}__isnull": False},
+        )
+        .order_by()
+        .values("person")
+        .annotate(best=Max(Case(closed, default=Value(RETESTED))))
+        .values("best")
     )
-    return Exists(later)
+    return Subquery(later)
+
+
+def _outcome(component: str, courses: Q | None) -> Case:
+    """A diagnostic's deficit in the component: NULL without one, else what came of it."""
+    # «Not null» first: PostgreSQL then skips the look-ups for a score not given (NULL < 60 is
+    # unknown, not false, and would not stop them).
+    deficient = Q(**{f"{component}__isnull": False}) & Q(
+        **{f"{component}__lt": settings.DEFICIT_SCORE}
+    )
+    best = Coalesce(_best_after_study(component, courses), Value(NOT_RETESTED))
+    return Case(When(deficient, then=best), default=None)
 
 
 def education_quality(district: District, year: int, mapping: Mapping) -> list[Closure]:
     """Deficits found in diagnostics of academic years `year - 1` and `year` of the
     district's teachers, per component; a course counts only for the components its topics
-    address (`mapping`, the district's `component_topics`). One grouped aggregate."""
+    address (`mapping`, the district's `component_topics`). One grouped aggregate over each
+    diagnostic's outcomes, each looked up once."""
     teachers = Employment.objects.filter(
         person=OuterRef("person"),
         school__district=district,
         category=Employment.Category.PEDAGOGICAL,
     )
     start, end = academic_years(year - 1, year)
-    aggregates = {}
-    for c in DIAGNOSTIC_COMPONENTS:
-        # «Not null» first: PostgreSQL then skips the look-ups below for a score not given
-        # (NULL < 60 is unknown, not false, and would not stop them).
-        deficient = Q(**{f"{c}__isnull": False}) & Q(**{f"{c}__lt": settings.DEFICIT_SCORE})
-        courses = addressing(c, mapping)
-        aggregates[f"{c}_found"] = Count("id", filter=deficient)
-        aggregates[f"{c}_retested"] = Count(
-            "id", filter=deficient & Q(_later_after_study(c, False, courses))
-        )
-        aggregates[f"{c}_closed"] = Count(
-            "id", filter=deficient & Q(_later_after_study(c, True, courses))
-        )
-    totals = DeficitDiagnostic.objects.filter(Exists(teachers), date__range=(start, end)).aggregate(
-        **aggregates
+    outcomes = {c: _outcome(c, addressing(c, mapping)) for c in DIAGNOSTIC_COMPONENTS}
+    rows = (
+        DeficitDiagnostic.objects.filter(Exists(teachers), date__range=(start, end))
+        .annotate(**{f"{c}_outcome": outcome for c, outcome in outcomes.items()})
+        .values_list(*(f"{c}_outcome" for c in outcomes))
     )
+    sql, params = rows.query.sql_with_params()
+    qn = connection.ops.quote_name
+    counts = ", ".join(
+        f"COUNT({column}), COUNT(CASE WHEN {column} >= {RETESTED} THEN 1 END), "
+        f"COUNT(CASE WHEN {column} = {CLOSED} THEN 1 END)"
+        for column in (qn(f"{c}_outcome") for c in outcomes)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {counts} FROM ({sql}) outcomes", params)
+        totals = cursor.fetchone()
     labels = {f.name: f.verbose_name for f in DeficitDiagnostic._meta.fields}
     return [
-        Closure(
-            c,
-            str(labels[c]),
-            totals[f"{c}_found"],
-            totals[f"{c}_retested"],
-            totals[f"{c}_closed"],
-        )
-        for c in DIAGNOSTIC_COMPONENTS
+        Closure(c, str(labels[c]), *totals[3 * i : 3 * i + 3])
+        for i, c in enumerate(DIAGNOSTIC_COMPONENTS)
     ]
 
 
