@@ -6,7 +6,7 @@ values. Recomputing an old year never changes what a letter said.
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 from html import escape
@@ -613,19 +613,15 @@ def overall(closures: list[Closure]) -> Closure:
 
 
 @dataclass
-class Report:
+class LettersSection:
+    """Section 1: the signed letters of year `Y-1`, each against year `Y`'s stored values."""
+
     district: District
     year: int
     monitoring_year: MonitoringYear | None
-    previous_year: MonitoringYear | None
     letters: list[LetterSummary]
-    measures: list[MeasureEffect]
-    measures_window: tuple[dt.date, dt.date]
-    resolutions: list[Resolution]
-    quality: list[Closure]
-    providers: deficits.Closure  # by provider, with the no-course baseline
     indicators: dict[str, Indicator]
-    verdicts: dict[str, int] = field(default_factory=dict)
+    verdicts: dict[str, int]
 
     @property
     def label(self) -> str:
@@ -634,6 +630,25 @@ class Report:
     @property
     def previous_label(self) -> str:
         return academic_year_label(self.year - 1)
+
+    def verdict_summary(self) -> list[tuple[str, str, int]]:
+        return [(key, str(Verdict.LABELS[key]), n) for key, n in self.verdicts.items()]
+
+    def outcomes(self, letters: list[LetterSummary] | None = None) -> list[LetterOutcome]:
+        """The letters (every one, or those of `letters`) with each breach they cite in full:
+        section 1 of the report, its PDF and .xlsx."""
+        chosen = self.letters if letters is None else letters
+        return letter_outcomes([x.letter for x in chosen], self.indicators, self.monitoring_year)
+
+
+@dataclass
+class Report(LettersSection):
+    previous_year: MonitoringYear | None
+    measures: list[MeasureEffect]
+    measures_window: tuple[dt.date, dt.date]
+    resolutions: list[Resolution]
+    quality: list[Closure]
+    providers: deficits.Closure  # by provider, with the no-course baseline
 
     @property
     def quality_total(self) -> Closure:
@@ -646,41 +661,54 @@ class Report:
             sum(r.breached for r in self.resolutions),
         )
 
-    def verdict_summary(self) -> list[tuple[str, str, int]]:
-        return [(key, str(Verdict.LABELS[key]), n) for key, n in self.verdicts.items()]
 
-    def outcomes(self, letters: list[LetterSummary] | None = None) -> list[LetterOutcome]:
-        """The letters (every one, or those of `letters`) with each breach they cite in full:
-        section 1 of the report, its PDF and .xlsx."""
-        chosen = self.letters if letters is None else letters
-        return letter_outcomes([x.letter for x in chosen], self.indicators, self.monitoring_year)
+def _recorded(district: District, year: int) -> dict[int, MonitoringYear]:
+    """The district's monitoring years `year - 1` and `year`, by year."""
+    return {
+        m.year: m
+        for m in MonitoringYear.objects.filter(district=district, year__in=(year - 1, year))
+    }
+
+
+def _letters_fields(district: District, year: int, computed: dict[int, MonitoringYear]) -> dict:
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    letters = letter_summaries(signed_letters(district, year), indicators, computed.get(year))
+    return {
+        "district": district,
+        "year": year,
+        "monitoring_year": computed.get(year),
+        "letters": letters,
+        "indicators": indicators,
+        "verdicts": verdict_totals(letters),
+    }
+
+
+def _computed(recorded: dict[int, MonitoringYear]) -> dict[int, MonitoringYear]:
+    return {y: m for y, m in recorded.items() if m.computed_at is not None}
+
+
+def letters_section(district: District, year: int) -> LettersSection:
+    """Section 1 alone (its own page), without the report's other sections; a fixed number of
+    queries."""
+    return LettersSection(**_letters_fields(district, year, _computed(_recorded(district, year))))
 
 
 def effectiveness_report(district: District, year: int) -> Report:
     """The report of academic year `year` from stored values; a fixed number of queries."""
-    recorded = {
-        m.year: m
-        for m in MonitoringYear.objects.filter(district=district, year__in=(year - 1, year))
-    }
-    years = {y: m for y, m in recorded.items() if m.computed_at is not None}
+    recorded = _recorded(district, year)
+    years = _computed(recorded)
     references = reference_dates(recorded, year - 1, year)
     window = measures_window(year, references)
-    indicators = {i.code: i for i in Indicator.objects.all()}
     school_ids = list(district.schools.order_by("code").values_list("pk", flat=True))
     mapping = component_topics(district)
-    letters = letter_summaries(signed_letters(district, year), indicators, years.get(year))
+    section = _letters_fields(district, year, years)
     return Report(
-        district=district,
-        year=year,
-        monitoring_year=years.get(year),
+        **section,
         previous_year=years.get(year - 1),
-        letters=letters,
         measures=measure_effects(district, year, school_ids, window),
         measures_window=window,
-        resolutions=breach_resolutions(district, year, indicators),
+        resolutions=breach_resolutions(district, year, section["indicators"]),
         quality=education_quality(district, year, mapping),
         # deficits.md's closure over year `year` up to its reference date (`period_of`).
         providers=deficits.closure(district, Period.of(year, references[year]), mapping),
-        indicators=indicators,
-        verdicts=verdict_totals(letters),
     )

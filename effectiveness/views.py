@@ -14,7 +14,7 @@ from effectiveness import exports, selectors, services
 from effectiveness.analytical.document import analysis_of, office_of, render_analytical
 from effectiveness.forms import AnalyticalReportForm, MeasureFilterForm, MeasureForm
 from effectiveness.models import Measure
-from effectiveness.report import Report, Verdict, effectiveness_report
+from effectiveness.report import Report, Verdict, effectiveness_report, letters_section
 from monitoring.context import Years, district_for, district_query, years_of
 from profdev.audit import log_export
 from profdev.downloads import PDF, XLSX, attachment
@@ -145,8 +145,10 @@ def report_letters(request: HttpRequest, year: int) -> HttpResponse:
     findings it cited, their values then and now and the school's response, a page of
     letters at a time (a district's 300 letters cite some five thousand findings); `letter`
     shows one letter alone (the links of the report's brief table)."""
-    result, years = _report(request, year)
-    dq = district_query(request, result.district)
+    district = district_for(request)
+    years = years_of(district, year)
+    result = letters_section(district, years.year)
+    dq = district_query(request, district)
     letters = result.letters
     chosen = request.GET.get("letter", "")
     if chosen:
