@@ -11,6 +11,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from tests.recommendations.test_migration_numbers import (
+    letter_text,
     migrate,
     remove_signed_letters,
     school_year,
@@ -30,13 +31,7 @@ def test_letters_drafted_before_get_the_breaches_they_cite():
     try:
         _, school, year = school_year(apps)
         letter_model = apps.get_model("recommendations", "Letter")
-        common = {
-            "monitoring_year": year,
-            "title": "Письмо",
-            "addressee": "ОО",
-            "body": "<p>текст</p>",
-            "generated_body": "<p>текст</p>",
-        }
+        common = letter_text(year)
         signed = letter_model.objects.create(
             kind="school",
             school=school,

@@ -9,6 +9,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from tests.recommendations.test_migration_numbers import (
+    letter_text,
     migrate,
     remove_signed_letters,
     school_year,
@@ -24,13 +25,7 @@ def test_existing_letters_get_their_kind_from_their_school():
     try:
         _, school, year = school_year(apps)
         letter_model = apps.get_model("recommendations", "Letter")
-        common = {
-            "monitoring_year": year,
-            "title": "Письмо",
-            "addressee": "ОО",
-            "body": "<p>текст</p>",
-            "generated_body": "<p>текст</p>",
-        }
+        common = letter_text(year)
         signed = {
             "status": "signed",
             "number": "01-14/1",

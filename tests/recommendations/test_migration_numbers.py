@@ -35,6 +35,17 @@ def school_year(apps):
     return district, school, year
 
 
+def letter_text(year) -> dict:
+    """A historical letter's title and text, of `year`."""
+    return {
+        "monitoring_year": year,
+        "title": "Письмо",
+        "addressee": "ОО",
+        "body": "<p>текст</p>",
+        "generated_body": "<p>текст</p>",
+    }
+
+
 def legacy_seal(letter, key: str) -> str:
     identity = (
         f"{letter.pk}|{letter.token}|{letter.number}|{letter.date:%Y-%m-%d}|{letter.school_id}"
