@@ -246,7 +246,11 @@ def groups(where: Where, year: int, *, school: School | None = None, component: 
         component_topics(where.district),
         [component] if component else COMPONENTS,
     )
-    persons = Person.objects.in_bulk({f.person_id for f in found})
+    # What the page, the export and the forms read of a member (the СНИЛС: the history of the
+    # routes made for them); thousands of members, so not every column of each.
+    persons = Person.objects.only("snils", "last_name", "first_name", "middle_name").in_bulk(
+        {f.person_id for f in found}
+    )
     by_id = {s.pk: s for s in where.schools}
     members = [
         Member(f.component, by_id[f.school_id], persons[f.person_id], f.score, f.date)
