@@ -84,24 +84,15 @@ def tally(
     return tally_and_missing(period, schools, definitions, ())[0]
 
 
-def missing_people(
-    period: Period, schools: Q | None, definitions: Iterable[Definition]
-) -> SchoolPeople:
-    """For every school matching `schools` and each definition, the ids of the persons in the
-    population who are not counted (what the school can act on), in the order of their ids.
-
-    Scope is not applied here.
-    """
-    return tally_and_missing(period, schools, (), definitions)[1]
-
-
 def tally_and_missing(
     period: Period,
     schools: Q | None,
     definitions: Iterable[Definition],
     named: Iterable[Definition],
 ) -> tuple[SchoolTallies, SchoolPeople]:
-    """`tally` of `definitions` and `missing_people` of `named` from the same queries.
+    """`tally` of `definitions` and, for each school and each of `named`, the ids of the
+    persons in the population who are not counted (what the school can act on), in the order
+    of their ids, from the same queries. Scope is not applied here.
 
     A source without persons is one grouped query, every definition a pair of conditional
     aggregates. A source with persons is read row by row, once (`_Rows`): each fact about a

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from monitoring import selectors
-from monitoring.engine import missing_people
+from monitoring.engine import tally_and_missing
 from monitoring.indicators import BY_CODE, REGISTRY
 from monitoring.models import (
     Indicator,
@@ -309,8 +309,8 @@ def test_the_people_of_every_school_are_a_few_queries_per_source(
     definitions = [BY_CODE["DIAG"], BY_CODE["IOM_TUTOR"]]  # employments, routes
     # the rows of each source, and the employments' persons' diagnostics
     with django_assert_num_queries(3):
-        people = missing_people(PERIOD, None, definitions)
+        _, people = tally_and_missing(PERIOD, None, (), definitions)
     assert people[school.pk]["IOM_TUTOR"] == [route.person_id]
     assert set(people) == {school.pk, other_school.pk}
     with pytest.raises(ValueError, match="нет списка"):
-        missing_people(PERIOD, None, [BY_CODE["VACANCY"]])
+        tally_and_missing(PERIOD, None, (), [BY_CODE["VACANCY"]])
