@@ -6,9 +6,10 @@ values. Recomputing an old year never changes what a letter said.
 """
 
 import datetime as dt
+import operator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cached_property
+from functools import cached_property, reduce
 from html import escape
 
 from django.conf import settings
@@ -172,9 +173,19 @@ class LetterSummary(_LetterRow):
     """A letter in the report's brief table: how many breaches it cites, how many of them
     improved, stayed, worsened or have no data, and how many the school answered."""
 
-    cited: int
-    verdicts: dict[str, int]
+    verdict_of: dict[str, str]  # indicator code → verdict, each breach the letter cites
     answered: int
+
+    @property
+    def cited(self) -> int:
+        return len(self.verdict_of)
+
+    @cached_property
+    def verdicts(self) -> dict[str, int]:
+        counts = dict.fromkeys(Verdict.LABELS, 0)
+        for key in self.verdict_of.values():
+            counts[key] += 1
+        return counts
 
     @property
     def cells_html(self) -> str:
@@ -256,15 +267,13 @@ def letter_summaries(
             ).values_list("school_id", "indicator_id", "value")
         }
     school = {x.pk: x.school_id for x in letters}
-    tallies = {x.pk: dict.fromkeys(Verdict.LABELS, 0) for x in letters}
-    answers = dict.fromkeys(tallies, 0)
+    verdicts: dict[int, dict[str, str]] = {x.pk: {} for x in letters}
+    answers = dict.fromkeys(verdicts, 0)
     for letter_id, code, then, answered in cited:
         now_value = values.get((school[letter_id], code))
-        tallies[letter_id][verdict(indicators[code], then, now_value)] += 1
+        verdicts[letter_id][code] = verdict(indicators[code], then, now_value)
         answers[letter_id] += answered
-    return [
-        LetterSummary(x, sum(tallies[x.pk].values()), tallies[x.pk], answers[x.pk]) for x in letters
-    ]
+    return [LetterSummary(x, verdicts[x.pk], answers[x.pk]) for x in letters]
 
 
 def letter_outcomes(
@@ -554,15 +563,16 @@ def _best_after_study(component: str, courses: Q | None) -> Subquery:
     return Subquery(later)
 
 
-def _outcome(component: str, courses: Q | None) -> Case:
-    """A diagnostic's deficit in the component: NULL without one, else what came of it."""
+def _deficient(component: str) -> Q:
     # «Not null» first: PostgreSQL then skips the look-ups for a score not given (NULL < 60 is
     # unknown, not false, and would not stop them).
-    deficient = Q(**{f"{component}__isnull": False}) & Q(
-        **{f"{component}__lt": settings.DEFICIT_SCORE}
-    )
+    return Q(**{f"{component}__isnull": False}) & Q(**{f"{component}__lt": settings.DEFICIT_SCORE})
+
+
+def _outcome(component: str, courses: Q | None) -> Case:
+    """A diagnostic's deficit in the component: NULL without one, else what came of it."""
     best = Coalesce(_best_after_study(component, courses), Value(NOT_RETESTED))
-    return Case(When(deficient, then=best), default=None)
+    return Case(When(_deficient(component), then=best), default=None)
 
 
 def education_quality(district: District, year: int, mapping: Mapping) -> list[Closure]:
@@ -577,8 +587,11 @@ def education_quality(district: District, year: int, mapping: Mapping) -> list[C
     )
     start, end = academic_years(year - 1, year)
     outcomes = {c: _outcome(c, addressing(c, mapping)) for c in DIAGNOSTIC_COMPONENTS}
+    # A diagnostic without a deficit has no outcome: only the others are read.
+    any_deficit = reduce(operator.or_, map(_deficient, DIAGNOSTIC_COMPONENTS))
     rows = (
-        DeficitDiagnostic.objects.filter(Exists(teachers), date__range=(start, end))
+        DeficitDiagnostic.objects.filter(any_deficit, date__range=(start, end))
+        .filter(Exists(teachers))
         .annotate(**{f"{c}_outcome": outcome for c, outcome in outcomes.items()})
         .values_list(*(f"{c}_outcome" for c in outcomes))
     )

@@ -10,9 +10,8 @@ from collections import defaultdict
 from effectiveness.analytical.dynamics import DistrictDynamics
 from effectiveness.analytical.text import item
 from effectiveness.models import Measure
-from effectiveness.providers import ProviderClosure
 from effectiveness.report import Closure, Effect, Report, Verdict
-from monitoring.models import Indicator
+from monitoring.deficits import ProviderClosure
 from profdev.templatetags.russian import plural as counted
 from profdev.text import natural_key, plural
 from recommendations.models import Audience, RecommendationRule
@@ -49,22 +48,19 @@ def _letters_without_effect(report: Report) -> list[str]:
     cited: dict[str, int] = defaultdict(int)
     stuck: dict[str, list[str]] = defaultdict(list)
     district_stuck: set[str] = set()
-    indicators: dict[str, Indicator] = {}
-    for outcome in report.outcomes():
-        for finding in outcome.findings:
-            code = finding.indicator.code
-            indicators[code] = finding.indicator
-            unchanged = finding.verdict in (Verdict.UNCHANGED, Verdict.WORSE)
-            if outcome.letter.is_district:
+    for summary in report.letters:
+        for code, found in summary.verdict_of.items():
+            unchanged = found in (Verdict.UNCHANGED, Verdict.WORSE)
+            if summary.letter.is_district:
                 if unchanged:
                     district_stuck.add(code)
                 continue
             cited[code] += 1
             if unchanged:
-                stuck[code].append(outcome.addressee)
+                stuck[code].append(summary.addressee)
     targeted = {i.code for m in report.measures for i in m.measure.indicators.all()}
     lines = []
-    for code in sorted(stuck.keys() | district_stuck, key=lambda c: indicators[c].order):
+    for code in sorted(stuck.keys() | district_stuck, key=lambda c: report.indicators[c].order):
         where = []
         if stuck[code]:
             schools = ", ".join(sorted(stuck[code], key=natural_key))
@@ -79,7 +75,7 @@ def _letters_without_effect(report: Report) -> list[str]:
         )
         lines.append(
             item(
-                f"«{indicators[code].name}»: улучшения нет {' и '.join(where)} — повторить "
+                f"«{report.indicators[code].name}»: улучшения нет {' и '.join(where)} — повторить "
                 f"рекомендации с контролем исполнения; {plan}."
             )
         )
@@ -156,14 +152,12 @@ def _providers(providers: list[ProviderClosure]) -> list[str]:
     ]
 
 
-def recommendations_text(
-    report: Report, dynamics: DistrictDynamics, providers: list[ProviderClosure]
-) -> str:
+def recommendations_text(report: Report, dynamics: DistrictDynamics) -> str:
     analysis = [
         *_letters_without_effect(report),
         *_measures(report),
         *_quality(report),
-        *_providers(providers),
+        *_providers(report.providers.providers),
     ]
     lines = [
         *_by_rules(dynamics),

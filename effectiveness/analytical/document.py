@@ -10,7 +10,6 @@ from effectiveness.analytical.advice import recommendations_text
 from effectiveness.analytical.conclusions import conclusions_text
 from effectiveness.analytical.dynamics import DistrictDynamics, district_dynamics
 from effectiveness.analytical.text import blocks
-from effectiveness.providers import ProviderClosure, provider_closures
 from effectiveness.report import Report, effectiveness_report
 from profdev.models import District, Organisation
 from profdev.pdf import render_pdf
@@ -21,21 +20,16 @@ from recommendations.text import initials_surname
 class Analysis:
     report: Report
     dynamics: DistrictDynamics
-    providers: list[ProviderClosure]
 
     def conclusions(self) -> str:
         return conclusions_text(self.report, self.dynamics)
 
     def recommendations(self) -> str:
-        return recommendations_text(self.report, self.dynamics, self.providers)
+        return recommendations_text(self.report, self.dynamics)
 
 
 def analysis_of(district: District, year: int) -> Analysis:
-    return Analysis(
-        effectiveness_report(district, year),
-        district_dynamics(district, year),
-        provider_closures(district, year),
-    )
+    return Analysis(effectiveness_report(district, year), district_dynamics(district, year))
 
 
 def office_of(district: District) -> Organisation:

@@ -335,3 +335,24 @@ def test_schools_run_in_natural_order_in_the_export(
     book = load_workbook(io.BytesIO(response.content))
     addressees = [r[0].value for r in book["Письма 2023-2024"].iter_rows(min_row=2)]
     assert list(dict.fromkeys(addressees)) == ["Руководителям ОО", "МБОУ СОШ № 2", "МБОУ СОШ № 10"]
+
+
+def test_first_draft_computes_the_report_once(
+    client_for, methodologist, two_years, signed_letters, django_assert_num_queries
+):
+    """Before anything is saved, the page drafts the conclusions and recommendations from one
+    report (its closure by provider included), not a report per text."""
+    client = client_for(methodologist)
+    client.get(EDIT_URL)
+    # Session, user, role grants, district, no saved report; the report (12: no measures);
+    # the district's dynamics (3), the rules for its breaches; the session's save.
+    with django_assert_num_queries(23):
+        response = client.get(EDIT_URL)
+    [recommendations] = page(response).xpath("//textarea[@name='recommendations']")
+    [diagnostics] = [
+        line
+        for line in recommendations.text.splitlines()
+        if line.startswith("— «Доля педагогов, прошедших диаг")
+    ]
+    assert "улучшения нет в 1 из 2 ОО, получивших письма" in diagnostics
+    assert "и по муниципалитету в целом" in diagnostics

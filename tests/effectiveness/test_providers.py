@@ -7,7 +7,7 @@ import pytest
 
 from effectiveness.analytical.advice import recommendations_text
 from effectiveness.analytical.document import analysis_of
-from effectiveness.providers import provider_closures
+from effectiveness.report import effectiveness_report
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -46,13 +46,16 @@ def providers(settings, school):
 
 
 def test_retests_are_credited_to_the_providers_of_the_courses_between(district, providers):
-    closures = {p.provider: (p.retested, p.closed) for p in provider_closures(district, 2024)}
+    closures = {
+        p.provider: (p.retested, p.closed)
+        for p in effectiveness_report(district, 2024).providers.providers
+    }
     assert closures == {"ГАУ ДПО «ИРО»": (3, 3), "ООО «Курсы-онлайн»": (3, 1)}
 
 
 def test_a_provider_whose_courses_did_not_close_deficits_is_named(district, providers):
     analysis = analysis_of(district, 2024)
-    text = recommendations_text(analysis.report, analysis.dynamics, analysis.providers)
+    text = recommendations_text(analysis.report, analysis.dynamics)
     assert (
         "ООО «Курсы-онлайн»: после курсов этой организации устранено 1 из 3\u00a0повторно "
         "диагностированных дефицитов (33,3\u00a0%)" in text
