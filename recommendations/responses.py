@@ -14,14 +14,21 @@ from typing import Protocol
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from monitoring.models import MonitoringYear
 from profdev.models import DevelopmentRoute
 from profdev.scoping import Scope, persons_kept_by
-from recommendations.models import RESPONSE_DAYS, FindingResponse, Letter, ResponseTerm
+from recommendations.models import (
+    RESPONSE_DAYS,
+    CitedFinding,
+    FindingResponse,
+    Letter,
+    ResponseTerm,
+)
 from recommendations.people import short_name
 
 # --- What an app above adds to a response ---------------------------------------------------
@@ -92,9 +99,9 @@ def response_term_set(*, letter: Letter, due: dt.date, user) -> ResponseTerm:
 # --- The school's answers ---------------------------------------------------------------------
 
 
-def finding_codes(letter: Letter) -> list[str]:
-    """The indicators the letter cites, in its order."""
-    return [f["code"] for f in letter.figures.get("findings", [])]
+def finding_codes(letter: Letter) -> set[str]:
+    """The indicators the letter cites (its `CitedFinding` rows)."""
+    return set(letter.cited.values_list("indicator_id", flat=True))
 
 
 def school_routes(letter: Letter, *, today: dt.date) -> QuerySet[DevelopmentRoute]:
@@ -135,8 +142,10 @@ def is_open(letter: Letter, today: dt.date) -> bool:
     return due is not None and today <= due
 
 
-def _check(letter: Letter, answer: Answer, routes: set[int], today: dt.date) -> None:
-    if answer.code not in finding_codes(letter):
+def _check(
+    letter: Letter, answer: Answer, codes: set[str], routes: set[int], today: dt.date
+) -> None:
+    if answer.code not in codes:
         raise ValidationError(f"Показателя «{answer.code}» нет в письме {_label(letter)}.")
     if answer.done_on > today:
         raise ValidationError(
@@ -165,7 +174,7 @@ def letter_respond(*, letter: Letter, answers: list[Answer], user, today: dt.dat
     letter = (
         Letter.objects.select_for_update(of=("self",))
         .select_related("response_term", "monitoring_year")
-        .defer(*(f for f in Letter.HEAVY if f != "figures"))
+        .defer(*Letter.HEAVY)
         .get(pk=letter.pk)
     )
     if not letter.is_signed or not letter.is_to_school:
@@ -173,11 +182,12 @@ def letter_respond(*, letter: Letter, answers: list[Answer], user, today: dt.dat
     due = response_due(letter)
     if today > due:
         raise ValidationError(closed_refusal(letter, due))
+    codes = finding_codes(letter)
     routes = set(school_routes(letter, today=today).values_list("pk", flat=True))
     registered = links()
     allowed = {name: {pk for pk, _ in link.choices(letter)} for name, link in registered.items()}
     for answer in answers:
-        _check(letter, answer, routes, today)
+        _check(letter, answer, codes, routes, today)
         for name, ids in answer.links.items():
             unknown = sorted(set(ids) - allowed[name])
             if unknown:
@@ -263,13 +273,20 @@ def responses_by_letter(letters: Collection[Letter]) -> dict[tuple[int, str], Fi
 
 
 def _school_letters(letters: QuerySet[Letter]) -> QuerySet[Letter]:
-    """Signed school letters with their term and how many findings were answered."""
+    """Signed school letters with their term, how many findings they cite and how many of
+    them were answered."""
     return (
         letters.filter(status=Letter.State.SIGNED, kind=Letter.Kind.SCHOOL)
         .select_related("school", "response_term")
-        .defer(*(f for f in Letter.HEAVY if f != "figures"))
-        .annotate(answered=Count("responses"))
+        .defer(*Letter.HEAVY)
+        .annotate(answered=_count(FindingResponse), findings=_count(CitedFinding))
     )
+
+
+def _count(model) -> Coalesce:
+    """How many rows of `model` name the letter (a subquery: two counts, no joined rows)."""
+    rows = model.objects.filter(letter=OuterRef("pk")).order_by().values("letter")
+    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
 
 
 @dataclass
@@ -288,7 +305,7 @@ class LetterAnswers:
 
 
 def _answers(letter: Letter) -> LetterAnswers:
-    return LetterAnswers(letter, response_due(letter), letter.answered, len(finding_codes(letter)))
+    return LetterAnswers(letter, response_due(letter), letter.answered, letter.findings)
 
 
 def responses_due(school_ids: Collection[int], *, today: dt.date) -> list[LetterAnswers]:
