@@ -16,12 +16,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
-from django.db.models.lookups import LessThan
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from monitoring.engine import SchoolTallies, Tally
-from monitoring.indicators import PED, Cond, Share, dated, has
+from monitoring.indicators import PED, Cond, Share, Test, dated, has, latest
 from monitoring.models import (
     COMPONENT_CHOICES,
     ComponentTopics,
@@ -113,14 +112,15 @@ def latest_scores(component: str, period: Period, person=None) -> QuerySet:
     )
 
 
-def _latest_score(component: str, period: Period) -> Subquery:
-    return Subquery(latest_scores(component, period).values(component)[:1])
-
-
 def _latest_is_deficit(component: str) -> Cond:
-    # The threshold is a setting: read when the condition is built.
-    return Cond(
-        lambda period: Q(LessThan(_latest_score(component, period), settings.DEFICIT_SCORE))
+    """The person's latest score in the component dated in P (`latest_scores`' order) is below
+    the threshold (a setting: read when the condition is built)."""
+    return latest(
+        DeficitDiagnostic,
+        dated("date", P),
+        Q(**{f"{component}__isnull": False}),
+        order=("-date", component),
+        test=Test(component, "lt", lambda period: settings.DEFICIT_SCORE),
     )
 
 

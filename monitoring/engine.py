@@ -4,9 +4,10 @@ A source without persons (vacancies, students' results) is one query grouped by 
 definition a pair of conditional aggregates. A source with persons (employments, routes) is
 read once, row by row: each fact about a row (a condition on its own columns) one column;
 each `Has` (a record of the row's person) one query per model, grouped by person, so a
-condition is looked up once per person however many definitions name it. The definitions
-are then counted per school in memory, over bit sets of the rows, and the people behind the
-numbers come from the same rows. The number of queries depends on the catalogue only, not
+condition is looked up once per person however many definitions name it; each `Latest` (the
+person's latest record passes a test) from one more read of the model's records. The
+definitions are then counted per school in memory, over bit sets of the rows, and the people
+behind the numbers come from the same rows. The number of queries depends on the catalogue only, not
 on the schools or the people.
 """
 
@@ -27,6 +28,8 @@ from monitoring.indicators import (
     Cond,
     Definition,
     Has,
+    Latest,
+    Owned,
     SchoolsWhere,
     Share,
     Source,
@@ -96,9 +99,9 @@ def tally_and_missing(
 
     A source without persons is one grouped query, every definition a pair of conditional
     aggregates. A source with persons is read row by row, once (`_Rows`): each fact about a
-    row a column, each `Has` one query per model grouped by person; the definitions are then
-    counted per school in memory. So the number of queries depends on the catalogue, not on
-    the schools or the people.
+    row a column, each `Has` one query per model grouped by person, the `Latest`s of a model
+    one more; the definitions are then counted per school in memory. So the number of
+    queries depends on the catalogue, not on the schools or the people.
     """
     by_source: dict[Source, list[Definition]] = defaultdict(list)
     for definition in definitions:
@@ -189,13 +192,13 @@ class _Truth:
 
 class _Rows:
     """The rows of a source with persons, ordered by school and person, and what every fact
-    and `Has` of some conditions says of each."""
+    and every condition on the persons' records of some conditions says of each."""
 
     def __init__(
         self, source: Source, period: Period, schools: Q | None, measures: list[Share | Total]
     ) -> None:
         facts: dict[int, Cond] = {}
-        owned: dict[int, Has] = {}
+        owned: dict[int, Owned] = {}
         for measure in measures:
             for condition in (measure.population.condition, getattr(measure, "counted", None)):
                 if condition is not None:
@@ -215,9 +218,13 @@ class _Rows:
         self.truths: dict[int, _Truth] = {}
         for key, column in zip(facts, values, strict=True):
             self.truths[key] = self._column(column)
-        for key, holders in _holders(source, period, rows, owned).items():
-            true = int.from_bytes(bytes(map(holders.__contains__, persons)), "big")
-            self.truths[key] = _Truth(true, self.all ^ true)
+        for key, (holding, failing) in _owned(source, period, rows, owned).items():
+            true = int.from_bytes(bytes(map(holding.__contains__, persons)), "big")
+            if failing is None:
+                self.truths[key] = _Truth(true, self.all ^ true)
+            else:
+                false = int.from_bytes(bytes(map(failing.__contains__, persons)), "big")
+                self.truths[key] = _Truth(true, false)
         self.schools: list[int] = []
         self.bounds: list[tuple[int, int]] = []
         self.persons: list[tuple[int, ...]] = []  # of each school's rows
@@ -271,41 +278,85 @@ class _Rows:
                 people[school][code] = list(dict.fromkeys(named)) if repeated else named
 
 
-def _leaves(condition: Cond, facts: dict[int, Cond], owned: dict[int, Has]) -> None:
-    """The facts about a row and the `Has` a condition is made of, by identity."""
+def _leaves(condition: Cond, facts: dict[int, Cond], owned: dict[int, Owned]) -> None:
+    """The facts about a row and the conditions on its person's records a condition is made
+    of, by identity."""
     if isinstance(condition, Combined):
         for part in condition.parts:
             _leaves(part, facts, owned)
-    elif isinstance(condition, Has):
+    elif isinstance(condition, Owned):
         owned[id(condition)] = condition
     else:
         facts[id(condition)] = condition
 
 
-def _holders(
-    source: Source, period: Period, rows: QuerySet, owned: dict[int, Has]
-) -> dict[int, set[int]]:
-    """For each `Has`, the persons of `rows` who have a matching record: one query per model
-    (and person field), each `Has` a count of the person's matching records."""
-    by_model: dict[tuple, dict[int, Has]] = defaultdict(dict)
+Persons = set[int]
+
+
+def _owned(
+    source: Source, period: Period, rows: QuerySet, owned: dict[int, Owned]
+) -> dict[int, tuple[Persons, Persons | None]]:
+    """For each condition on the persons' records, the persons of `rows` for whom it holds
+    and those for whom it fails (None: everyone else; a `Latest` is unknown for a person
+    without a record): one query per kind of condition and model (and person field)."""
+    by_model: dict[tuple, dict[int, Owned]] = defaultdict(dict)
     for key, condition in owned.items():
-        by_model[condition.model, condition.person][key] = condition
-    holders: dict[int, set[int]] = {}
+        by_model[type(condition), condition.model, condition.person][key] = condition
     persons = rows.values(source.person)
-    for (model, person), conditions in by_model.items():
+    found: dict[int, tuple[Persons, Persons | None]] = {}
+    for (kind, model, person), conditions in by_model.items():
         records = {key: condition.records(period) for key, condition in conditions.items()}
-        counts = {f"has{key}": Count("pk", filter=q) for key, q in records.items()}
-        # Only the records some condition asks for are grouped (most are of other years).
-        grouped = (
-            model.objects.filter(reduce(or_, records.values()), **{f"{person}__in": persons})
-            .values(person)
-            .annotate(**counts)
-            .values_list(person, *counts)
+        # Only the records some condition asks for are read (most are of other years).
+        matching = model.objects.filter(reduce(or_, records.values()), **{f"{person}__in": persons})
+        if kind is Has:
+            found.update(_holders(matching, person, records))
+        else:
+            found.update(_latest(matching, person, conditions, period))
+    return found
+
+
+def _holders(
+    matching: QuerySet, person: str, records: dict[int, Q]
+) -> dict[int, tuple[Persons, None]]:
+    """Each `Has`, a count of the person's matching records."""
+    counts = {f"has{key}": Count("pk", filter=q) for key, q in records.items()}
+    grouped = matching.values(person).annotate(**counts).values_list(person, *counts)
+    having, *counts_of_persons = _columns(_fetch(grouped), 1 + len(counts))
+    return {
+        key: (set(compress(having, column)), None)
+        for key, column in zip(records, counts_of_persons, strict=True)
+    }
+
+
+def _latest(
+    matching: QuerySet, person: str, conditions: dict[int, Latest], period: Period
+) -> dict[int, tuple[Persons, Persons]]:
+    """Each `Latest`, from the records some `Latest` asks for, read once: each record's fields
+    of the orders, whether each `Latest` asks for it and what its test says of it; the first
+    record of each person by the order is then picked in memory (rather than looked up in
+    the database once per row and condition)."""
+    fields = list(dict.fromkeys(f.removeprefix("-") for c in conditions.values() for f in c.order))
+    columns = {}
+    for key, condition in conditions.items():
+        columns[f"asks{key}"] = ExpressionWrapper(condition.records(period), BooleanField())
+        columns[f"test{key}"] = ExpressionWrapper(condition.test.on_record(period), BooleanField())
+    rows = _fetch(matching.annotate(**columns).values_list(person, *fields, *columns))
+    found = {}
+    for index, (key, condition) in enumerate(conditions.items()):
+        asks, test = 1 + len(fields) + 2 * index, 2 + len(fields) + 2 * index
+        ranked = [row for row in rows if row[asks]]
+        # Stable sorts, the last field of the order first: ties keep the earlier fields' order.
+        for field in reversed(condition.order):
+            column = 1 + fields.index(field.removeprefix("-"))
+            ranked.sort(key=itemgetter(column), reverse=field.startswith("-"))
+        first: dict[int, object] = {}
+        for row in ranked:
+            first.setdefault(row[0], row[test])
+        found[key] = (
+            {p for p, passed in first.items() if passed},
+            {p for p, passed in first.items() if passed is not None and not passed},
         )
-        having, *counts_of_persons = _columns(_fetch(grouped), 1 + len(counts))
-        for key, column in zip(conditions, counts_of_persons, strict=True):
-            holders[key] = set(compress(having, column))
-    return holders
+    return found
 
 
 def counted_rows(

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Exists, Model, OuterRef, Q, Subquery
-from django.db.models.lookups import In
 
 from monitoring.failures import problem_subjects
 from profdev import facts
@@ -83,9 +82,9 @@ class Combined(Cond):
 
 
 @dataclass(frozen=True, eq=False)
-class Has(Cond):
-    """The row's person has at least one `model` record (its `person` field) matching every
-    clause."""
+class Owned(Cond):
+    """A condition on the row's person's `model` records (their `person` field) matching every
+    clause: the engine evaluates it once per person, in one query per model."""
 
     model: type[Model]
     clauses: tuple[Clause, ...]
@@ -97,6 +96,39 @@ class Has(Cond):
         for clause in self.clauses:
             q &= _resolve(clause, period)
         return q
+
+
+@dataclass(frozen=True, eq=False)
+class Has(Owned):
+    """The row's person has at least one `model` record matching every clause."""
+
+
+@dataclass(frozen=True, eq=False)
+class Latest(Owned):
+    """The row's person's latest `model` record matching every clause (the first by `order`,
+    fields holding dates or numbers, never empty in those records) passes `test`, a lookup on
+    one of its fields; unknown (NULL) when there is no such record."""
+
+    order: tuple[str, ...]
+    test: "Test"
+
+
+@dataclass(frozen=True)
+class Test:
+    """`field__lookup=value(period)`: a lookup on a record's field."""
+
+    field: str
+    lookup: str
+    value: Callable[[Period], object]
+
+    def on_record(self, period: Period) -> Q:
+        """The test as a condition on the records themselves."""
+        return Q(**{f"{self.field}__{self.lookup}": self.value(period)})
+
+    def on(self, model: type[Model], expression, period: Period):
+        """The lookup on `expression`, a value of the field."""
+        lookup = model._meta.get_field(self.field).get_lookup(self.lookup)
+        return lookup(expression, self.value(period))
 
 
 def where(*clauses: Clause) -> Cond:
@@ -119,6 +151,20 @@ def has(model: type[Model], *clauses: Clause, person: str = "person") -> Has:
         return Q(Exists(records))
 
     return Has(build, model, clauses, person)
+
+
+def latest(model: type[Model], *clauses: Clause, order: tuple[str, ...], test: Test) -> Latest:
+    """The row's person's latest `model` record matching every clause (by `order`) passes
+    `test`."""
+
+    def build(period: Period) -> Q:
+        records = model.objects.filter(person=OuterRef("person"))
+        for clause in clauses:
+            records = records.filter(_resolve(clause, period))
+        value = Subquery(records.order_by(*order).values(test.field)[:1])
+        return Q(test.on(model, value, period))
+
+    return Latest(build, model, clauses, "person", order, test)
 
 
 def dated(field: str, window: Window) -> Callable[[Period], Q]:
@@ -185,16 +231,6 @@ _pension_age = at_r(facts.pension_age, "person__")
 _valid_category = at_r(facts.valid_category)
 
 
-def _latest_burnout_high(period: Period) -> Q:
-    latest_level = (
-        BurnoutRecord.objects.filter(person=OuterRef("person"))
-        .filter(Window.PERIOD.contains("date", period))
-        .order_by("-date")
-        .values("level")[:1]
-    )
-    return Q(In(Subquery(latest_level), list(BurnoutRecord.HIGH_LEVELS)))
-
-
 def course(window: Window, *, kind: str | None = None, topic: str | None = None, **filters) -> Cond:
     """At least one completed programme (ПК or ПП unless `kind`) ending in `window`."""
     clauses: list[Clause] = [dated("finished_on", window), Q(**filters)]
@@ -218,6 +254,12 @@ diagnosed = has(DeficitDiagnostic, dated("date", P))
 deficit_found = has(DeficitDiagnostic, dated("date", P), lambda period: facts.deficit())
 on_route = has(DevelopmentRoute, running_in_period)
 burnout_diagnosed = has(BurnoutRecord, dated("date", P))
+latest_burnout_high = latest(
+    BurnoutRecord,
+    dated("date", P),
+    order=("-date",),
+    test=Test("level", "in", lambda period: list(BurnoutRecord.HIGH_LEVELS)),
+)
 young = where(at_r(facts.young, "person__"))
 
 
@@ -337,7 +379,7 @@ REGISTRY: tuple[Definition, ...] = (
     Share("PENSION", PED, where(_pension_age)),
     Share("PARTTIME", PED_EMPLOYMENTS, where(Q(workplace=Employment.Workplace.PART_TIME))),
     Share("BURNOUT_DIAG", PED, burnout_diagnosed),
-    Share("BURNOUT_HIGH", PED.where(burnout_diagnosed), where(_latest_burnout_high)),
+    Share("BURNOUT_HIGH", PED.where(burnout_diagnosed), latest_burnout_high),
     VACANCY,
     SchoolsWhere(
         "SCHOOLS_NO_IOM",
