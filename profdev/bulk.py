@@ -8,7 +8,6 @@ JSON fields are adapted for the database here (a `JSONText` is JSON already: it 
 is), the others go as they are; no signals, no `save()`.
 """
 
-import datetime
 import itertools
 import json
 import re
@@ -49,7 +48,7 @@ def insert_rows(
         count = 0
         adapt = _Adapter(connection.ops, [model._meta.get_field(_name(f)) for f in fields])
         for batch in _batches(rows, BATCH):
-            cursor.executemany(sql, [adapt.row(row) for row in batch])
+            cursor.executemany(sql, adapt.rows(batch))
             count += len(batch)
         return count
 
@@ -77,10 +76,6 @@ _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\
 _NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]")
 _LINE_BREAK = re.compile(r"[\n\r]")
 _json = json.JSONEncoder(ensure_ascii=False).encode
-
-
-def _json_field(value: Any) -> str:
-    return value if type(value) is JSONText else _json(value)
 
 
 def _copy_line(row: Sequence[Any]) -> str:
@@ -124,39 +119,45 @@ def _name(attname: str) -> str:
 
 class _Adapter:
     """Rows for `executemany`: the values of the date, datetime and JSON fields as the
-    backend stores them; a row whose fields need none goes untouched. A load repeats one
-    timestamp on every row (the history's «when»): the last datetime's adaptation is kept."""
+    backend stores them, a batch's column at a time; a batch whose fields need none goes
+    untouched. Dates repeat across a load's rows and its history repeats one timestamp (the
+    «when»): each distinct value of a batch's column is adapted once."""
 
     def __init__(self, ops, fields: Sequence[models.Field]):
-        self.ops = ops
-        self.last: tuple[Any, Any] = (None, None)
         self.adapted = [
             (index, adapt)
             for index, field in enumerate(fields)
-            for adapt in [self._adapter(field)]
+            for adapt in [_column_adapter(ops, field)]
             if adapt is not None
         ]
 
-    def _adapter(self, field: models.Field):
-        if isinstance(field, models.DateTimeField):
-            return self.timestamp
-        if isinstance(field, models.DateField):
-            return self.ops.adapt_datefield_value
-        if isinstance(field, models.JSONField):
-            return _json_field
-        return None
-
-    def row(self, row: Sequence[Any]) -> Sequence[Any]:
+    def rows(self, batch: list[Sequence[Any]]) -> list[Sequence[Any]]:
         if not self.adapted:
-            return row
-        row = list(row)
+            return batch
+        columns = list(zip(*batch, strict=True))
         for index, adapt in self.adapted:
-            value = row[index]
-            if value is not None:
-                row[index] = adapt(value)
-        return row
+            columns[index] = adapt(columns[index])
+        return list(zip(*columns, strict=True))
 
-    def timestamp(self, value: datetime.datetime) -> Any:
-        if self.last[0] is not value:
-            self.last = (value, self.ops.adapt_datetimefield_value(value))
-        return self.last[1]
+
+def _column_adapter(ops, field: models.Field):
+    if isinstance(field, models.DateTimeField):
+        return _each_distinct(ops.adapt_datetimefield_value)
+    if isinstance(field, models.DateField):
+        return _each_distinct(ops.adapt_datefield_value)
+    if isinstance(field, models.JSONField):
+        return _json_column
+    return None
+
+
+def _each_distinct(adapt):
+    def column(values: Sequence[Any]) -> list[Any]:
+        adapted = {value: adapt(value) for value in set(values) if value is not None}
+        adapted[None] = None
+        return [adapted[value] for value in values]
+
+    return column
+
+
+def _json_column(values: Sequence[Any]) -> list[Any]:
+    return [v if v is None or type(v) is JSONText else _json(v) for v in values]
