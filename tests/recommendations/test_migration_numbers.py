@@ -14,7 +14,11 @@ from django.utils.crypto import salted_hmac
 BEFORE = [("recommendations", "0006_unique_with_null_rows")]
 AFTER = [("recommendations", "0007_register_serial_and_seal_key")]
 SALT = "recommendations.letter.pdf"
-frozen = import_module("recommendations.migrations.0003_signed_letter_frozen")
+# The freezes of a signed letter's row and of the breaches it cites.
+FREEZES = [
+    import_module(f"recommendations.migrations.{name}")
+    for name in ("0003_signed_letter_frozen", "0015_cited_findings_frozen")
+]
 
 
 def migrate(targets):
@@ -55,13 +59,16 @@ def legacy_seal(letter, key: str) -> str:
 
 
 def remove_signed_letters(apps):
-    """The freeze refuses the flush at the test's end: the rows go with the trigger aside."""
-    statements = {"sqlite": frozen.SQLITE_DROP, "postgresql": frozen.POSTGRESQL_DROP}
+    """The freezes refuse the flush at the test's end (the database is migrated to its
+    latest state): the rows go with the triggers aside."""
     with connection.schema_editor() as editor:
-        frozen._run(statements)(apps, editor)
+        for frozen in FREEZES:
+            statements = {"sqlite": frozen.SQLITE_DROP, "postgresql": frozen.POSTGRESQL_DROP}
+            frozen._run(statements)(apps, editor)
         apps.get_model("effectiveness", "Measure").objects.all().delete()
         apps.get_model("recommendations", "Letter").objects.all().delete()
-        frozen._run({"sqlite": frozen.SQLITE, "postgresql": frozen.POSTGRESQL})(apps, editor)
+        for frozen in FREEZES:
+            frozen._run({"sqlite": frozen.SQLITE, "postgresql": frozen.POSTGRESQL})(apps, editor)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -11,7 +11,13 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from pypdf import PdfReader
 
 from recommendations.drafting import letters_draft
-from recommendations.models import Letter, LetterEvent, OutgoingRegister, SigningCertificate
+from recommendations.models import (
+    CitedFinding,
+    Letter,
+    LetterEvent,
+    OutgoingRegister,
+    SigningCertificate,
+)
 from recommendations.services import (
     TamperedLetter,
     letter_edit,
@@ -106,6 +112,25 @@ def test_the_database_refuses_to_change_or_delete_a_signed_letter(letter, signer
     ):
         with pytest.raises(DatabaseError), transaction.atomic():
             change()
+
+
+def test_the_database_refuses_to_change_what_a_signed_letter_cites(letter, signer):
+    draft = CitedFinding.objects.filter(letter=letter)
+    cited = list(draft.values_list("indicator_id", "value_text"))
+    draft.filter(indicator="DIAG").update(value_text="45,0\u00a0%")  # a draft's rows may change
+    signed = letter_sign(letter=letter, user=signer)
+    rows = CitedFinding.objects.filter(letter=signed)
+    for change in (
+        lambda: rows.update(value_text="99,9\u00a0%"),
+        lambda: rows.filter(indicator="DIAG").delete(),
+        lambda: CitedFinding.objects.create(
+            letter=signed, order=99, indicator_id="ATTEST", status="red", value_text="1"
+        ),
+    ):
+        refused = pytest.raises(DatabaseError, match="Показатели подписанного письма")
+        with refused, transaction.atomic():
+            change()
+    assert list(rows.values_list("indicator_id", "value_text")) == cited
 
 
 def test_a_tampered_pdf_is_never_served(letter, signer):
