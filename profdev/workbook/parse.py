@@ -7,8 +7,9 @@ A row marked «Удалить» needs only its key. A key given twice on a sheet
 
 import functools
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from profdev.workbook import rules
@@ -16,6 +17,7 @@ from profdev.workbook.reader import Issue, SheetData
 from profdev.workbook.sheets import DELETE_HEADER, Column, Record
 
 Validate = Callable[[Any], tuple[Any, str | None]]
+NO_NAMES: Mapping[str, str] = MappingProxyType({})  # a sheet without «ФИО» columns
 
 
 @dataclass(slots=True)
@@ -24,8 +26,10 @@ class Row:
     delete: bool
     values: Record
     key: tuple
-    raw: Record  # the cells as given (non-empty ones), for messages quoting the user's text
-    names: dict[str, str]  # person field → the name written beside its СНИЛС («ФИО»)
+    # The cells as given (non-empty ones) of the columns whose messages quote the user's
+    # text: references and persons' own fields (only these: a region's load holds every row).
+    raw: Record
+    names: Mapping[str, str]  # person field → the name written beside its СНИЛС («ФИО»)
 
 
 class BookParser:
@@ -39,9 +43,16 @@ class BookParser:
         hands the sheets over so)."""
         sheet = data.sheet
         data_rows = data.read_rows()
-        # (field, cell index, validate, required, default) of each column found in the file
+        # (field, cell index, validate, required, default, quoted) of each column in the file
         fields = [
-            (name, index, self._validator(column), column.required, column.default)
+            (
+                name,
+                index,
+                self._validator(column),
+                column.required,
+                column.default,
+                column.ref is not None or column.person,
+            )
             for name, index in data.columns.items()
             for column in (sheet.column(name),)
         ]
@@ -57,7 +68,7 @@ class BookParser:
                         self.errors.append(data.issue(number, DELETE_HEADER, message))
                         continue
             values, given, issues = {}, {}, []
-            for name, index, validate, required, default in fields:
+            for name, index, validate, required, default, quoted in fields:
                 raw = cells[index] if index < width else None
                 if raw is None:
                     if required:
@@ -65,7 +76,8 @@ class BookParser:
                     else:
                         values[name] = default
                     continue
-                given[name] = raw
+                if quoted:
+                    given[name] = raw
                 value, message = validate(raw)
                 if message:
                     issues.append((name, message))
@@ -89,11 +101,15 @@ class BookParser:
                 )
                 continue
             seen[key] = number
-            names = {
-                name: rules.shown(cells[index])
-                for name, index in data.names.items()
-                if index < width and cells[index] is not None
-            }
+            names = (
+                {
+                    name: rules.shown(cells[index])
+                    for name, index in data.names.items()
+                    if index < width and cells[index] is not None
+                }
+                if data.names
+                else NO_NAMES
+            )
             rows.append(Row(number, delete, values, key, given, names))
         return rows
 
