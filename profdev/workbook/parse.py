@@ -14,10 +14,10 @@ from typing import Any
 
 from profdev.workbook import rules
 from profdev.workbook.reader import Issue, SheetData
-from profdev.workbook.sheets import DELETE_HEADER, Column, Record
+from profdev.workbook.sheets import DELETE_HEADER, REFERENCES, Column, Record
 
 Validate = Callable[[Any], tuple[Any, str | None]]
-NO_NAMES: Mapping[str, str] = MappingProxyType({})  # a sheet without «ФИО» columns
+NOTHING: Mapping[str, Any] = MappingProxyType({})  # no cell quoted, no «ФИО» column
 
 
 @dataclass(slots=True)
@@ -27,8 +27,9 @@ class Row:
     values: Record
     key: tuple
     # The cells as given (non-empty ones) of the columns whose messages quote the user's
-    # text: references and persons' own fields (only these: a region's load holds every row).
-    raw: Record
+    # text: references not spelled from their key and persons' own fields (only these: a
+    # region's load holds every row).
+    raw: Mapping[str, Any]
     names: Mapping[str, str]  # person field → the name written beside its СНИЛС («ФИО»)
 
 
@@ -51,11 +52,12 @@ class BookParser:
                 self._validator(column),
                 column.required,
                 column.default,
-                column.ref is not None or column.person,
+                _quoted(column),
             )
             for name, index in data.columns.items()
             for column in (sheet.column(name),)
         ]
+        quotes = any(quoted for *_, quoted in fields)
         rows, seen = [], {}
         for number, cells in data_rows:
             width = len(cells)
@@ -67,7 +69,7 @@ class BookParser:
                     if message:
                         self.errors.append(data.issue(number, DELETE_HEADER, message))
                         continue
-            values, given, issues = {}, {}, []
+            values, given, issues = {}, {} if quotes else NOTHING, []
             for name, index, validate, required, default, quoted in fields:
                 raw = cells[index] if index < width else None
                 if raw is None:
@@ -108,7 +110,7 @@ class BookParser:
                     if index < width and cells[index] is not None
                 }
                 if data.names
-                else NO_NAMES
+                else NOTHING
             )
             rows.append(Row(number, delete, values, key, given, names))
         return rows
@@ -129,3 +131,8 @@ class BookParser:
             return result
 
         return validate
+
+
+def _quoted(column: Column) -> bool:
+    """Whether a message may quote the column's cell as the user wrote it."""
+    return column.person or (column.ref is not None and REFERENCES[column.ref].spelled is None)
