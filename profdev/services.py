@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Model, Q
 
 from profdev import history
@@ -19,6 +19,7 @@ from profdev.models import (
     Person,
     RouteActivity,
     School,
+    StudentResult,
 )
 from profdev.workbook import sheets
 from profdev.workbook.labels import labeller, record_label
@@ -143,19 +144,70 @@ def record_delete(*, sheet: sheets.Sheet, instance: Model, user) -> None:
     instance.delete()
 
 
+TAKEN_MEANWHILE = (
+    "Строки таблицы изменил другой пользователь, пока она была открыта: ничего не сохранено. "
+    "Откройте результаты заново."
+)
+
+
 @transaction.atomic
 def results_save(*, school: School, year: int, changes, user) -> None:
     """A school's results of a year as one table's rows changed (`BaseRowsFormSet.changes`):
-    all or none. Deletions first: a key freed by one row is free for another. Raises
-    ValidationError (Russian) when a row's key is taken meanwhile."""
+    all or none, in a fixed number of queries however many rows. The rows removed or changed
+    are deleted together, then the changed (under their ids) and the new ones inserted
+    together: a key freed by one row, even one swapped between two, is free for another.
+    Raises ValidationError (Russian) when a row's key is taken meanwhile by a row the table
+    does not change (another user's)."""
     sheet = sheets.STUDENT_RESULTS
+    removed, written, changes_made = [], [], []
     for result, record in sorted(changes, key=lambda change: change[1] is not None):
         if record is None:
-            record_delete(sheet=sheet, instance=result, user=user)
+            fields = [c.field for c in sheet.columns if not c.person]
+            changes_made += _history(
+                sheet, result, Action.DELETE, _stored(sheet, result, fields), {}
+            )
+            removed.append(result.pk)
             continue
         record = {**record, "school": school, "year": year}
-        if result is None or any(getattr(result, f) != v for f, v in record.items()):
-            record_save(sheet=sheet, record=record, instance=result, user=user)
+        if result is not None and all(getattr(result, f) == v for f, v in record.items()):
+            continue
+        old = _stored(sheet, result, record) if result else {}
+        instance = StudentResult(pk=result.pk if result else None, **record)
+        instance.full_clean(exclude=["school"], validate_unique=False, validate_constraints=False)
+        action = Action.UPDATE if result else Action.CREATE
+        changes_made += _history(sheet, instance, action, old, _keyed(sheet, record))
+        removed += [result.pk] if result else []
+        written.append(instance)
+    _refuse_taken_keys(sheet, school, year, removed, written)
+    try:
+        with transaction.atomic():
+            StudentResult.objects.filter(pk__in=removed).delete()
+            StudentResult.objects.bulk_create(written)
+    except IntegrityError as error:
+        raise ValidationError(TAKEN_MEANWHILE) from error
+    history.record_changes(changes_made, user=user, source=ChangeRecord.Source.FORM)
+
+
+def _refuse_taken_keys(sheet, school: School, year: int, removed, written) -> None:
+    """Refuse rows whose key a row the table leaves as it is already has (one query)."""
+    key = [StudentResult._meta.get_field(f).attname for f in sheet.key]
+    kept = StudentResult.objects.filter(school=school, year=year).exclude(pk__in=removed)
+    taken = set(kept.values_list(*key))
+    clashes = [
+        f"«{record_label(sheet, tuple(_stored(sheet, r, sheet.key).values()))}»"
+        for r in written
+        if tuple(getattr(r, f) for f in key) in taken
+    ]
+    if len(clashes) == 1:
+        raise ValidationError(
+            f"Строка {clashes[0]} уже есть: её сохранил другой пользователь, пока таблица была "
+            "открыта. Ничего не сохранено; откройте результаты заново."
+        )
+    if clashes:
+        raise ValidationError(
+            f"Строки {', '.join(clashes)} уже есть: их сохранил другой пользователь, пока "
+            "таблица была открыта. Ничего не сохранено; откройте результаты заново."
+        )
 
 
 @transaction.atomic
