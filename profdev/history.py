@@ -76,6 +76,9 @@ def created_json(fields: Iterable[str]) -> Callable[[Mapping[str, Any]], JSONTex
     (no dicts): what a region's first load stores hundreds of thousands of times."""
     names = {name: f"{_JSON_STRING(name)}: [null, " for name in fields}
     masked = PERSON_REFERENCES.intersection(names)
+    # A person's СНИЛС and a date recur across a load's records: each is written once.
+    masks: dict[Any, Any] = {}
+    dates: dict[datetime.date, str] = {}
 
     def changes(values: Mapping[str, Any]) -> JSONText:
         parts = []
@@ -83,12 +86,17 @@ def created_json(fields: Iterable[str]) -> Callable[[Mapping[str, Any]], JSONTex
             if value is None or (prefix := names.get(name)) is None:
                 continue
             if name in masked:
-                value = _mask(value)
+                mask = masks.get(value)
+                if mask is None:
+                    mask = masks[value] = _mask(value)
+                value = mask
             kind = type(value)
             if kind is str:
                 text = _JSON_STRING(value)
             elif kind is datetime.date:
-                text = f'"{value.isoformat()}"'
+                text = dates.get(value)
+                if text is None:
+                    text = dates[value] = f'"{value.isoformat()}"'
             elif kind is int:
                 text = str(value)
             elif kind is bool:

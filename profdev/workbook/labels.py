@@ -31,24 +31,24 @@ def record_label(sheet: Sheet, key: tuple) -> str:
 def labeller(sheet: Sheet) -> Callable[[tuple], str]:
     """`record_label` for many keys of a sheet: each choice or date is shown once. A key
     leaves out whose history the record is in: its person's, or its school's."""
-    parts = []
+    # (index in the key, its column, whether a text is shown as it is, its values shown)
+    parts: list[tuple[int, Column, bool, dict[Any, str]]] = []
     owner = sheet.school_field if sheet.school_history else None
     for index, name in enumerate(sheet.key):
         column = sheet.columns_by_field.get(name)
         if column is not None and column.ref != "person" and name != owner:
-            parts.append((index, column))
-    shown: dict[tuple[int, Any], str] = {}
+            parts.append((index, column, column.choices is None, {}))
 
     def label(key: tuple) -> str:
         texts = []
-        for index, column in parts:
+        for index, column, plain, shown in parts:
             value = key[index]
-            if column.choices is None and type(value) is str:
-                texts.append(rules.shown(value))
+            if plain and type(value) is str:
+                texts.append(value.strip())  # `rules.shown` of a text
                 continue
-            text = shown.get((index, value))
+            text = shown.get(value)
             if text is None:
-                text = shown[index, value] = value_label(column, value)
+                text = shown[value] = value_label(column, value)
             texts.append(text)
         return ", ".join(texts)
 
