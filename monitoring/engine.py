@@ -4,11 +4,11 @@ A source without persons (vacancies, students' results) is one query grouped by 
 definition a pair of conditional aggregates. A source with persons (employments, routes) is
 read once, row by row: each fact about a row (a condition on its own columns) one column;
 each `Has` (a record of the row's person) one query per model, grouped by person, so a
-condition is looked up once per person however many definitions name it; each `Latest` (the
-person's latest record passes a test) from one more read of the model's records. The
-definitions are then counted per school in memory, over bit sets of the rows, and the people
-behind the numbers come from the same rows. The number of queries depends on the catalogue only, not
-on the schools or the people.
+condition is looked up once per person however many definitions name it (a model some
+`Latest` asks about, the person's latest record passing a test, is read record by record
+instead, its latest records picked in memory). The definitions are then counted per school
+in memory, over bit sets of the rows, and the people behind the numbers come from the same
+rows. The number of queries depends on the catalogue only, not on the schools or the people.
 """
 
 from collections import defaultdict
@@ -27,7 +27,6 @@ from monitoring.indicators import (
     Combined,
     Cond,
     Definition,
-    Has,
     Latest,
     Owned,
     SchoolsWhere,
@@ -99,9 +98,9 @@ def tally_and_missing(
 
     A source without persons is one grouped query, every definition a pair of conditional
     aggregates. A source with persons is read row by row, once (`_Rows`): each fact about a
-    row a column, each `Has` one query per model grouped by person, the `Latest`s of a model
-    one more; the definitions are then counted per school in memory. So the number of
-    queries depends on the catalogue, not on the schools or the people.
+    row a column, the `Has` and `Latest` of each model one query; the definitions are then
+    counted per school in memory. So the number of queries depends on the catalogue, not on
+    the schools or the people.
     """
     by_source: dict[Source, list[Definition]] = defaultdict(list)
     for definition in definitions:
@@ -298,20 +297,20 @@ def _owned(
 ) -> dict[int, tuple[Persons, Persons | None]]:
     """For each condition on the persons' records, the persons of `rows` for whom it holds
     and those for whom it fails (None: everyone else; a `Latest` is unknown for a person
-    without a record): one query per kind of condition and model (and person field)."""
+    without a record): one query per model (and person field)."""
     by_model: dict[tuple, dict[int, Owned]] = defaultdict(dict)
     for key, condition in owned.items():
-        by_model[type(condition), condition.model, condition.person][key] = condition
+        by_model[condition.model, condition.person][key] = condition
     persons = rows.values(source.person)
     found: dict[int, tuple[Persons, Persons | None]] = {}
-    for (kind, model, person), conditions in by_model.items():
+    for (model, person), conditions in by_model.items():
         records = {key: condition.records(period) for key, condition in conditions.items()}
         # Only the records some condition asks for are read (most are of other years).
         matching = model.objects.filter(reduce(or_, records.values()), **{f"{person}__in": persons})
-        if kind is Has:
-            found.update(_holders(matching, person, records))
+        if any(isinstance(condition, Latest) for condition in conditions.values()):
+            found.update(_picked(matching, person, records, conditions, period))
         else:
-            found.update(_latest(matching, person, conditions, period))
+            found.update(_holders(matching, person, records))
     return found
 
 
@@ -328,30 +327,41 @@ def _holders(
     }
 
 
-def _latest(
-    matching: QuerySet, person: str, conditions: dict[int, Latest], period: Period
-) -> dict[int, tuple[Persons, Persons]]:
-    """Each `Latest`, from the records some `Latest` asks for, read once: each record's fields
-    of the orders, whether each `Latest` asks for it and what its test says of it; the first
-    record of each person by the order is then picked in memory (rather than looked up in
-    the database once per row and condition)."""
-    fields = list(dict.fromkeys(f.removeprefix("-") for c in conditions.values() for f in c.order))
-    columns = {}
-    for key, condition in conditions.items():
-        columns[f"asks{key}"] = ExpressionWrapper(condition.records(period), BooleanField())
+def _picked(
+    matching: QuerySet,
+    person: str,
+    records: dict[int, Q],
+    conditions: dict[int, Owned],
+    period: Period,
+) -> dict[int, tuple[Persons, Persons | None]]:
+    """The conditions on a model's records when some is a `Latest`, from the records read
+    once: each record's fields of the orders, whether each condition asks for it and what
+    each `Latest`'s test says of it. A `Has` holds for the persons with a record it asks
+    for; a `Latest` is its test on each person's first such record by its order, picked in
+    memory (rather than looked up in the database once per row and condition)."""
+    latest = {key: c for key, c in conditions.items() if isinstance(c, Latest)}
+    fields = list(dict.fromkeys(f.removeprefix("-") for c in latest.values() for f in c.order))
+    columns = {f"asks{key}": ExpressionWrapper(q, BooleanField()) for key, q in records.items()}
+    for key, condition in latest.items():
         columns[f"test{key}"] = ExpressionWrapper(condition.test.on_record(period), BooleanField())
     rows = _fetch(matching.annotate(**columns).values_list(person, *fields, *columns))
-    found = {}
-    for index, (key, condition) in enumerate(conditions.items()):
-        asks, test = 1 + len(fields) + 2 * index, 2 + len(fields) + 2 * index
-        ranked = [row for row in rows if row[asks]]
+    asks = {key: 1 + len(fields) + index for index, key in enumerate(records)}
+    tests = {key: 1 + len(fields) + len(records) + index for index, key in enumerate(latest)}
+    found: dict[int, tuple[Persons, Persons | None]] = {}
+    for key, column in asks.items():
+        asked = [row for row in rows if row[column]]
+        if key not in latest:
+            found[key] = ({row[0] for row in asked}, None)
+            continue
         # Stable sorts, the last field of the order first: ties keep the earlier fields' order.
-        for field in reversed(condition.order):
-            column = 1 + fields.index(field.removeprefix("-"))
-            ranked.sort(key=itemgetter(column), reverse=field.startswith("-"))
+        for field in reversed(latest[key].order):
+            asked.sort(
+                key=itemgetter(1 + fields.index(field.removeprefix("-"))),
+                reverse=field.startswith("-"),
+            )
         first: dict[int, object] = {}
-        for row in ranked:
-            first.setdefault(row[0], row[test])
+        for row in asked:
+            first.setdefault(row[0], row[tests[key]])
         found[key] = (
             {p for p, passed in first.items() if passed},
             {p for p, passed in first.items() if passed is not None and not passed},

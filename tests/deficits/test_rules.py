@@ -387,12 +387,12 @@ def test_the_report_queries_do_not_grow(
                 diagnostic(person, dt.date(2025, 3, 1), subject=70, digital=50)
 
     populate(1)
-    # schools, the profile (the employments' rows, their persons' diagnostics and their latest
-    # scores), the mapping, the groups, their СНИЛС, the closure
-    with django_assert_num_queries(8):
+    # schools, the profile (the employments' rows, their persons' diagnostics), the mapping,
+    # the groups, their СНИЛС, the closure
+    with django_assert_num_queries(7):
         report(district)
     populate(3)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         data = report(district)
     assert data["no_course"] == {"retested": 8, "closed": 0}
     assert len(data["groups"]["Цифровой"]) == 8

@@ -74,23 +74,23 @@ def test_query_count_does_not_depend_on_schools_or_people(
     populate(district, schools)
     # catalogue, targets, schools; the rows of the employments and of the routes (2) and, for
     # the employments' persons, one query per model of their records: diagnostics, routes,
-    # courses, attestations, contests, activities, mentorships, burnout (8) and their latest
-    # burnout levels (1); one per source without persons: vacancies, students' results (2);
-    # the problem fields of the year, found for the two conditions that ask for them
-    # (teachers of a problem subject, results in a problem field): sums and limits, twice (4)
-    tallied = 3 + 2 + 8 + 1 + 2 + 4
+    # courses, attestations, contests, activities, mentorships, burnout (8); one per source
+    # without persons: vacancies, students' results (2); the problem fields of the year,
+    # found for the two conditions that ask for them (teachers of a problem subject, results
+    # in a problem field): sums and limits, twice (4)
+    tallied = 3 + 2 + 8 + 2 + 4
     with django_assert_num_queries(tallied):
         result = compute_year(district, 2024, store=False)
     assert len(result.schools) == schools
     assert result.district["DIAG"].denominator == 2 * schools
     # Storing: the people behind the values (read with the employments' rows), the vacancies
     # behind the counts (one) and the deficits found (one; the deficit map's shares are
-    # tallied with the employments too, their latest scores one more query); the year locked,
-    # created and saved (3); the values, people, schools, vacancies, deficit shares, deficits
-    # and failure shares deleted (7) and written in bulk (7: on PostgreSQL COPY, which the
-    # query log does not see); the failures of the year for their shares (2); six savepoints.
+    # tallied with the employments too); the year locked, created and saved (3); the
+    # values, people, schools, vacancies, deficit shares, deficits and failure shares deleted
+    # (7) and written in bulk (7: on PostgreSQL COPY, which the query log does not see); the
+    # failures of the year for their shares (2); six savepoints.
     written = 7 if connection.vendor == "sqlite" else 0
-    with django_assert_num_queries(tallied + 1 + 2 + 3 + 7 + written + 2 + 6):
+    with django_assert_num_queries(tallied + 2 + 3 + 7 + written + 2 + 6):
         compute_year(district, 2024)
     assert MissingPerson.objects.count() == 3 * schools  # each teacher and manager, once
 
@@ -101,7 +101,7 @@ def test_several_districts_are_tallied_together_and_kept_apart(district, django_
     populate(other, 3)
     alone = {d: compute_year(d, 2024, store=False) for d in (district, other)}
     # The same queries for a region as for one district (one shared reference date).
-    with django_assert_num_queries(3 + 2 + 8 + 1 + 2 + 4):
+    with django_assert_num_queries(3 + 2 + 8 + 2 + 4):
         together = compute_districts([district, other], 2024, store=False)
     for d, result in alone.items():
         assert together[d].as_json() == result.as_json()
