@@ -119,9 +119,8 @@ def extent(archive: zipfile.ZipFile, path: str) -> tuple[int, int]:
 def _farthest(text: bytes, rows: int, columns: set) -> tuple[int, set]:
     refs = FILLED_CELL.findall(text)
     if refs:
-        letters, numbers = zip(*refs, strict=True)
-        columns.update(letters)
-        rows = max(rows, *map(int, set(numbers)))
+        columns.update({letters for letters, _ in refs})
+        rows = max(rows, *map(int, {number for _, number in refs}))
     return rows, columns
 
 
@@ -182,8 +181,8 @@ def _send_sheet(title, sheet, left: int, send) -> None:
     send(("sheet", title, pad + next(rows, [])))
     batch = []
     for number, cells in enumerate(rows, start=2):
-        values = [(v.strip() or None) if isinstance(v, str) else v for v in cells]
-        if any(v is not None for v in values):
+        values = [(v.strip() or None) if type(v) is str else v for v in cells]
+        if values.count(None) < len(values):
             batch.append((number, pad + values))
             if len(batch) == BATCH:
                 send(("rows", batch))
