@@ -25,6 +25,9 @@ class JSONText(str):
     its text directly): stored as it is."""
 
 
+_AS_IS = frozenset({str, JSONText})  # values whose text for COPY is themselves
+
+
 def insert_rows(
     model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> int:
@@ -62,8 +65,11 @@ class _CopySource:
 
     def read(self, size: int = -1) -> str:
         chunk = next(self.chunks, [])
+        if not chunk:
+            return ""
         self.count += len(chunk)
-        return "".join([_copy_line(row) for row in chunk])
+        columns = [_copy_column(values) for values in zip(*chunk, strict=True)]
+        return "\n".join(map("\t".join, zip(*columns, strict=True))) + "\n"
 
 
 def _batches(rows: Iterable[Sequence[Any]], size: int) -> Iterator[list[Sequence[Any]]]:
@@ -74,32 +80,30 @@ def _batches(rows: Iterable[Sequence[Any]], size: int) -> Iterator[list[Sequence
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]")
-_LINE_BREAK = re.compile(r"[\n\r]")
+_NULL = "\\N"
 _json = json.JSONEncoder(ensure_ascii=False).encode
 
 
-def _copy_line(row: Sequence[Any]) -> str:
-    """A row in COPY's text format, ending with a newline.
-
-    Values are joined as they are (None as \\N) when the line shows that none of them holds
-    a tab, a line break or a backslash; otherwise each value is escaped (`_copy_text`).
-    """
-    texts = ["\\N" if v is None else v if type(v) is str else _text(v) for v in row]
-    line = "\t".join(texts)
-    if (
-        line.count("\t") != len(texts) - 1
-        or line.count("\\") != row.count(None)
-        or _LINE_BREAK.search(line)
-    ):
-        line = "\t".join(map(_copy_text, row))
-    return line + "\n"
+def _copy_column(values: Sequence[Any]) -> Sequence[str]:
+    """A column of a chunk's rows in COPY's text format (each value as `_copy_text` writes
+    it), converted at once: a column holding one object on every row (a load's timestamp,
+    NULLs) is converted once, and a column whose texts hold no tab, line break or backslash
+    is not escaped value by value."""
+    first = values[0]
+    if all(value is first for value in values):
+        return [_copy_text(first)] * len(values)
+    texts = [v if v is None or type(v) in _AS_IS else _text(v) for v in values]
+    given = [text for text in texts if text is not None]
+    if _NEEDS_ESCAPE.search("".join(given)):
+        return [_copy_text(text) for text in texts]
+    return [_NULL if text is None else text for text in texts]
 
 
 def _copy_text(value: Any) -> str:
     """A value in COPY's text format: \\N for NULL, backslash escapes for the separators."""
     if value is None:
-        return "\\N"
-    text = _text(value)
+        return _NULL
+    text = value if type(value) in _AS_IS else _text(value)
     # str.translate is slow on non-ASCII text: most values need no escape at all.
     return text.translate(_COPY_ESCAPES) if _NEEDS_ESCAPE.search(text) else text
 
