@@ -6,7 +6,6 @@ default recommendation rules), and serialized rollback puts that data back befor
 """
 
 import datetime as dt
-import importlib
 
 import pytest
 import time_machine
@@ -16,9 +15,9 @@ from django.db import connection
 from profdev.models import RoleGrant
 from recommendations.models import Letter
 from tests import factories
+from tests.freezes import freezes_aside
 
 Role = RoleGrant.Role
-FREEZE = importlib.import_module("recommendations.migrations.0003_signed_letter_frozen")
 
 
 @pytest.fixture(autouse=True)
@@ -101,9 +100,5 @@ def letters_deletable_at_teardown():
     yield
     if connection.vendor != "sqlite":
         return
-    with connection.cursor() as cursor:
-        for statement in FREEZE.SQLITE_DROP:
-            cursor.execute(statement)
+    with freezes_aside():
         Letter.objects.all().delete()  # with their events; measures keep no link to them
-        for statement in FREEZE.SQLITE:
-            cursor.execute(statement)

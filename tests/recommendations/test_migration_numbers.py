@@ -3,7 +3,6 @@
 raised above the highest issued, and the seals made under SECRET_KEY moved to the seal key."""
 
 import datetime as dt
-from importlib import import_module
 
 import pytest
 from django.db import connection
@@ -11,14 +10,11 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from tests.freezes import freezes_aside
+
 BEFORE = [("recommendations", "0006_unique_with_null_rows")]
 AFTER = [("recommendations", "0007_register_serial_and_seal_key")]
 SALT = "recommendations.letter.pdf"
-# The freezes of a signed letter's row and of the breaches it cites.
-FREEZES = [
-    import_module(f"recommendations.migrations.{name}")
-    for name in ("0003_signed_letter_frozen", "0015_cited_findings_frozen")
-]
 
 
 def migrate(targets):
@@ -61,14 +57,9 @@ def legacy_seal(letter, key: str) -> str:
 def remove_signed_letters(apps):
     """The freezes refuse the flush at the test's end (the database is migrated to its
     latest state): the rows go with the triggers aside."""
-    with connection.schema_editor() as editor:
-        for frozen in FREEZES:
-            statements = {"sqlite": frozen.SQLITE_DROP, "postgresql": frozen.POSTGRESQL_DROP}
-            frozen._run(statements)(apps, editor)
+    with freezes_aside():
         apps.get_model("effectiveness", "Measure").objects.all().delete()
         apps.get_model("recommendations", "Letter").objects.all().delete()
-        for frozen in FREEZES:
-            frozen._run({"sqlite": frozen.SQLITE, "postgresql": frozen.POSTGRESQL})(apps, editor)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
