@@ -22,6 +22,9 @@ from profdev.workbook.stored import Stored
 SHEETS_BY_NAME = {s.name: s for s in SHEETS}
 CREATE, UPDATE, DELETE, UNCHANGED = "create", "update", "delete", "unchanged"
 ADMIN_VERBS = {CREATE: "добавлять", UPDATE: "изменять", DELETE: "удалять"}
+# The `Step.old` of every row changing no stored value (a region's load makes most of them):
+# one dict, read and never written to.
+NO_CHANGES: Record = {}
 
 
 @dataclass
@@ -169,7 +172,7 @@ class Planner:
                     f: old_record[f]
                     for f in fields
                     if old_record and row.values[f] != old_record[f]
-                }
+                } or NO_CHANGES
                 action = CREATE if pk is None else (UPDATE if changed else UNCHANGED)
                 step = Step(row.number, action, row.key, row.values, pk, changed)
                 self._check_references(sheet, row, issue)
