@@ -594,7 +594,10 @@ def education_quality(district: District, year: int, mapping: Mapping) -> list[C
         .filter(Exists(teachers))
         .annotate(**{f"{c}_outcome": outcome for c, outcome in outcomes.items()})
         .values_list(*(f"{c}_outcome" for c in outcomes))
+        .order_by()  # counted, not listed: no sort by the model's ordering
     )
+    # Materialised: each outcome is looked up once per diagnostic, though counted three times
+    # (PostgreSQL would otherwise fold the subquery into the counts and repeat its look-ups).
     sql, params = rows.query.sql_with_params()
     qn = connection.ops.quote_name
     counts = ", ".join(
@@ -603,7 +606,9 @@ def education_quality(district: District, year: int, mapping: Mapping) -> list[C
         for column in (qn(f"{c}_outcome") for c in outcomes)
     )
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {counts} FROM ({sql}) outcomes", params)
+        cursor.execute(
+            f"WITH outcomes AS MATERIALIZED ({sql}) SELECT {counts} FROM outcomes", params
+        )
         totals = cursor.fetchone()
     labels = {f.name: f.verbose_name for f in DeficitDiagnostic._meta.fields}
     return [
