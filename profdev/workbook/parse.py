@@ -5,7 +5,6 @@ each failure is collected as an `Issue` (the row is left out), nothing stops at 
 A row marked «Удалить» needs only its key. A key given twice on a sheet is an error.
 """
 
-import functools
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ class BookParser:
         self.errors = errors
         # parser → raw value (with its type) → (value, message): shared by the sheets
         self.parsed: defaultdict[rules.Parser, dict] = defaultdict(dict)
+        self.texts: dict[str, str] = {}  # each text value once: see `_validator`
 
     def rows(self, data: SheetData) -> list[Row]:
         """The sheet's valid rows; read them in the format's order of sheets (the reader
@@ -118,9 +118,18 @@ class BookParser:
     def _validator(self, column: Column) -> Validate:
         """`rules.validate` with the column's parser; a column whose values repeat parses
         each distinct raw value once in the whole book (keyed with its type: 1, 1.0 and
-        True are parsed apart)."""
+        True are parsed apart). Of the other columns, a text met on many rows (a programme,
+        a position, a surname) is kept once: a region's load holds every row's values."""
         if not column.repeats:
-            return functools.partial(rules.validate, column.parse)
+            parse, texts = column.parse, self.texts
+
+            def validate(raw: Any) -> tuple[Any, str | None]:
+                value, message = rules.validate(parse, raw)
+                if type(value) is str:
+                    value = texts.setdefault(value, value)
+                return value, message
+
+            return validate
         parsed = self.parsed[column.parse]
 
         def validate(raw: Any) -> tuple[Any, str | None]:
