@@ -243,7 +243,11 @@ def signed_letters(district: District, year: int) -> list[Letter]:
 def _cited(letters: list[Letter], *fields: str, **annotations) -> list[tuple]:
     """The letters' `CitedFinding` rows, each letter's in its order: (letter id, indicator
     code, *fields, *annotations)."""
-    rows = CitedFinding.objects.filter(letter__in=[x.pk for x in letters]).annotate(**annotations)
+    rows = (
+        CitedFinding.objects.filter(letter__in=[x.pk for x in letters])
+        .annotate(**annotations)
+        .order_by("letter_id", "order")  # not by the letters' own ordering: no joins to sort
+    )
     return list(rows.values_list("letter_id", "indicator_id", *fields, *annotations))
 
 
@@ -466,6 +470,7 @@ def breach_resolutions(
         school=OuterRef("school"),
         indicator=OuterRef("indicator"),
     ).values("status")[:1]
+    # Grouped by the status now too, so that each breach's status now is looked up once.
     rows = (
         IndicatorValue.objects.filter(
             monitoring_year__district=district,
@@ -474,18 +479,17 @@ def breach_resolutions(
             status__in=BREACH_STATUSES,
         )
         .annotate(now=Subquery(status_now))
-        .values("indicator")
-        .annotate(
-            breached=Count("id"),
-            resolved=Count("id", filter=Q(now=Status.GREEN)),
-            still=Count("id", filter=Q(now__in=BREACH_STATUSES)),
-        )
+        .values_list("indicator", "now")
+        .annotate(n=Count("id"))
         .order_by()
     )
-    resolutions = [
-        Resolution(indicators[r["indicator"]], r["breached"], r["resolved"], r["still"])
-        for r in rows
-    ]
+    tallies: dict[str, list[int]] = {}  # code → breached, resolved, still in breach
+    for code, now, n in rows:
+        tally = tallies.setdefault(code, [0, 0, 0])
+        tally[0] += n
+        tally[1] += n if now == Status.GREEN else 0
+        tally[2] += n if now in BREACH_STATUSES else 0
+    resolutions = [Resolution(indicators[code], *tally) for code, tally in tallies.items()]
     return sorted(resolutions, key=lambda r: r.indicator.order)
 
 
