@@ -29,11 +29,9 @@ changes the own fields and records only of the persons their schools keep
 stored name, sex and birth date, and gets the employment alone.
 """
 
-import functools
-import gc
-
 from django.db import transaction
 
+from profdev.collector import uncollected
 from profdev.workbook.apply import write_plan
 from profdev.workbook.names import name_warnings
 from profdev.workbook.parse import BookParser
@@ -64,26 +62,7 @@ class StaleWorkbook(Exception):
         )
 
 
-def _collector_paused(function):
-    """Run without the cyclic garbage collector: a load allocates hundreds of thousands of
-    rows, values and history entries, none in a cycle, and the collector traversing them
-    again and again cost a fifth of the import's CPU. Reference counting frees them as
-    before; the collector resumes (if it ran) on return."""
-
-    @functools.wraps(function)
-    def paused(*args, **kwargs):
-        running = gc.isenabled()
-        gc.disable()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            if running:
-                gc.enable()
-
-    return paused
-
-
-@_collector_paused
+@uncollected()
 def analyse_workbook(source: Source, user=None) -> WorkbookAnalysis:
     """Read, validate and plan; writes nothing."""
     try:
@@ -139,7 +118,7 @@ def import_workbook(source: Source, user=None, dry_run: bool = False) -> Workboo
     return analysis
 
 
-@_collector_paused
+@uncollected()
 @transaction.atomic
 def apply_workbook(analysis: WorkbookAnalysis, user=None) -> WorkbookAnalysis:
     """Write exactly the analysed plan; refuse if the database changed since."""
