@@ -78,27 +78,27 @@ def analyse_workbook(source: Source, user=None) -> WorkbookAnalysis:
 
 def _analyse(result: ReadResult, reach: Reach, token: str) -> WorkbookAnalysis:
     errors: list[Issue] = []
+    warnings: list[str] = []
     stored = Stored(result.sheets)
     parser = BookParser(errors)
-    rows = {data.sheet.name: parser.rows(data) for data in result.sheets}
-    planner = Planner(stored, reach, rows, errors)
+    planner = Planner(stored, reach, errors)
     persons = PersonPlanner(stored, reach, errors)
     plans = []
-    for data in result.sheets:
-        plan = planner.plan(data)
+    for data in result.sheets:  # one sheet's rows at a time
+        rows = parser.rows(data)
+        planner.add_rows(data.sheet, rows)
+        plan = planner.plan(data, rows)
         if data.sheet.own_fields:
-            persons.plan(data, rows[data.sheet.name], plan)
+            persons.plan(data, rows, plan)
         planner.extend_reach(plan)
         plans.append(plan)
+        warnings.extend(name_warnings(data, rows, persons.steps, stored, reach))
     for data, plan in zip(result.sheets, plans, strict=True):
         planner.check_deletions(data, plan)
     return WorkbookAnalysis(
         counts={plan.sheet_name: plan.counts(persons.updated) for plan in plans},
         errors=sorted([*errors, *result.errors]),
-        warnings=[
-            *result.warnings,
-            *name_warnings(result.sheets, rows, persons.steps, stored, reach),
-        ],
+        warnings=[*result.warnings, *warnings],
         state_token=token,
         plans=plans,
         persons=persons.steps,

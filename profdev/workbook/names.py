@@ -15,32 +15,32 @@ from profdev.workbook.stored import Stored
 
 
 def name_warnings(
-    sheets: list[SheetData],
-    rows: dict[str, list[Row]],
+    data: SheetData,
+    rows: list[Row],
     persons: list[Step],
     stored: Stored,
     reach: Reach,
 ) -> list[str]:
+    """The warnings of a sheet's rows (the persons planned already)."""
+    if not data.names:
+        return []
     declared = {step.key[0]: step.values for step in persons}
     known = stored.references["person"]
     reachable = reach.limits.get("person")
     warnings = []
-    for data in sheets:
-        if not data.names:
-            continue
-        for row in rows[data.sheet.name]:
-            for name, given in row.names.items():
-                snils = row.values.get(name)
-                if snils in declared:
-                    values = declared[snils]
-                elif snils in known and (reachable is None or snils in reachable):
-                    values = known[snils][1]
-                else:
-                    continue
-                actual = full_name(values)
-                if match_key(given) != match_key(actual):
-                    warnings.append(
-                        f"лист «{data.sheet.name}»: в строке {row.number} указано «{given}», "
-                        f"а СНИЛС {format_snils(snils)} принадлежит «{actual}»"
-                    )
+    for row in rows:
+        for name, given in row.names.items():
+            snils = row.values.get(name)
+            if snils in declared:
+                values = declared[snils]
+            elif snils in known and (reachable is None or snils in reachable):
+                values = known[snils][1]
+            else:
+                continue
+            actual = full_name(values)
+            if match_key(given) != match_key(actual):
+                warnings.append(
+                    f"лист «{data.sheet.name}»: в строке {row.number} указано «{given}», "
+                    f"а СНИЛС {format_snils(snils)} принадлежит «{actual}»"
+                )
     return warnings

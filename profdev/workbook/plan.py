@@ -20,6 +20,8 @@ from profdev.workbook.sheets import DEFINED_BY, REFERENCES, SHEETS, Record, Shee
 from profdev.workbook.stored import Stored
 
 SHEETS_BY_NAME = {s.name: s for s in SHEETS}
+# The references a file may delete (a school, a provider): rows naming one keep it.
+DELETABLE = frozenset(name for name, sheet in DEFINED_BY.items() if sheet.is_reference)
 CREATE, UPDATE, DELETE, UNCHANGED = "create", "update", "delete", "unchanged"
 ADMIN_VERBS = {CREATE: "добавлять", UPDATE: "изменять", DELETE: "удалять"}
 # The `Step.old` of every row changing no stored value (a region's load makes most of them):
@@ -118,45 +120,52 @@ def _shown(sheet: Sheet, name: str, value) -> str:
 
 
 class Planner:
-    def __init__(
-        self, stored: Stored, reach: Reach, rows: dict[str, list[Row]], errors: list[Issue]
-    ):
+    """Plans the sheets in the format's order, each with its rows (`add_rows`, then `plan`):
+    a sheet's rows are not kept once planned (a region's load holds no more than one sheet's
+    at a time), only what later sheets and `check_deletions` need of them."""
+
+    def __init__(self, stored: Stored, reach: Reach, errors: list[Issue]):
         self.stored = stored
         self.reach = reach
-        self.rows = rows  # sheet name → its parsed rows
         self.errors = errors
         # reference → every key a row may name: stored or in the file, less those it deletes
-        self.defined = {name: self._defined(name) for name in REFERENCES}
+        # (the sheet defining it comes before the sheets naming it)
+        self.defined = {name: set(stored.references[name]) for name in REFERENCES}
         # the user's limits, growing by the keys the file defines anew (`extend_reach`)
         self.limits = dict(reach.limits)
         # parent sheet → every key a row may name: stored or in the file, less those it deletes
-        self.parents = {
-            name: self._defined_parents(name, keys) for name, keys in stored.parents.items()
+        self.parents = {name: set(keys) for name, keys in stored.parents.items()}
+        # sheet → field naming a school or a provider → the keys its rows (not deleted) name
+        self.named: dict[str, dict[str, set]] = {}
+        # sheet → the keys of the rows it deletes
+        self.deleted: dict[str, set] = {}
+
+    def add_rows(self, sheet: Sheet, rows: list[Row]) -> None:
+        """What the sheet's rows define and name, before `plan`."""
+        deleted = {r.key for r in rows if r.delete}
+        kept = [r for r in rows if not r.delete]
+        self.deleted[sheet.name] = deleted
+        if sheet.defines:
+            key_field = sheet.defines.field
+            keys = self.defined[sheet.defines.reference]
+            if sheet.is_reference:
+                keys -= {r.values[key_field] for r in rows if r.delete}
+            keys |= {r.values[key_field] for r in kept}
+        if sheet.name in self.parents:
+            self.parents[sheet.name] = (self.parents[sheet.name] - deleted) | {r.key for r in kept}
+        self.named[sheet.name] = {
+            column.field: {r.values.get(column.field) for r in kept}
+            for column in sheet.columns
+            if column.ref in DELETABLE
         }
 
-    def _defined_parents(self, name: str, stored: set) -> set:
-        rows = self.rows.get(name, [])
-        deleted = {r.key for r in rows if r.delete}
-        return (stored - deleted) | {r.key for r in rows if not r.delete}
-
-    def _defined(self, name: str) -> set:
-        keys = set(self.stored.references[name])
-        sheet = DEFINED_BY.get(name)
-        if sheet is None:
-            return keys
-        rows = self.rows.get(sheet.name, [])
-        key_field = sheet.defines.field
-        if sheet.is_reference:
-            keys -= {r.values[key_field] for r in rows if r.delete}
-        return keys | {r.values[key_field] for r in rows if not r.delete}
-
-    def plan(self, data: SheetData) -> SheetPlan:
+    def plan(self, data: SheetData, rows: list[Row]) -> SheetPlan:
         sheet = data.sheet
         present = [f for f in data.columns if not sheet.column(f).person]
         compared = [*present, *sheet.extra_fields]
         stored = self.stored.records[sheet.name]
         steps = []
-        for row in self.rows[sheet.name]:
+        for row in rows:
             pk, old_record = stored.get(row.key, (None, None))
             issue = functools.partial(self._issue, data, row.number)
             if row.delete:
@@ -309,17 +318,12 @@ class Planner:
                 if column.ref != name:
                     continue
                 ref_field = column.field
-                rows = self.rows.get(other.name, [])
-                used |= {
-                    r.values[ref_field]
-                    for r in rows
-                    if not r.delete and r.values[ref_field] in keys
-                }
+                used |= keys & self.named.get(other.name, {}).get(ref_field, set())
                 stored = self.stored.records.get(other.name)
                 if stored is None:  # not in the file
                     used |= _stored_names(other.model, f"{ref_field}__{key_field}", keys)
                     continue
-                deleted_keys = {r.key for r in rows if r.delete}
+                deleted_keys = self.deleted.get(other.name, set())
                 used |= {
                     record[ref_field]
                     for key, (_, record) in stored.items()
