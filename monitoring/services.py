@@ -1,10 +1,7 @@
 """Writes of the monitoring app: computing (and storing) a year, targets, a year's basis."""
 
 import datetime as dt
-import gc
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -31,6 +28,7 @@ from monitoring.models import (
 )
 from monitoring.results import YearResult, evaluate, status_of
 from profdev.bulk import insert_rows
+from profdev.collector import uncollected
 from profdev.facts import Period
 from profdev.models import District, School
 
@@ -77,23 +75,7 @@ def _evaluate(
     )
 
 
-@contextmanager
-def _uncollected() -> Iterator[None]:
-    """No cyclic garbage collection meanwhile. A computation makes hundreds of thousands of
-    short-lived tuples (the rows read, their columns, the rows stored) and no cycles; each
-    collection their allocations trigger walks every object of the process again (a quarter
-    of the computation's time at 300 schools)."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
-@_uncollected()
+@uncollected()
 def compute_districts(
     districts: list[District],
     year: int,
