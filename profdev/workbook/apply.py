@@ -4,8 +4,11 @@ database is still the one the plan was made against.
 """
 
 import itertools
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
+
+from django.db.models import Model
 
 from profdev import history
 from profdev.bulk import insert_rows
@@ -46,6 +49,16 @@ def write_plan(analysis: WorkbookAnalysis, user) -> None:
         ),
     )
     history.record_changes(changes, user=user, source=ChangeRecord.Source.WORKBOOK)
+
+
+def changed_rows(analysis: WorkbookAnalysis) -> Counter[type[Model]]:
+    """The rows the plan inserts, updates or deletes, by model (the planner's statistics
+    are refreshed after a large load: `profdev.statistics`)."""
+    changed: Counter[type[Model]] = Counter()
+    changed[Person] = sum(s.action != UNCHANGED for s in analysis.persons)
+    for plan in analysis.plans:
+        changed[plan.sheet.model] += sum(s.action != UNCHANGED for s in plan.steps)
+    return changed
 
 
 def _ids(reference: str) -> dict[Any, int]:

@@ -32,7 +32,8 @@ stored name, sex and birth date, and gets the employment alone.
 from django.db import transaction
 
 from profdev.collector import uncollected
-from profdev.workbook.apply import write_plan
+from profdev.statistics import refresh_statistics
+from profdev.workbook.apply import changed_rows, write_plan
 from profdev.workbook.names import name_warnings
 from profdev.workbook.parse import BookParser
 from profdev.workbook.persons import PersonPlanner
@@ -127,5 +128,7 @@ def apply_workbook(analysis: WorkbookAnalysis, user=None) -> WorkbookAnalysis:
     if state_token() != analysis.state_token:
         raise StaleWorkbook
     write_plan(analysis, user)
+    changed = changed_rows(analysis)
+    transaction.on_commit(lambda: refresh_statistics(changed))
     analysis.applied = True
     return analysis
