@@ -137,10 +137,14 @@ def records_create(*, sheet: sheets.Sheet, records: list[dict[str, Any]], user) 
     return instances
 
 
+def _deletion(sheet: sheets.Sheet, instance: Model) -> list[history.Change]:
+    fields = [c.field for c in sheet.columns if not c.person]
+    return _history(sheet, instance, Action.DELETE, _stored(sheet, instance, fields), {})
+
+
 @transaction.atomic
 def record_delete(*, sheet: sheets.Sheet, instance: Model, user) -> None:
-    fields = [c.field for c in sheet.columns if not c.person]
-    _changes(sheet, instance, Action.DELETE, _stored(sheet, instance, fields), {}, user)
+    history.record_changes(_deletion(sheet, instance), user=user, source=ChangeRecord.Source.FORM)
     instance.delete()
 
 
@@ -162,10 +166,7 @@ def results_save(*, school: School, year: int, changes, user) -> None:
     removed, written, changes_made = [], [], []
     for result, record in sorted(changes, key=lambda change: change[1] is not None):
         if record is None:
-            fields = [c.field for c in sheet.columns if not c.person]
-            changes_made += _history(
-                sheet, result, Action.DELETE, _stored(sheet, result, fields), {}
-            )
+            changes_made += _deletion(sheet, result)
             removed.append(result.pk)
             continue
         record = {**record, "school": school, "year": year}
@@ -176,7 +177,8 @@ def results_save(*, school: School, year: int, changes, user) -> None:
         instance.full_clean(exclude=["school"], validate_unique=False, validate_constraints=False)
         action = Action.UPDATE if result else Action.CREATE
         changes_made += _history(sheet, instance, action, old, _keyed(sheet, record))
-        removed += [result.pk] if result else []
+        if result is not None:
+            removed.append(result.pk)
         written.append(instance)
     _refuse_taken_keys(sheet, school, year, removed, written)
     try:
