@@ -149,10 +149,13 @@ def scrub_snils(changes: Mapping[str, Any], snils: str) -> dict:
     }
 
 
-def record_changes(changes: Iterable[Change], *, user=None, source: ChangeRecord.Source) -> int:
-    """Store the changes in bulk (one timestamp for all); returns how many were stored."""
+def record_changes(
+    changes: Iterable[Change], *, user=None, source: ChangeRecord.Source, at=None
+) -> int:
+    """Store the changes in bulk (one timestamp for all: `at`, by default now); returns how
+    many were stored."""
     user_id = user.pk if user is not None and user.is_authenticated else None
-    now = timezone.now()
+    now = at or timezone.now()
     fields = ("person_id", "school_id", "user_id", "at", "source", "record_type", "record_label")
     rows = (
         (

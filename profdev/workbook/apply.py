@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.db.models import Model
+from django.utils import timezone
 
 from profdev import history
 from profdev.bulk import insert_rows
@@ -29,36 +30,65 @@ from profdev.workbook.stored import parent_ids
 BATCH = 1000
 
 
-def write_plan(analysis: WorkbookAnalysis, user) -> None:
-    ids = {ref: dict(keys) for ref, keys in analysis.ids.items()}
-    for plan in reversed(analysis.plans):  # a row naming another goes before it
+class PlanWriter:
+    """Writes a checked plan sheet by sheet, in the format's order (`sheet`), then the
+    deletions (`finish`): the command writes each sheet as soon as it is planned, so that a
+    region's load never holds every sheet's plan at once. The caller holds the transaction.
+
+    A sheet's new and changed rows are written with its history at once (its persons first,
+    on the sheet carrying their own fields). The rows a plan deletes are only noted: they go
+    at the end, the sheets' in reverse order, so that a row naming another goes before it
+    (a school is deleted after its employments). Every natural key is a sheet's own, so no
+    row written before conflicts with one deleted after.
+    """
+
+    def __init__(self, ids: dict[str, dict[Any, int]], user) -> None:
+        self.ids = {ref: dict(keys) for ref, keys in ids.items()}
+        self.user = user
+        self.at = timezone.now()  # one timestamp for the load's whole history
+        self.deletions: list[tuple[type[Model], list[int]]] = []
+        # the rows inserted, updated or deleted, by model: the planner's statistics are
+        # refreshed after a large load (`profdev.statistics`)
+        self.changed: Counter[type[Model]] = Counter()
+
+    def sheet(self, plan: SheetPlan, persons: list[Step], person_fields: tuple[str, ...]) -> None:
+        """Write a sheet's plan; `persons`: the persons named (with their own `person_fields`)
+        when the sheet carries them."""
+        changes: list[Iterable[history.Change]] = []
+        if plan.sheet.own_fields:
+            _write_persons(persons, person_fields, self.ids)
+            self.changed[Person] += sum(s.action != UNCHANGED for s in persons)
+            changes.append(_person_change(s, self.ids) for s in persons if s.action != UNCHANGED)
+        _write(plan, self.ids)
+        if plan.sheet.person_fields or plan.sheet.school_history:
+            changes.append(_record_changes(plan, self.ids))
+        if changes:
+            history.record_changes(
+                itertools.chain(*changes),
+                user=self.user,
+                source=ChangeRecord.Source.WORKBOOK,
+                at=self.at,
+            )
         pks = [s.pk for s in plan.steps if s.action == DELETE]
-        for start in range(0, len(pks), BATCH):
-            plan.sheet.model.objects.filter(pk__in=pks[start : start + BATCH]).delete()
-    for plan in analysis.plans:
-        if plan.sheet.own_fields:  # the persons its rows name are written first
-            _write_persons(analysis, ids)
-        _write(plan, ids)
-    # Streamed into the history table batch by batch: a region's first load is large.
-    changes = itertools.chain(
-        (_person_change(s, ids) for s in analysis.persons if s.action != UNCHANGED),
-        *(
-            _record_changes(plan, ids)
-            for plan in analysis.plans
-            if plan.sheet.person_fields or plan.sheet.school_history
-        ),
-    )
-    history.record_changes(changes, user=user, source=ChangeRecord.Source.WORKBOOK)
+        if pks:
+            self.deletions.append((plan.sheet.model, pks))
+        self.changed[plan.sheet.model] += sum(s.action != UNCHANGED for s in plan.steps)
+
+    def finish(self) -> Counter[type[Model]]:
+        """Delete what the plans delete; returns the rows changed by model."""
+        for model, pks in reversed(self.deletions):
+            for start in range(0, len(pks), BATCH):
+                model.objects.filter(pk__in=pks[start : start + BATCH]).delete()
+        return self.changed
 
 
-def changed_rows(analysis: WorkbookAnalysis) -> Counter[type[Model]]:
-    """The rows the plan inserts, updates or deletes, by model (the planner's statistics
-    are refreshed after a large load: `profdev.statistics`)."""
-    changed: Counter[type[Model]] = Counter()
-    changed[Person] = sum(s.action != UNCHANGED for s in analysis.persons)
+def write_plan(analysis: WorkbookAnalysis, user) -> Counter[type[Model]]:
+    """Write a whole analysed plan (an upload confirmed after its preview); returns the rows
+    changed by model."""
+    writer = PlanWriter(analysis.ids, user)
     for plan in analysis.plans:
-        changed[plan.sheet.model] += sum(s.action != UNCHANGED for s in plan.steps)
-    return changed
+        writer.sheet(plan, analysis.persons, analysis.person_fields)
+    return writer.finish()
 
 
 def _ids(reference: str) -> dict[Any, int]:
@@ -125,14 +155,14 @@ def _insert(model, records: Iterable[dict[str, Any]]) -> int:
     )
 
 
-def _write_persons(analysis: WorkbookAnalysis, ids) -> None:
-    if _insert(Person, (s.values for s in analysis.persons if s.action == CREATE)):
+def _write_persons(persons: list[Step], fields: tuple[str, ...], ids) -> None:
+    if _insert(Person, (s.values for s in persons if s.action == CREATE)):
         ids["person"] = _ids("person")
-    updated = [s for s in analysis.persons if s.action == UPDATE]
+    updated = [s for s in persons if s.action == UPDATE]
     if updated:
         Person.objects.bulk_update(
             [Person(pk=s.pk, **s.values) for s in updated],
-            [*analysis.person_fields, "version"],
+            [*fields, "version"],
             batch_size=BATCH,
         )
 

@@ -20,7 +20,9 @@ Public API (the command and the web upload use only these):
         history of personal records. Raises `WorkbookHasErrors` for an analysis with errors
         and `StaleWorkbook` if the database changed since the analysis.
     import_workbook(source, user=None, dry_run=False) -> WorkbookAnalysis
-        Both; with errors or `dry_run` nothing is written (`analysis.applied` tells).
+        Both in one transaction, each sheet written as soon as it is planned (a region's
+        load holds one sheet's plan at a time); with errors or `dry_run` nothing is written
+        (`analysis.applied` tells), and the analysis keeps no plans.
 
 `user=None` means full access (the command without --user); otherwise the file is limited
 to what the user may change («Who may change what» in workbook.md): a school administrator
@@ -33,7 +35,7 @@ from django.db import transaction
 
 from profdev.collector import uncollected
 from profdev.statistics import refresh_statistics
-from profdev.workbook.apply import changed_rows, write_plan
+from profdev.workbook.apply import PlanWriter, write_plan
 from profdev.workbook.names import name_warnings
 from profdev.workbook.parse import BookParser
 from profdev.workbook.persons import PersonPlanner
@@ -49,6 +51,8 @@ from profdev.workbook.reader import (
     read_workbook,
 )
 from profdev.workbook.stored import Stored, state_token
+
+_READ_ONLY = object()  # the user `_analyse` writes as: nobody, it writes nothing
 
 
 class WorkbookHasErrors(Exception):
@@ -66,56 +70,93 @@ class StaleWorkbook(Exception):
 @uncollected()
 def analyse_workbook(source: Source, user=None) -> WorkbookAnalysis:
     """Read, validate and plan; writes nothing."""
+    return _read_and_analyse(source, user, write=False)
+
+
+def _read_and_analyse(source: Source, user, write: bool) -> WorkbookAnalysis:
     try:
         reach = reach_for(user)
     except NoAccess:
         return _failed(file_issue("у пользователя нет прав на загрузку книги"))
     try:
         result = read_workbook(read_bytes(source))
-        return _analyse(result, reach, state_token())
+        return _analyse(result, reach, state_token(), user if write else _READ_ONLY)
     except UnreadableWorkbook as exc:
         return _failed(exc.issue)
 
 
-def _analyse(result: ReadResult, reach: Reach, token: str) -> WorkbookAnalysis:
+def _analyse(result: ReadResult, reach: Reach, token: str, writing_user) -> WorkbookAnalysis:
+    """The analysis of every sheet, one sheet's rows at a time. Unless `writing_user` is
+    `_READ_ONLY`, each sheet is written (as that user) as soon as it is planned, until the
+    first error, and its plan let go: only the rows it deletes are kept, for the deletion
+    checks that need every sheet; the deletions go last, if no sheet has an error."""
     errors: list[Issue] = []
     warnings: list[str] = []
     stored = Stored(result.sheets)
+    writer = None if writing_user is _READ_ONLY else PlanWriter(stored.ids, writing_user)
     parser = BookParser(errors)
     planner = Planner(stored, reach, errors)
     persons = PersonPlanner(stored, reach, errors)
     plans = []
-    for data in result.sheets:  # one sheet's rows at a time
+    counts = {}
+    for data in result.sheets:
         rows = parser.rows(data)
         planner.add_rows(data.sheet, rows)
         plan = planner.plan(data, rows)
         if data.sheet.own_fields:
             persons.plan(data, rows, plan)
         planner.extend_reach(plan)
-        plans.append(plan)
         warnings.extend(name_warnings(data, rows, persons.steps, stored, reach))
+        counts[plan.sheet_name] = plan.counts(persons.updated)
+        if writer is None:
+            plans.append(plan)
+            continue
+        if not (errors or result.errors):
+            writer.sheet(plan, persons.steps, persons.fields)
+        plans.append(plan.deletions())
     for data, plan in zip(result.sheets, plans, strict=True):
         planner.check_deletions(data, plan)
-    return WorkbookAnalysis(
-        counts={plan.sheet_name: plan.counts(persons.updated) for plan in plans},
+    analysis = WorkbookAnalysis(
+        counts=counts,
         errors=sorted([*errors, *result.errors]),
         warnings=[*result.warnings, *warnings],
         state_token=token,
-        plans=plans,
-        persons=persons.steps,
+        plans=[] if writer else plans,
+        persons=[] if writer else persons.steps,
         person_fields=persons.fields,
         ids=stored.ids,
     )
+    if writer is not None and analysis.ok:
+        _applied(analysis, writer.finish())
+    return analysis
 
 
 def _failed(issue: Issue) -> WorkbookAnalysis:
     return WorkbookAnalysis(counts={}, errors=[issue], warnings=[])
 
 
+class _RolledBack(Exception):
+    def __init__(self, analysis: WorkbookAnalysis):
+        self.analysis = analysis
+
+
 def import_workbook(source: Source, user=None, dry_run: bool = False) -> WorkbookAnalysis:
-    analysis = analyse_workbook(source, user=user)
-    if analysis.ok and not dry_run:
-        apply_workbook(analysis, user=user)
+    """Analyse and write in one transaction, each sheet written as soon as it is planned;
+    with an error anywhere (or `dry_run`) nothing is written."""
+    if dry_run:
+        return analyse_workbook(source, user=user)
+    try:
+        return _import(source, user)
+    except _RolledBack as rolled_back:
+        return rolled_back.analysis
+
+
+@uncollected()
+@transaction.atomic
+def _import(source: Source, user) -> WorkbookAnalysis:
+    analysis = _read_and_analyse(source, user, write=True)
+    if analysis.errors:
+        raise _RolledBack(analysis)  # what the sheets before the error wrote is undone
     return analysis
 
 
@@ -127,8 +168,10 @@ def apply_workbook(analysis: WorkbookAnalysis, user=None) -> WorkbookAnalysis:
         raise WorkbookHasErrors("В файле есть ошибки: записывать нечего.")
     if state_token() != analysis.state_token:
         raise StaleWorkbook
-    write_plan(analysis, user)
-    changed = changed_rows(analysis)
+    _applied(analysis, write_plan(analysis, user))
+    return analysis
+
+
+def _applied(analysis: WorkbookAnalysis, changed) -> None:
     transaction.on_commit(lambda: refresh_statistics(changed))
     analysis.applied = True
-    return analysis

@@ -63,6 +63,11 @@ class SheetPlan:
     def sheet(self) -> Sheet:
         return SHEETS_BY_NAME[self.sheet_name]
 
+    def deletions(self) -> "SheetPlan":
+        """The plan of the rows it deletes only (what `Planner.check_deletions` reads)."""
+        steps = [s for s in self.steps if s.action == DELETE]
+        return SheetPlan(self.sheet_name, self.fields, steps)
+
     def counts(self, updated_persons: set[str]) -> SheetCounts:
         """The steps by action; a row that leaves its record as it is but changes its
         person's own fields counts as updated."""

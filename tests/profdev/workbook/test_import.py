@@ -8,20 +8,25 @@ from profdev.models import (
     ChangeRecord,
     CourseCompletion,
     DeficitDiagnostic,
+    DevelopmentRoute,
     Employment,
     MentorshipPair,
     Person,
     Provider,
+    RouteActivity,
     School,
 )
+from profdev.workbook.apply import PlanWriter
 from profdev.workbook.importer import (
     StaleWorkbook,
     analyse_workbook,
     apply_workbook,
     import_workbook,
 )
+from profdev.workbook.parse import BookParser
 from tests import factories
 from tests.factories import next_snils
+from tests.profdev.workbook import builders
 from tests.profdev.workbook.builders import course, provider, school, staff, xlsx
 
 
@@ -554,3 +559,91 @@ def test_dry_run_writes_nothing(district):
     analysis = import_workbook(xlsx({"ОО": [school()]}), dry_run=True)
     assert counts(analysis, "ОО") == (1, 0, 0, 0)
     assert School.objects.count() == 0
+
+
+# --- written sheet by sheet (`import_workbook`) ------------------------------------------
+
+
+def test_each_sheet_is_written_once_planned_before_the_next_is_read(district, monkeypatch):
+    """A region's load holds one sheet's plan at a time: sheet N is written before sheet
+    N + 1 is parsed."""
+    events = []
+    parse, write = BookParser.rows, PlanWriter.sheet
+
+    def parsed(self, data):
+        events.append(("read", data.sheet.name))
+        return parse(self, data)
+
+    def written(self, plan, *args):
+        events.append(("write", plan.sheet_name))
+        return write(self, plan, *args)
+
+    monkeypatch.setattr(BookParser, "rows", parsed)
+    monkeypatch.setattr(PlanWriter, "sheet", written)
+    snils = next_snils()
+    book = {"ОО": [school()], "Организации ДПО": [provider()], "Педагоги": [staff(snils)]}
+    analysis = import_workbook(xlsx({**book, "Курсы": [course(snils)]}))
+    assert analysis.applied and analysis.plans == []
+    assert events == [
+        (action, sheet)
+        for sheet in ("ОО", "Организации ДПО", "Педагоги", "Курсы")
+        for action in ("read", "write")
+    ]
+    assert CourseCompletion.objects.get().person.snils == snils.replace("-", "").replace(" ", "")
+    # the load's history: one moment, the person's creation before their records'
+    history = list(ChangeRecord.objects.order_by("pk").values_list("record_type", "at"))
+    assert [kind for kind, _ in history] == ["работник", "трудоустройство", "пройденная программа"]
+    assert len({at for _, at in history}) == 1
+
+
+def test_an_error_found_after_the_last_sheet_undoes_the_sheets_written(school):
+    """The deletion checks need every sheet: a school still in use is found at the end, and
+    what the sheets before wrote (a new school, a new person) is rolled back."""
+    factories.EmploymentFactory(school=school)
+    newcomer = next_snils()
+    rows = {
+        "ОО": [deleted(school_row(school)), builders.school("S-B")],
+        "Педагоги": [staff(newcomer, code="S-B")],
+    }
+    analysis = import_workbook(xlsx(rows))
+    assert errors(analysis) == [SCHOOL_IN_USE]
+    assert not analysis.applied
+    assert list(School.objects.values_list("code", flat=True)) == ["S-A"]
+    assert Person.objects.count() == 1
+    assert not ChangeRecord.objects.exists()
+
+
+def test_a_route_replaced_in_one_file_goes_before_the_new_one_is_kept(district):
+    """The deletions go last, the sheets' in reverse order: the old route's activities, then
+    the route, while the new route and its activities are written with their sheets."""
+    snils = next_snils()
+    old_route = {"СНИЛС": snils, "Дата начала": dt.date(2024, 10, 15), "Куратор": "Смирнова"}
+    old_plan = {
+        "СНИЛС": snils,
+        "Дата начала ИОМ": dt.date(2024, 10, 15),
+        "Вид": "стажировка",
+        "Мероприятие": "Стажировка в лицее",
+        "Дата начала": dt.date(2024, 11, 1),
+    }
+    book = {"ОО": [school()], "Педагоги": [staff(snils)]}
+    first = import_workbook(xlsx({**book, "ИОМ": [old_route], "Мероприятия ИОМ": [old_plan]}))
+    assert first.ok, first.errors
+    new_route = {**old_route, "Дата начала": dt.date(2025, 1, 10)}
+    new_plan = {**old_plan, "Дата начала ИОМ": dt.date(2025, 1, 10)}
+    second = import_workbook(
+        xlsx(
+            {
+                **book,
+                "ИОМ": [deleted(old_route), new_route],
+                "Мероприятия ИОМ": [deleted(old_plan), new_plan],
+            }
+        )
+    )
+    assert second.ok, second.errors
+    assert counts(second, "ИОМ") == (1, 0, 1, 0)
+    assert counts(second, "Мероприятия ИОМ") == (1, 0, 1, 0)
+    route = DevelopmentRoute.objects.get()
+    assert route.started_on == dt.date(2025, 1, 10)
+    assert [(a.route_id, a.starts_on) for a in RouteActivity.objects.all()] == [
+        (route.pk, dt.date(2024, 11, 1))
+    ]
