@@ -31,15 +31,18 @@ changes the own fields and records only of the persons their schools keep
 stored name, sex and birth date, and gets the employment alone.
 """
 
+import itertools
+from collections.abc import Iterator
+
 from django.db import transaction
 
 from profdev.collector import uncollected
 from profdev.statistics import refresh_statistics
 from profdev.workbook.apply import PlanWriter, write_plan
 from profdev.workbook.names import name_warnings
-from profdev.workbook.parse import BookParser
+from profdev.workbook.parse import BookParser, Row
 from profdev.workbook.persons import PersonPlanner
-from profdev.workbook.plan import Planner, WorkbookAnalysis
+from profdev.workbook.plan import Planner, SheetCounts, WorkbookAnalysis
 from profdev.workbook.reach import NoAccess, Reach, reach_for
 from profdev.workbook.reader import (
     Issue,
@@ -52,6 +55,9 @@ from profdev.workbook.reader import (
 )
 from profdev.workbook.stored import Stored, state_token
 
+# The rows of a sheet planned and written at a time when the importer writes as it goes: a
+# region's large sheets (163 000 courses, 228 000 activities) are never held whole.
+PART = 20_000
 _READ_ONLY = object()  # the user `_analyse` writes as: nobody, it writes nothing
 
 
@@ -87,9 +93,10 @@ def _read_and_analyse(source: Source, user, write: bool) -> WorkbookAnalysis:
 
 def _analyse(result: ReadResult, reach: Reach, token: str, writing_user) -> WorkbookAnalysis:
     """The analysis of every sheet, one sheet's rows at a time. Unless `writing_user` is
-    `_READ_ONLY`, each sheet is written (as that user) as soon as it is planned, until the
-    first error, and its plan let go: only the rows it deletes are kept, for the deletion
-    checks that need every sheet; the deletions go last, if no sheet has an error."""
+    `_READ_ONLY`, each sheet is written (as that user) as soon as it is planned, a part of
+    PART rows at a time, until the first error, and its plan let go: only the rows it
+    deletes are kept, for the deletion checks that need every sheet; the deletions go last,
+    if no sheet has an error."""
     errors: list[Issue] = []
     warnings: list[str] = []
     stored = Stored(result.sheets)
@@ -100,20 +107,28 @@ def _analyse(result: ReadResult, reach: Reach, token: str, writing_user) -> Work
     plans = []
     counts = {}
     for data in result.sheets:
-        rows = parser.rows(data)
-        planner.add_rows(data.sheet, rows)
-        plan = planner.plan(data, rows)
-        if data.sheet.own_fields:
-            persons.plan(data, rows, plan)
-        planner.extend_reach(plan)
-        warnings.extend(name_warnings(data, rows, persons.steps, stored, reach))
-        counts[plan.sheet_name] = plan.counts(persons.updated)
-        if writer is None:
-            plans.append(plan)
-            continue
-        if not (errors or result.errors):
-            writer.sheet(plan, persons.steps, persons.fields)
-        plans.append(plan.deletions())
+        sheet = data.sheet
+        # The persons' sheet is planned whole: a person's rows are checked together.
+        size = None if writer is None or sheet.own_fields else PART
+        kept = None  # of the sheet's plan: all of it, or (written) the rows it deletes
+        counts[sheet.name] = SheetCounts()
+        for rows in _parts(parser.rows(data), size):
+            planner.add_rows(sheet, rows)
+            plan = planner.plan(data, rows)
+            if sheet.own_fields:
+                persons.plan(data, rows, plan)
+            planner.extend_reach(plan)
+            warnings.extend(name_warnings(data, rows, persons.steps, stored, reach))
+            counts[sheet.name] += plan.counts(persons.updated)
+            if writer is not None:
+                if not (errors or result.errors):
+                    writer.sheet(plan, persons.steps, persons.fields)
+                plan = plan.deletions()
+            if kept is None:
+                kept = plan
+            else:
+                kept.extend(plan)
+        plans.append(kept)
     for data, plan in zip(result.sheets, plans, strict=True):
         planner.check_deletions(data, plan)
     analysis = WorkbookAnalysis(
@@ -129,6 +144,14 @@ def _analyse(result: ReadResult, reach: Reach, token: str, writing_user) -> Work
     if writer is not None and analysis.ok:
         _applied(analysis, writer.finish())
     return analysis
+
+
+def _parts(rows: Iterator[Row], size: int | None) -> Iterator[list[Row]]:
+    """The rows in lists of `size` (None: one list of all), at least one list."""
+    part = list(itertools.islice(rows, size))
+    yield part
+    while size is not None and len(part) == size and (part := list(itertools.islice(rows, size))):
+        yield part
 
 
 def _failed(issue: Issue) -> WorkbookAnalysis:

@@ -6,7 +6,7 @@ A row marked «Удалить» needs only its key. A key given twice on a sheet
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -39,9 +39,10 @@ class BookParser:
         self.parsed: defaultdict[rules.Parser, dict] = defaultdict(dict)
         self.texts: dict[str, str] = {}  # each text value once: see `_validator`
 
-    def rows(self, data: SheetData) -> list[Row]:
-        """The sheet's valid rows; read them in the format's order of sheets (the reader
-        hands the sheets over so)."""
+    def rows(self, data: SheetData) -> Iterator[Row]:
+        """The sheet's valid rows, as they are read (the importer plans a large sheet a part
+        at a time); read them in the format's order of sheets (the reader hands the sheets
+        over so). A row's errors are collected when it is reached."""
         sheet = data.sheet
         data_rows = data.read_rows()
         # (field, cell index, validate, required, default, quoted) of each column in the file
@@ -58,7 +59,7 @@ class BookParser:
             for column in (sheet.column(name),)
         ]
         quotes = any(quoted for *_, quoted in fields)
-        rows, seen = [], {}
+        seen = {}
         for number, cells in data_rows:
             width = len(cells)
             delete = False
@@ -112,8 +113,7 @@ class BookParser:
                 if data.names
                 else NOTHING
             )
-            rows.append(Row(number, delete, values, key, given, names))
-        return rows
+            yield Row(number, delete, values, key, given, names)
 
     def _validator(self, column: Column) -> Validate:
         """`rules.validate` with the column's parser; a column whose values repeat parses

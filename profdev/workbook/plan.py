@@ -36,6 +36,14 @@ class SheetCounts:
     deleted: int = 0
     unchanged: int = 0
 
+    def __add__(self, other: "SheetCounts") -> "SheetCounts":
+        return SheetCounts(
+            self.created + other.created,
+            self.updated + other.updated,
+            self.deleted + other.deleted,
+            self.unchanged + other.unchanged,
+        )
+
     def add(self, action: str) -> None:
         name = {CREATE: "created", UPDATE: "updated", DELETE: "deleted"}.get(action, "unchanged")
         setattr(self, name, getattr(self, name) + 1)
@@ -67,6 +75,10 @@ class SheetPlan:
         """The plan of the rows it deletes only (what `Planner.check_deletions` reads)."""
         steps = [s for s in self.steps if s.action == DELETE]
         return SheetPlan(self.sheet_name, self.fields, steps)
+
+    def extend(self, other: "SheetPlan") -> None:
+        """Add the steps of the plan of another part of the sheet's rows."""
+        self.steps.extend(other.steps)
 
     def counts(self, updated_persons: set[str]) -> SheetCounts:
         """The steps by action; a row that leaves its record as it is but changes its
@@ -146,10 +158,11 @@ class Planner:
         self.deleted: dict[str, set] = {}
 
     def add_rows(self, sheet: Sheet, rows: list[Row]) -> None:
-        """What the sheet's rows define and name, before `plan`."""
+        """What the sheet's rows define and name, before `plan` (of all the sheet's rows at
+        once, or of each part of them in turn)."""
         deleted = {r.key for r in rows if r.delete}
         kept = [r for r in rows if not r.delete]
-        self.deleted[sheet.name] = deleted
+        self.deleted.setdefault(sheet.name, set()).update(deleted)
         if sheet.defines:
             key_field = sheet.defines.field
             keys = self.defined[sheet.defines.reference]
@@ -158,11 +171,12 @@ class Planner:
             keys |= {r.values[key_field] for r in kept}
         if sheet.name in self.parents:
             self.parents[sheet.name] = (self.parents[sheet.name] - deleted) | {r.key for r in kept}
-        self.named[sheet.name] = {
-            column.field: {r.values.get(column.field) for r in kept}
-            for column in sheet.columns
-            if column.ref in DELETABLE
-        }
+        named = self.named.setdefault(sheet.name, {})
+        for column in sheet.columns:
+            if column.ref in DELETABLE:
+                named.setdefault(column.field, set()).update(
+                    r.values.get(column.field) for r in kept
+                )
 
     def plan(self, data: SheetData, rows: list[Row]) -> SheetPlan:
         sheet = data.sheet

@@ -30,8 +30,7 @@ from django.conf import settings
 from profdev.text import match_key
 from profdev.workbook import sheet_process
 from profdev.workbook.rules import shown
-from profdev.workbook.sheets import DELETE_HEADER, REQUIRED_SHEET, SHEETS, Sheet
-from profdev.workbook.writer import INSTRUCTIONS
+from profdev.workbook.sheets import DELETE_HEADER, INSTRUCTIONS, REQUIRED_SHEET, SHEETS, Sheet
 
 # An .xlsx compresses its XML about tenfold; far more means a zip bomb.
 UNPACKED_RATIO = 20

@@ -40,6 +40,7 @@ from profdev.text import format_snils, match_key
 from profdev.workbook import rules
 
 DELETE_HEADER = "Удалить"
+INSTRUCTIONS = "Инструкция"  # the exported book's own help sheet, not data
 NAME_HEADER = "ФИО"
 
 Record = dict[str, Any]

@@ -21,9 +21,10 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from profdev.workbook.sheets import INSTRUCTIONS
+
 DATE_FORMAT = "DD.MM.YYYY"
 FORMULA_PREFIXES = ("=", "+", "-", "@")
-INSTRUCTIONS = "Инструкция"
 LAST_ROW = 1_048_576  # Excel's: a drop-down serves every row a user may add
 
 Sheets = Mapping[str, tuple[list[str], Iterable[list[Any]]]]

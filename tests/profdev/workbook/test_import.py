@@ -16,6 +16,7 @@ from profdev.models import (
     RouteActivity,
     School,
 )
+from profdev.workbook import importer
 from profdev.workbook.apply import PlanWriter
 from profdev.workbook.importer import (
     StaleWorkbook,
@@ -564,35 +565,54 @@ def test_dry_run_writes_nothing(district):
 # --- written sheet by sheet (`import_workbook`) ------------------------------------------
 
 
-def test_each_sheet_is_written_once_planned_before_the_next_is_read(district, monkeypatch):
-    """A region's load holds one sheet's plan at a time: sheet N is written before sheet
-    N + 1 is parsed."""
+def test_each_sheet_is_written_as_planned_a_part_at_a_time(district, monkeypatch):
+    """A region's load holds one part of one sheet at a time: each part of a sheet's rows
+    (PART rows) is written before the next is read, and a sheet before the next sheet; the
+    persons' sheet goes whole."""
     events = []
     parse, write = BookParser.rows, PlanWriter.sheet
 
     def parsed(self, data):
-        events.append(("read", data.sheet.name))
-        return parse(self, data)
+        for row in parse(self, data):
+            events.append(("read", data.sheet.name, row.number))
+            yield row
 
     def written(self, plan, *args):
-        events.append(("write", plan.sheet_name))
+        events.append(("write", plan.sheet_name, [s.row for s in plan.steps]))
         return write(self, plan, *args)
 
     monkeypatch.setattr(BookParser, "rows", parsed)
     monkeypatch.setattr(PlanWriter, "sheet", written)
-    snils = next_snils()
-    book = {"ОО": [school()], "Организации ДПО": [provider()], "Педагоги": [staff(snils)]}
-    analysis = import_workbook(xlsx({**book, "Курсы": [course(snils)]}))
+    monkeypatch.setattr(importer, "PART", 2)
+    snils = [next_snils() for _ in range(3)]
+    courses = [course(s, **{"Дата окончания": dt.date(2024, 5, 3)}) for s in snils]
+    book = {"ОО": [school()], "Педагоги": [staff(s) for s in snils], "Курсы": courses}
+    analysis = import_workbook(xlsx({**book, "Организации ДПО": [provider()]}))
     assert analysis.applied and analysis.plans == []
     assert events == [
-        (action, sheet)
-        for sheet in ("ОО", "Организации ДПО", "Педагоги", "Курсы")
-        for action in ("read", "write")
+        ("read", "ОО", 2),
+        ("write", "ОО", [2]),
+        ("read", "Организации ДПО", 2),
+        ("write", "Организации ДПО", [2]),
+        ("read", "Педагоги", 2),
+        ("read", "Педагоги", 3),
+        ("read", "Педагоги", 4),
+        ("write", "Педагоги", [2, 3, 4]),
+        ("read", "Курсы", 2),
+        ("read", "Курсы", 3),
+        ("write", "Курсы", [2, 3]),
+        ("read", "Курсы", 4),
+        ("write", "Курсы", [4]),
     ]
-    assert CourseCompletion.objects.get().person.snils == snils.replace("-", "").replace(" ", "")
-    # the load's history: one moment, the person's creation before their records'
+    assert counts(analysis, "Курсы") == (3, 0, 0, 0)
+    assert CourseCompletion.objects.count() == 3
+    # the load's history: one moment, the persons' creation before their records'
     history = list(ChangeRecord.objects.order_by("pk").values_list("record_type", "at"))
-    assert [kind for kind, _ in history] == ["работник", "трудоустройство", "пройденная программа"]
+    assert [kind for kind, _ in history] == [
+        *["работник"] * 3,
+        *["трудоустройство"] * 3,
+        *["пройденная программа"] * 3,
+    ]
     assert len({at for _, at in history}) == 1
 
 
