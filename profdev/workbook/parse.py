@@ -5,18 +5,19 @@ each failure is collected as an `Issue` (the row is left out), nothing stops at 
 A row marked «Удалить» needs only its key. A key given twice on a sheet is an error.
 """
 
-from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+import itertools
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from types import MappingProxyType
+from types import MappingProxyType, NoneType
 from typing import Any
 
 from profdev.workbook import rules
 from profdev.workbook.reader import Issue, SheetData
-from profdev.workbook.sheets import DELETE_HEADER, REFERENCES, Column, Record
+from profdev.workbook.sheets import DELETE_HEADER, REFERENCES, Column, Record, Sheet
 
-Validate = Callable[[Any], tuple[Any, str | None]]
 NOTHING: Mapping[str, Any] = MappingProxyType({})  # no cell quoted, no «ФИО» column
+# The «Удалить» cell: yes or no, empty is no.
+DELETE_COLUMN = Column(DELETE_HEADER, "", rules.yes_no, default=False)
 
 
 @dataclass(slots=True)
@@ -32,114 +33,130 @@ class Row:
     names: Mapping[str, str]  # person field → the name written beside its СНИЛС («ФИО»)
 
 
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """What a cell that does not parse holds in place of its value."""
+
+    message: str
+
+
 class BookParser:
     def __init__(self, errors: list[Issue]):
         self.errors = errors
-        # parser → raw value (with its type) → (value, message): shared by the sheets
-        self.parsed: defaultdict[rules.Parser, dict] = defaultdict(dict)
-        self.texts: dict[str, str] = {}  # each text value once: see `_validator`
+        # (parser, required, default) → raw value's type → raw value → clean value or
+        # Problem: each distinct cell of the book is parsed once (of a type: 1, 1.0 and True
+        # are parsed apart), and a value met on many rows is one object.
+        self.parsed: dict[tuple, dict[type, dict[Any, Any]]] = {}
 
     def rows(self, data: SheetData) -> Iterator[Row]:
         """The sheet's valid rows, as they are read (the importer plans a large sheet a part
         at a time); read them in the format's order of sheets (the reader hands the sheets
         over so). A row's errors are collected when it is reached."""
         sheet = data.sheet
-        data_rows = data.read_rows()
-        # (field, cell index, validate, required, default, quoted) of each column in the file
-        fields = [
-            (
-                name,
-                index,
-                self._validator(column),
-                column.required,
-                column.default,
-                _quoted(column),
-            )
-            for name, index in data.columns.items()
-            for column in (sheet.column(name),)
-        ]
-        quotes = any(quoted for *_, quoted in fields)
+        batches = data.read_batches()
+        fields = [(name, index, sheet.column(name)) for name, index in data.columns.items()]
+        names = tuple(name for name, *_ in fields)
+        quoted = [(name, index) for name, index, column in fields if _quoted(column)]
         seen = {}
-        for number, cells in data_rows:
-            width = len(cells)
-            delete = False
-            if data.delete_at is not None and data.delete_at < width:
-                raw = cells[data.delete_at]
-                if raw is not None:
-                    delete, message = rules.validate(rules.yes_no, raw)
-                    if message:
-                        self.errors.append(data.issue(number, DELETE_HEADER, message))
-                        continue
-            values, given, issues = {}, {} if quotes else NOTHING, []
-            for name, index, validate, required, default, quoted in fields:
-                raw = cells[index] if index < width else None
-                if raw is None:
-                    if required:
-                        issues.append((name, rules.REQUIRED))
-                    else:
-                        values[name] = default
+        for numbers, columns in batches:
+            count = len(numbers)
+            parsed = [self._parsed(column, _cells(columns, i, count)) for _, i, column in fields]
+            deletes = self._parsed(DELETE_COLUMN, _cells(columns, data.delete_at, count))
+            faulty = _faulty(parsed)
+            given = [(name, _cells(columns, i, count)) for name, i in quoted]
+            written = [(name, _cells(columns, i, count)) for name, i in data.names.items()]
+            by_row = zip(*parsed, strict=True) if parsed else itertools.repeat((), count)
+            for i, (number, delete, cells) in enumerate(zip(numbers, deletes, by_row, strict=True)):
+                if type(delete) is Problem:
+                    self.errors.append(data.issue(number, DELETE_HEADER, delete.message))
                     continue
-                if quoted:
-                    given[name] = raw
-                value, message = validate(raw)
-                if message:
-                    issues.append((name, message))
+                if i in faulty:
+                    values, issues = _faulty_row(sheet, names, cells, delete)
                 else:
-                    values[name] = value
-            if delete:
-                issues = [(n, m) for n, m in issues if n in sheet.key_inputs]
-            if sheet.normalise:
-                sheet.normalise(values)
-            if not delete:
-                for rule in sheet.row_rules:
-                    issues.extend(rule(values))
-            self.errors.extend(data.issue(number, sheet.header_of(n), m) for n, m in issues)
-            key = tuple(values.get(f) for f in sheet.key)
-            if issues or None in key:
-                continue
-            if key in seen:
-                header = sheet.header_of(sheet.key_inputs[0])
-                self.errors.append(
-                    data.issue(number, header, f"повторяет строку {seen[key]}: тот же ключ записи")
+                    values, issues = dict(zip(names, cells, strict=True)), []
+                if sheet.normalise:
+                    sheet.normalise(values)
+                if not delete:
+                    for rule in sheet.row_rules:
+                        issues += rule(values)
+                if issues:
+                    self.errors.extend(data.issue(number, sheet.header_of(n), m) for n, m in issues)
+                    continue
+                key = tuple(map(values.get, sheet.key))
+                if None in key:
+                    continue
+                first = seen.setdefault(key, number)
+                if first != number:
+                    header = sheet.header_of(sheet.key_inputs[0])
+                    message = f"повторяет строку {first}: тот же ключ записи"
+                    self.errors.append(data.issue(number, header, message))
+                    continue
+                raw = {n: raws[i] for n, raws in given if raws[i] is not None} if given else NOTHING
+                names_written = (
+                    {n: rules.shown(raws[i]) for n, raws in written if raws[i] is not None}
+                    if written
+                    else NOTHING
                 )
-                continue
-            seen[key] = number
-            names = (
-                {
-                    name: rules.shown(cells[index])
-                    for name, index in data.names.items()
-                    if index < width and cells[index] is not None
-                }
-                if data.names
-                else NOTHING
-            )
-            yield Row(number, delete, values, key, given, names)
+                yield Row(number, delete, values, key, raw, names_written)
 
-    def _validator(self, column: Column) -> Validate:
-        """`rules.validate` with the column's parser; a column whose values repeat parses
-        each distinct raw value once in the whole book (keyed with its type: 1, 1.0 and
-        True are parsed apart). Of the other columns, a text met on many rows (a programme,
-        a position, a surname) is kept once: a region's load holds every row's values."""
-        if not column.repeats:
-            parse, texts = column.parse, self.texts
+    def _parsed(self, column: Column, cells: tuple) -> list:
+        """The column's cells (of a batch of rows) parsed: each one's value, or its
+        Problem; an empty cell is the column's default, or a problem if it is required."""
+        types = set(map(type, cells))
+        types.discard(NoneType)
+        if len(types) <= 1:
+            known = self._known(column, types.pop() if types else NoneType)
+            self._parse_new(column, known, set(cells))
+            return list(map(known.__getitem__, cells))
+        # A column mixing texts, numbers or dates: each type's cells apart.
+        by_type = {kind: self._known(column, kind) for kind in types}
+        for kind, known in by_type.items():
+            self._parse_new(column, known, {cell for cell in cells if type(cell) is kind})
+        by_type[NoneType] = next(iter(by_type.values()))  # each one knows the empty cell
+        return [by_type[type(cell)][cell] for cell in cells]
 
-            def validate(raw: Any) -> tuple[Any, str | None]:
-                value, message = rules.validate(parse, raw)
-                if type(value) is str:
-                    value = texts.setdefault(value, value)
-                return value, message
+    @staticmethod
+    def _parse_new(column: Column, known: dict[Any, Any], cells: set) -> None:
+        for cell in cells.difference(known):
+            value, message = rules.validate(column.parse, cell)
+            known[cell] = Problem(message) if message else value
 
-            return validate
-        parsed = self.parsed[column.parse]
+    def _known(self, column: Column, kind: type) -> dict[Any, Any]:
+        """The cells of the type parsed so far by the column's parser and blank rule."""
+        by_type = self.parsed.setdefault((column.parse, column.required, column.default), {})
+        known = by_type.get(kind)
+        if known is None:
+            blank = Problem(rules.REQUIRED) if column.required else column.default
+            known = by_type[kind] = {None: blank}
+        return known
 
-        def validate(raw: Any) -> tuple[Any, str | None]:
-            key = (type(raw), raw)
-            result = parsed.get(key)
-            if result is None:
-                result = parsed[key] = rules.validate(column.parse, raw)
-            return result
 
-        return validate
+def _cells(columns: list[tuple], index: int | None, count: int) -> tuple:
+    """The cells of a batch's column at `index`: all empty where the sheet has none."""
+    return columns[index] if index is not None and index < len(columns) else (None,) * count
+
+
+def _faulty_row(sheet: Sheet, names: tuple, cells: tuple, delete: bool) -> tuple[Record, list]:
+    """The values and issues of a row with a cell that does not parse (a row to delete
+    needs only its key)."""
+    values, issues = {}, []
+    for name, value in zip(names, cells, strict=True):
+        if type(value) is Problem:
+            issues.append((name, value.message))
+        else:
+            values[name] = value
+    if delete:
+        issues = [(n, m) for n, m in issues if n in sheet.key_inputs]
+    return values, issues
+
+
+def _faulty(parsed: list[list]) -> set[int]:
+    """The rows (their indices in the batch) with a cell that does not parse."""
+    faulty = set()
+    for values in parsed:
+        if Problem in set(map(type, values)):
+            faulty.update(i for i, value in enumerate(values) if type(value) is Problem)
+    return faulty
 
 
 def _quoted(column: Column) -> bool:

@@ -46,6 +46,7 @@ TRIM = (
 )
 
 Source = str | os.PathLike | IO[bytes]
+Batch = tuple[list[int], list[tuple[Any, ...]]]  # row numbers, the rows' cells by column
 
 
 @dataclass(frozen=True, order=True)
@@ -83,7 +84,7 @@ class ReadResult:
 
 @dataclass
 class SheetData:
-    """A sheet of the format found in the book. Its cells are read by `read_rows` from the
+    """A sheet of the format found in the book. Its cells are read by `read_batches` from the
     child process, so that a large book holds one sheet's raw cells at a time at most."""
 
     sheet: Sheet
@@ -98,12 +99,13 @@ class SheetData:
     def issue(self, row: int, column: str, message: str) -> Issue:
         return Issue(self.order, row, self.sheet.name, column, message)
 
-    def read_rows(self) -> Iterator[tuple[int, list[Any]]]:
-        """Match the header row (`columns` and `delete_at` are set on return), then yield
-        (Excel row number, cells) of non-blank rows; blank cells are None."""
-        header, rows = self.book.sheet(self.title)
+    def read_batches(self) -> Iterator[Batch]:
+        """Match the header row (`columns` and `delete_at` are set on return), then yield the
+        non-blank data rows in batches: their Excel row numbers and their cells a column at
+        a time (a tuple per column of the sheet, a cell per row; blank cells are None)."""
+        header, batches = self.book.sheet(self.title)
         self._match_header(header)
-        return rows
+        return batches
 
     def _match_header(self, header: list[Any]) -> None:
         sheet = self.sheet
@@ -256,16 +258,16 @@ class _SheetProcess:
     def titles(self) -> list[str]:
         return self._next()[1]
 
-    def sheet(self, title: str) -> tuple[list[Any], Iterator[tuple[int, list[Any]]]]:
-        """The sheet's header row and an iterator over its data rows."""
+    def sheet(self, title: str) -> tuple[list[Any], Iterator[Batch]]:
+        """The sheet's header row and an iterator over its batches of data rows."""
         self.reading = title
         while (frame := self._next())[:2] != ("sheet", title):
             pass  # the rest of a sheet the importer stopped reading
-        return frame[2], self._rows()
+        return frame[2], self._batches()
 
-    def _rows(self) -> Iterator[tuple[int, list[Any]]]:
+    def _batches(self) -> Iterator[Batch]:
         while (frame := self._next())[0] == "rows":
-            yield from frame[1]
+            yield frame[1:]
 
     def _next(self) -> tuple:
         payload = self.frames.get()

@@ -15,12 +15,15 @@ sheet, the file's bytes. stdout: frames (4-byte length, pickle of plain values):
 
     ("titles", [title, …])                       every sheet of the book, in its order
     ("sheet", title, header)                     a format's sheet (first title per key)
-    ("rows", [(row number, cells), …])           its non-blank data rows, stripped
+    ("rows", [row number, …], [column, …])       its non-blank data rows: their numbers and
+                                                 their cells a column (tuple) at a time,
+                                                 texts stripped, blank cells None
     ("end",)
     ("refused", reason, title, detail)           and the child stops
 """
 
 import io
+import itertools
 import pickle
 import posixpath
 import re
@@ -36,6 +39,9 @@ from profdev.text import match_key
 
 FRAME = struct.Struct(">I")
 BATCH = 2000  # rows per frame
+BLANK = {"": None}  # an empty cell (calamine gives "") or one of spaces once stripped
+# Values that compare equal across types (1 == 1.0 == True) are never made one object.
+NUMBERS = frozenset({bool, int, float})
 CHUNK = 1 << 20  # bytes of a sheet's XML scanned at a time
 LONGEST_TAG = 4096  # a cell's start tag is far shorter: longer ones are not cells
 # A cell with content and an explicit reference: not `<c r="…" s="1"/>` (formatting only).
@@ -176,20 +182,39 @@ def _check_size(title, rows, columns, rows_left, max_rows, max_cells) -> None:
 
 def _send_sheet(title, sheet, left: int, send) -> None:
     # The rows start at row 1; their cells at the first filled column (hence the padding).
-    pad = [None] * left
     rows = sheet.iter_rows()
-    send(("sheet", title, pad + next(rows, [])))
-    batch = []
-    for number, cells in enumerate(rows, start=2):
-        values = [(v.strip() or None) if type(v) is str else v for v in cells]
-        if values.count(None) < len(values):
-            batch.append((number, pad + values))
-            if len(batch) == BATCH:
-                send(("rows", batch))
-                batch = []
-    if batch:
-        send(("rows", batch))
+    send(("sheet", title, [None] * left + next(rows, [])))
+    number = 2
+    while block := list(itertools.islice(rows, BATCH)):
+        pad = [(None,) * len(block)] * left
+        columns = pad + [_column(cells) for cells in zip(*block, strict=True)]
+        numbers = range(number, number + len(block))
+        if all(None in cells for cells in columns):  # a row may be blank: left out
+            kept = [
+                i for i, row in enumerate(zip(*columns, strict=True)) if row.count(None) < len(row)
+            ]
+            columns = [tuple(map(cells.__getitem__, kept)) for cells in columns]
+            numbers = map(numbers.__getitem__, kept)
+        numbers = list(numbers)
+        if numbers:
+            send(("rows", numbers, columns))
+        number += len(block)
     send(("end",))
+
+
+def _column(cells: tuple) -> tuple:
+    """A column of a batch of rows: texts stripped, blank cells None; in a column of texts
+    and dates, equal values are one object (pickled once, unpickled once)."""
+    types = set(map(type, cells))
+    if types == {str}:
+        stripped = list(map(str.strip, cells))
+        cells = list(map(BLANK.get, stripped, stripped))
+    else:
+        cells = [(v.strip() or None) if type(v) is str else v for v in cells]
+    if types.isdisjoint(NUMBERS):
+        once: dict = {}
+        cells = map(once.setdefault, cells, cells)
+    return tuple(cells)
 
 
 def main() -> None:

@@ -99,8 +99,6 @@ class Column:
     ref: str | None = None  # "person" | "school" | "provider" | "district"
     person: bool = False  # a person's own field (sheet «Педагоги»)
     choices: type[models.TextChoices] | None = None
-    # Values repeat across rows (dates, choices, СНИЛС): the importer parses each one once.
-    repeats: bool = False
     # How the workbook writes a stored value that is not written as stored (the export, the
     # history): an academic year 2024 as «2024/2025».
     written: Callable[[Any], Any] | None = None
@@ -228,13 +226,11 @@ def text(model, header: str, name: str, required: bool = False, person: bool = F
 
 
 def date(header: str, name: str, required: bool = False, person: bool = False) -> Column:
-    return Column(header, name, rules.date_value, required, None, person=person, repeats=True)
+    return Column(header, name, rules.date_value, required, None, person=person)
 
 
 def yes_no(model, header: str, name: str) -> Column:
-    return Column(
-        header, name, rules.yes_no, False, model._meta.get_field(name).default, repeats=True
-    )
+    return Column(header, name, rules.yes_no, False, model._meta.get_field(name).default)
 
 
 def choice(
@@ -248,7 +244,6 @@ def choice(
         True,
         person=person,
         choices=choices,
-        repeats=True,
     )
 
 
@@ -265,7 +260,7 @@ def _choices_of(model, name: str) -> type[models.TextChoices]:
 
 
 def person(header: str = "СНИЛС", name: str = "person") -> Column:
-    return Column(header, name, rules.snils, True, ref="person", repeats=True)
+    return Column(header, name, rules.snils, True, ref="person")
 
 
 def school() -> Column:
@@ -275,7 +270,6 @@ def school() -> Column:
         rules.text(_max_length(School, "code")),
         True,
         ref="school",
-        repeats=True,
     )
 
 
@@ -396,7 +390,7 @@ COURSES = Sheet(
             },
         ),
         text(CourseCompletion, "Программа", "programme", required=True),
-        Column("Организация", "provider", _provider_key, True, ref="provider", repeats=True),
+        Column("Организация", "provider", _provider_key, True, ref="provider"),
         Column("Часы", "hours", rules.integer(1), True),
         choice(CourseCompletion, "Форма", "form", aliases={"дистанционная": DISTANCE}),
         yes_no(CourseCompletion, "ДОТ", "distance"),
@@ -513,7 +507,6 @@ ROUTE_ACTIVITIES = Sheet(
             rules.choice(CourseCompletion.Topic),
             default="",
             choices=CourseCompletion.Topic,
-            repeats=True,
         ),
         text(RouteActivity, "Мероприятие", "title", required=True),
         text(RouteActivity, "Описание", "description"),
@@ -525,7 +518,6 @@ ROUTE_ACTIVITIES = Sheet(
             rules.choice(RouteActivity.Status),
             default=RouteActivity.Status.PLANNED,
             choices=RouteActivity.Status,
-            repeats=True,
         ),
     ),
     key=("person", "route_started_on", "kind", "title", "starts_on"),
@@ -598,12 +590,11 @@ STUDENT_RESULTS = Sheet(
             "year",
             rules.academic_year,
             True,
-            repeats=True,
             written=academic_year_label,
         ),
         choice(StudentResult, "Процедура", "procedure"),
         choice(StudentResult, "Предмет", "subject", choices=Subject),
-        Column("Параллель", "grade", rules.integer(1, 11), True, repeats=True),
+        Column("Параллель", "grade", rules.integer(1, 11), True),
         Column("Участников", "participants", rules.integer(1), True),
         Column("Не справились", "failed", rules.integer(0), True),
         Column("Средний балл", "average_score", _decimal(StudentResult, "average_score")),
