@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import reduce
 from itertools import compress, groupby, repeat
-from operator import is_, itemgetter, or_
+from operator import and_, is_, itemgetter, or_
 
 from django.db import connection
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum
@@ -290,6 +290,7 @@ def _leaves(condition: Cond, facts: dict[int, Cond], owned: dict[int, Owned]) ->
 
 
 Persons = set[int]
+Clauses = tuple[Q, ...]  # a condition on records: every clause holds
 
 
 def _owned(
@@ -304,55 +305,83 @@ def _owned(
     persons = rows.values(source.person)
     found: dict[int, tuple[Persons, Persons | None]] = {}
     for (model, person), conditions in by_model.items():
-        records = {key: condition.records(period) for key, condition in conditions.items()}
-        # Only the records some condition asks for are read (most are of other years).
-        matching = model.objects.filter(reduce(or_, records.values()), **{f"{person}__in": persons})
+        clauses = {key: condition.parts(period) for key, condition in conditions.items()}
+        # The clauses every condition has are asked of the records once, in the WHERE, and
+        # not again of each condition; only the records some condition asks for are read
+        # (most are of other years).
+        first, *others = clauses.values()
+        common = tuple(q for q in first if all(q in c for c in others))
+        rest = {key: tuple(q for q in c if q not in common) for key, c in clauses.items()}
+        matching = model.objects.filter(*common, _any(rest.values()), **{f"{person}__in": persons})
         if any(isinstance(condition, Latest) for condition in conditions.values()):
-            found.update(_picked(matching, person, records, conditions, period))
+            found.update(_picked(matching, person, rest, conditions, period))
         else:
-            found.update(_holders(matching, person, records))
+            found.update(_holders(matching, person, rest))
     return found
 
 
+def _all(clauses: Clauses) -> Q:
+    return reduce(and_, clauses, Q())
+
+
+def _any(conditions: Iterable[Clauses]) -> Q:
+    """The records matching some of `conditions` (Q(): every record, when one has no
+    clause): a condition with all the clauses of another adds none."""
+    distinct = [set(c) for c in dict.fromkeys(conditions)]
+    return reduce(or_, (_all(tuple(c)) for c in distinct if not any(o < c for o in distinct)), Q())
+
+
 def _holders(
-    matching: QuerySet, person: str, records: dict[int, Q]
+    matching: QuerySet, person: str, records: dict[int, Clauses]
 ) -> dict[int, tuple[Persons, None]]:
-    """Each `Has`, a count of the person's matching records."""
-    counts = {f"has{key}": Count("pk", filter=q) for key, q in records.items()}
+    """Each `Has`, a count of the person's matching records (each distinct condition once)."""
+    distinct = list(dict.fromkeys(records.values()))
+    counts = {
+        f"has{index}": Count("pk", filter=_all(clauses) or None)
+        for index, clauses in enumerate(distinct)
+    }
     grouped = matching.values(person).annotate(**counts).values_list(person, *counts)
     having, *counts_of_persons = _columns(_fetch(grouped), 1 + len(counts))
-    return {
-        key: (set(compress(having, column)), None)
-        for key, column in zip(records, counts_of_persons, strict=True)
+    holders = {
+        clauses: set(compress(having, column))
+        for clauses, column in zip(distinct, counts_of_persons, strict=True)
     }
+    return {key: (holders[clauses], None) for key, clauses in records.items()}
 
 
 def _picked(
     matching: QuerySet,
     person: str,
-    records: dict[int, Q],
+    records: dict[int, Clauses],
     conditions: dict[int, Owned],
     period: Period,
 ) -> dict[int, tuple[Persons, Persons | None]]:
     """The conditions on a model's records when some is a `Latest`, from the records read
-    once: each record's fields of the orders, whether each condition asks for it and what
-    each `Latest`'s test says of it. A `Has` holds for the persons with a record it asks
-    for; a `Latest` is its test on each person's first such record by its order, picked in
-    memory (rather than looked up in the database once per row and condition)."""
+    once: each record's fields of the orders, whether each distinct condition asks for it
+    (a condition without clauses asks for every record read) and what each `Latest`'s test
+    says of it. A `Has` holds for the persons with a record it asks for; a `Latest` is its
+    test on each person's first such record by its order, picked in memory (rather than
+    looked up in the database once per row and condition)."""
     latest = {key: c for key, c in conditions.items() if isinstance(c, Latest)}
     fields = list(dict.fromkeys(f.removeprefix("-") for c in latest.values() for f in c.order))
-    columns = {f"asks{key}": ExpressionWrapper(q, BooleanField()) for key, q in records.items()}
+    distinct = list(dict.fromkeys(clauses for clauses in records.values() if clauses))
+    columns = {
+        f"asks{index}": ExpressionWrapper(_all(clauses), BooleanField())
+        for index, clauses in enumerate(distinct)
+    }
     for key, condition in latest.items():
         columns[f"test{key}"] = ExpressionWrapper(condition.test.on_record(period), BooleanField())
     rows = _fetch(matching.annotate(**columns).values_list(person, *fields, *columns))
-    asks = {key: 1 + len(fields) + index for index, key in enumerate(records)}
-    tests = {key: 1 + len(fields) + len(records) + index for index, key in enumerate(latest)}
+    asked_by = {(): rows}
+    for index, clauses in enumerate(distinct, start=1 + len(fields)):
+        asked_by[clauses] = [row for row in rows if row[index]]
+    tests = {key: 1 + len(fields) + len(distinct) + index for index, key in enumerate(latest)}
     found: dict[int, tuple[Persons, Persons | None]] = {}
-    for key, column in asks.items():
-        asked = [row for row in rows if row[column]]
+    for key, clauses in records.items():
         if key not in latest:
-            found[key] = ({row[0] for row in asked}, None)
+            found[key] = ({row[0] for row in asked_by[clauses]}, None)
             continue
+        asked = list(asked_by[clauses])
         # Stable sorts, the last field of the order first: ties keep the earlier fields' order.
         for field in reversed(latest[key].order):
             asked.sort(

@@ -90,12 +90,10 @@ class Owned(Cond):
     clauses: tuple[Clause, ...]
     person: str
 
-    def records(self, period: Period) -> Q:
-        """The condition on the `model` records."""
-        q = Q()
-        for clause in self.clauses:
-            q &= _resolve(clause, period)
-        return q
+    def parts(self, period: Period) -> tuple[Q, ...]:
+        """The clauses as conditions on the `model` records, each once, without the empty
+        ones (a record must match them all)."""
+        return tuple(dict.fromkeys(q for clause in self.clauses if (q := _resolve(clause, period))))
 
 
 @dataclass(frozen=True, eq=False)
