@@ -140,11 +140,6 @@ def _scope(indicator: Indicator):
     return definition.scope if isinstance(definition, Share) else None
 
 
-def _in_scope(indicator: Indicator, school: School) -> bool:
-    scope = _scope(indicator)
-    return scope is None or scope(school)
-
-
 def _pooled(tallies: Iterable[Tally]) -> Tally:
     numerator, denominator = 0, None
     for tally in tallies:
@@ -169,24 +164,26 @@ def evaluate(
     zero = Tally(0, 0)
     missing = missing or {}
     result = YearResult(year, reference_date, indicators, district={})
-    for school in schools:
+    # What each indicator asks, looked up once rather than once per school.
+    asks = [(i, i.code, targets[i.code], _scope(i)) for i in indicators]
+    of_schools = [(s, tallies.get(s.pk, {})) for s in schools]
+    for school, school_tallies in of_schools:
+        school_missing = missing.get(school.pk, {})
         results = {}
-        for indicator in indicators:
+        for indicator, code, target, scope in asks:
             if indicator.district_only:
                 continue
-            target = targets[indicator.code]
-            if _in_scope(indicator, school):
-                tally = tallies.get(school.pk, {}).get(indicator.code, zero)
-                people = missing.get(school.pk, {}).get(indicator.code, ())
-                results[indicator.code] = Result.of(indicator, tally, target, people)
+            if scope is None or scope(school):
+                tally = school_tallies.get(code, zero)
+                people = school_missing.get(code, ())
+                results[code] = Result.of(indicator, tally, target, people)
             else:
-                results[indicator.code] = Result.not_applicable(indicator, target)
+                results[code] = Result.not_applicable(indicator, target)
         result.schools.append(SchoolResult(school, results))
-    for indicator in indicators:
-        code, target = indicator.code, targets[indicator.code]
+    for indicator, code, target, scope in asks:
         definition = BY_CODE[code]
         if isinstance(definition, SchoolsWhere):
-            school_tallies = [(s.pk, tallies.get(s.pk, {}).get(code, zero)) for s in schools]
+            school_tallies = [(s.pk, t.get(code, zero)) for s, t in of_schools]
             passing = [
                 pk for pk, t in school_tallies if definition.test(t.numerator, t.denominator)
             ]
@@ -194,10 +191,10 @@ def evaluate(
                 indicator, Tally(len(passing), None), target, schools=passing
             )
             continue
-        in_scope = [s for s in schools if _in_scope(indicator, s)]
-        if not in_scope and _scope(indicator):
+        in_scope = [t for s, t in of_schools if scope is None or scope(s)]
+        if not in_scope and scope:
             result.district[code] = Result.not_applicable(indicator, target)
             continue
-        pooled = _pooled(tallies.get(s.pk, {}).get(code, zero) for s in in_scope)
+        pooled = _pooled(t.get(code, zero) for t in in_scope)
         result.district[code] = Result.of(indicator, pooled, target)
     return result

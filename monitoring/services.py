@@ -160,7 +160,8 @@ def _store(
     monitoring_year.missing_people.all().delete()
     monitoring_year.counted_schools.all().delete()
     monitoring_year.counted_vacancies.all().delete()
-    rows = [(None, result.district)] + [(s.school, s.results) for s in result.schools]
+    year_id = monitoring_year.pk
+    schools = [(s.school.pk, s.results) for s in result.schools]
     insert_rows(
         IndicatorValue,
         [
@@ -174,50 +175,33 @@ def _store(
             "target",
         ],
         (
-            [
-                monitoring_year.pk,
-                school.pk if school else None,
-                r.indicator.code,
-                r.numerator,
-                r.denominator,
-                r.value,
-                r.status,
-                r.target,
-            ]
-            for school, results in rows
-            for r in results.values()
+            [year_id, school, code, r.numerator, r.denominator, r.value, r.status, r.target]
+            for school, results in [(None, result.district), *schools]
+            for code, r in results.items()
         ),
     )
     missed: dict[tuple[int, int], list[str]] = defaultdict(list)
-    for s in result.schools:
-        school = s.school.pk
-        for code, r in s.results.items():
+    for school, results in schools:
+        for code, r in results.items():
             for person in r.people:
                 missed[school, person].append(code)
     insert_rows(
         MissingPerson,
         ["monitoring_year_id", "school_id", "person_id", "indicators"],
-        (
-            [monitoring_year.pk, school, person, " ".join(codes)]
-            for (school, person), codes in missed.items()
-        ),
+        ([year_id, school, person, " ".join(codes)] for (school, person), codes in missed.items()),
     )
     insert_rows(
         CountedSchool,
         ["monitoring_year_id", "indicator_id", "school_id"],
-        (
-            [monitoring_year.pk, code, school]
-            for code, r in result.district.items()
-            for school in r.schools
-        ),
+        ([year_id, code, school] for code, r in result.district.items() for school in r.schools),
     )
     insert_rows(
         CountedVacancy,
         ["monitoring_year_id", "school_id", *VACANCY_FIELDS],
         (
-            [monitoring_year.pk, s.school.pk, *(row[f] for f in VACANCY_FIELDS)]
-            for s in result.schools
-            for row in vacancies.get(s.school.pk, ())
+            [year_id, school, *(row[f] for f in VACANCY_FIELDS)]
+            for school, _ in schools
+            for row in vacancies.get(school, ())
         ),
     )
     return monitoring_year
