@@ -3,23 +3,34 @@
 A source without persons (vacancies, students' results) is one query grouped by school, each
 definition a pair of conditional aggregates. A source with persons (employments, routes) is
 read once, row by row: each fact about a row (a condition on its own columns) one column;
-each `Has` (a record of the row's person) one query per model, grouped by person, so a
-condition is looked up once per person however many definitions name it (a model some
-`Latest` asks about, the person's latest record passing a test, is read record by record
-instead, its latest records picked in memory). The definitions are then counted per school
+each `Has` (a record of the row's person) one query per model, its records read with one
+bit per condition they match and joined by person in memory, so a condition is looked up
+once per person however many definitions name it (a model some `Latest` asks about, the
+person's latest record passing a test, is read with a column per condition instead, its
+latest records picked in memory). The definitions are then counted per school
 in memory, over bit sets of the rows, and the people behind the numbers come from the same
 rows. The number of queries depends on the catalogue only, not on the schools or the people.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import reduce
 from itertools import compress, groupby, repeat
-from operator import and_, is_, itemgetter, or_
+from operator import add, and_, is_, itemgetter, or_
 
 from django.db import connection
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from monitoring.indicators import (
@@ -291,6 +302,7 @@ def _leaves(condition: Cond, facts: dict[int, Cond], owned: dict[int, Owned]) ->
 
 Persons = set[int]
 Clauses = tuple[Q, ...]  # a condition on records: every clause holds
+MAX_BITS = 31  # conditions of one model's `Has`: their bits are summed as an SQL integer
 
 
 def _owned(
@@ -334,19 +346,36 @@ def _any(conditions: Iterable[Clauses]) -> Q:
 def _holders(
     matching: QuerySet, person: str, records: dict[int, Clauses]
 ) -> dict[int, tuple[Persons, None]]:
-    """Each `Has`, a count of the person's matching records (each distinct condition once)."""
+    """Each `Has`, from the records read once: each record's bits, one for each distinct
+    condition it matches (`_bits`), joined by person in memory (cheaper than a count per
+    condition and person in SQL, which asks every clause of every condition of each record)."""
     distinct = list(dict.fromkeys(records.values()))
-    counts = {
-        f"has{index}": Count("pk", filter=_all(clauses) or None)
+    if len(distinct) > MAX_BITS:
+        raise ValueError(f"Больше {MAX_BITS} условий на записи одной модели.")
+    bits = _bits(list(enumerate(distinct)))
+    held: dict[int, int] = defaultdict(int)
+    for owner, matched in _fetch(matching.annotate(bits=bits).values_list(person, "bits")):
+        held[owner] |= matched
+    owners, masks = list(held), list(held.values())
+    holders = {
+        clauses: set(compress(owners, map((1 << index).__and__, masks)))
         for index, clauses in enumerate(distinct)
     }
-    grouped = matching.values(person).annotate(**counts).values_list(person, *counts)
-    having, *counts_of_persons = _columns(_fetch(grouped), 1 + len(counts))
-    holders = {
-        clauses: set(compress(having, column))
-        for clauses, column in zip(distinct, counts_of_persons, strict=True)
-    }
     return {key: (holders[clauses], None) for key, clauses in records.items()}
+
+
+def _bits(conditions: list[tuple[int, Clauses]]):
+    """Σ 2^index of the `conditions` (index, clauses) a record matches, as one SQL expression
+    in which a clause several conditions share is asked once: CASE WHEN clause THEN (the bits
+    of those conditions without it) ELSE 0 END, the clause shared by the most first."""
+    terms: list = [Value(sum(1 << index for index, clauses in conditions if not clauses))]
+    rest = [(index, clauses) for index, clauses in conditions if clauses]
+    while rest:
+        shared = Counter(q for _, clauses in rest for q in clauses).most_common(1)[0][0]
+        having = [(i, tuple(q for q in c if q != shared)) for i, c in rest if shared in c]
+        rest = [(i, c) for i, c in rest if shared not in c]
+        terms.append(Case(When(shared, then=_bits(having)), default=Value(0)))
+    return reduce(add, terms)
 
 
 def _picked(

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from monitoring import selectors
-from monitoring.engine import tally_and_missing
-from monitoring.indicators import BY_CODE, REGISTRY
+from monitoring.engine import MAX_BITS, tally_and_missing
+from monitoring.indicators import BY_CODE, PED, REGISTRY, Share, course
 from monitoring.models import (
     Indicator,
     IndicatorValue,
@@ -24,7 +24,7 @@ from monitoring.services import (
     monitoring_year_update,
     set_target,
 )
-from profdev.facts import Period
+from profdev.facts import W3, Period
 from profdev.models import School
 from tests import factories as f
 from tests.monitoring.conftest import R, manager, teacher
@@ -314,3 +314,11 @@ def test_the_people_of_every_school_are_a_few_queries_per_source(
     assert set(people) == {school.pk, other_school.pk}
     with pytest.raises(ValueError, match="нет списка"):
         tally_and_missing(PERIOD, None, (), [BY_CODE["VACANCY"]])
+
+
+def test_more_conditions_on_one_model_than_an_sql_integer_has_bits_are_refused(school):
+    teacher(school)
+    # Each condition on the persons' courses is a bit of one integer per course read.
+    definitions = [Share(f"T{n}", PED, course(W3, topic=f"topic{n}")) for n in range(MAX_BITS + 1)]
+    with pytest.raises(ValueError, match=f"Больше {MAX_BITS} условий"):
+        tally_and_missing(PERIOD, None, definitions, ())
