@@ -230,6 +230,7 @@ class MissingPerson(models.Model):
         on_delete=models.CASCADE,
         related_name="missing_people",
         verbose_name=_("мониторинг"),
+        db_index=False,  # the unique constraint's index leads with it
     )
     school = models.ForeignKey(School, on_delete=models.CASCADE, verbose_name=_("ОО"))
     person = models.ForeignKey(
@@ -262,7 +263,10 @@ class CountedSchool(models.Model):
     """A school a district-only count counts (passes its test), as computed."""
 
     monitoring_year = models.ForeignKey(
-        MonitoringYear, on_delete=models.CASCADE, related_name="counted_schools"
+        MonitoringYear,
+        on_delete=models.CASCADE,
+        related_name="counted_schools",
+        db_index=False,  # the unique constraint's index leads with it
     )
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE)
     school = models.ForeignKey(School, on_delete=models.CASCADE)
@@ -289,6 +293,7 @@ class CountedVacancy(models.Model):
         on_delete=models.CASCADE,
         related_name="counted_vacancies",
         verbose_name=_("мониторинг"),
+        db_index=False,  # the index of `counted_vacancies` leads with it
     )
     school = models.ForeignKey(School, on_delete=models.CASCADE, verbose_name=_("ОО"))
     position = models.CharField(_("должность"), max_length=255)
@@ -348,7 +353,10 @@ class DeficitFinding(models.Model):
     these people, whatever the records say since."""
 
     monitoring_year = models.ForeignKey(
-        MonitoringYear, on_delete=models.CASCADE, related_name="deficit_findings"
+        MonitoringYear,
+        on_delete=models.CASCADE,
+        related_name="deficit_findings",
+        db_index=False,  # the unique constraint's index leads with it
     )
     school = models.ForeignKey(School, on_delete=models.CASCADE, verbose_name=_("ОО"))
     person = models.ForeignKey(
