@@ -31,6 +31,7 @@ import resource
 import struct
 import sys
 import zipfile
+from collections.abc import Iterator
 from xml.etree import ElementTree
 
 from python_calamine import CalamineWorkbook
@@ -45,9 +46,13 @@ NUMBERS = frozenset({bool, int, float})
 CHUNK = 1 << 20  # bytes of a sheet's XML scanned at a time
 LONGEST_TAG = 4096  # a cell's start tag is far shorter: longer ones are not cells
 # A cell with content and an explicit reference: not `<c r="…" s="1"/>` (formatting only).
-FILLED_CELL = re.compile(rb'<c r="([A-Z]+)([0-9]+)"(?:[^>]*[^/])?>')
+FILLED = rb'<c r="%s"(?:[^>]*[^/])?>'
+FILLED_CELL = re.compile(FILLED % rb"([A-Z]+)([0-9]+)")
 DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]+[0-9]+:)?([A-Z]+)([0-9]+)"')
 DIMENSION_WITHIN = 1 << 16  # bytes at the start of a sheet's XML, before its cells
+WIDE = 26  # columns (A–Z) of the rectangle a sheet is first scanned for: the format needs 17
+DIGITS = "0123456789"
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -105,10 +110,38 @@ def claimed_extent(archive: zipfile.ZipFile, path: str) -> tuple[int, int] | Non
 def extent(archive: zipfile.ZipFile, path: str) -> tuple[int, int]:
     """The farthest row and column (1-based) of the sheet's filled cells, streaming its XML."""
     rows, columns = 0, set()
+    for text in _pieces(archive, path):
+        rows, columns = _farthest(text, rows, columns)
+    return rows, max(map(column_number, columns), default=0)
+
+
+def within(archive: zipfile.ZipFile, path: str, rows: int, columns: int) -> bool:
+    """Whether the sheet's filled cells all lie within rows × columns from A1: one search
+    for a cell beyond, far quicker than `extent` (which sees the same cells)."""
+    letters = _greater(column_letters(columns), LETTERS, LETTERS)
+    numbers = _greater(str(rows), DIGITS, DIGITS[1:])
+    beyond = re.compile(FILLED % f"(?:{letters}[0-9]+|[A-Z]+0*{numbers})".encode())
+    return not any(map(beyond.search, _pieces(archive, path)))
+
+
+def _greater(limit: str, digits: str, leading: str) -> str:
+    """A pattern of the numerals written with `digits` (in their order) greater than
+    `limit`: longer ones (starting with one of `leading`), or as long ones greater at their
+    first difference."""
+    patterns = [f"[{leading}][{digits}]{{{len(limit)},}}"]
+    for i, digit in enumerate(limit):
+        if greater := digits[digits.index(digit) + 1 :]:
+            patterns.append(f"{limit[:i]}[{greater}][{digits}]{{{len(limit) - i - 1}}}")
+    return "(?:" + "|".join(patterns) + ")"
+
+
+def _pieces(archive: zipfile.ZipFile, path: str) -> Iterator[bytes]:
+    """The sheet's XML streamed in pieces cut before a tag (a piece too long to be a tag's
+    start is left out)."""
     try:
         xml = archive.open(path)
     except KeyError:
-        return 0, 0
+        return
     with xml:
         tail = b""
         while chunk := xml.read(CHUNK):
@@ -117,9 +150,8 @@ def extent(archive: zipfile.ZipFile, path: str) -> tuple[int, int]:
             text, tail = (text[:cut], text[cut:]) if cut >= 0 else (text, b"")
             if len(tail) > LONGEST_TAG:
                 tail = b""
-            rows, columns = _farthest(text, rows, columns)
-        rows, columns = _farthest(tail, rows, columns)
-    return rows, max(map(column_number, columns), default=0)
+            yield text
+        yield tail
 
 
 def _farthest(text: bytes, rows: int, columns: set) -> tuple[int, set]:
@@ -154,12 +186,13 @@ def read(keys: list[str], max_rows: int, max_cells: int, data: bytes, send) -> N
         if title is None:
             continue
         # The claim is cheap and usually true; when it is missing or too large, the XML is
-        # scanned (and whatever is loaded is checked again below).
+        # scanned (and whatever is loaded is checked again below): for a cell beyond a
+        # rectangle within the limits, then, if there is one, for the farthest cell.
         path = paths.get(title, "")
         claimed = claimed_extent(archive, path)
-        if claimed is None or claimed[0] * claimed[1] > max_cells or claimed[0] > rows_left:
-            claimed = extent(archive, path)
-        _check_size(title, *claimed, rows_left, max_rows, max_cells)
+        fits = claimed and claimed[0] * claimed[1] <= max_cells and claimed[0] <= rows_left
+        if not (fits or within(archive, path, min(rows_left, max_cells // WIDE), WIDE)):
+            _check_size(title, *extent(archive, path), rows_left, max_rows, max_cells)
         try:
             sheet = book.get_sheet_by_name(title)
         except Exception:

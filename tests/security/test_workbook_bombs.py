@@ -13,6 +13,7 @@ from django.urls import reverse
 from profdev import uploads
 from profdev.models import Upload
 from profdev.workbook.importer import analyse_workbook
+from profdev.workbook.sheet_process import within
 from tests.profdev.workbook.builders import school, xlsx
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -106,6 +107,28 @@ def test_cells_without_references_end_at_the_readers_memory_limit(district):
     assert messages(UNREFERENCED) == [DIED]
     # This process lives on and reads the next book as usual.
     assert messages(xlsx({"ОО": [school()]}).getvalue()) == []
+
+
+@pytest.mark.parametrize(
+    ("reference", "inside"),
+    [("Z769230", True), ("AA2", False), ("A769231", False), ("A0769231", False), ("XFD2", False)],
+)
+def test_the_first_scan_finds_a_cell_beyond_its_rectangle(reference, inside):
+    """A sheet without a claim is first searched for a cell beyond A1:Z769230 (within the
+    limits); only a sheet with one is scanned for its farthest cell."""
+    row = int(reference.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    archive = zipfile.ZipFile(io.BytesIO(one_far_cell(reference, row)))
+
+    assert within(archive, "xl/worksheets/sheet1.xml", 769_230, 26) is inside
+
+
+def test_a_sheet_beyond_the_first_scan_but_within_the_limits_is_read(district):
+    far = '<row r="2"><c r="AB2" t="inlineStr"><is><t>лишнее</t></is></c></row>'.encode()
+
+    assert set(messages(hostile_book(HEADER + far))) == {
+        "нет обязательного столбца",
+        "обязательное поле не заполнено",  # the row is read
+    }
 
 
 def test_cells_formatted_far_away_do_not_count(district):
