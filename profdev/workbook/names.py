@@ -27,20 +27,28 @@ def name_warnings(
     declared = {step.key[0]: step.values for step in persons}
     known = stored.references["person"]
     reachable = reach.limits.get("person")
+    named: dict[str, str | None] = {}  # СНИЛС → the person's name (None: not checked)
     warnings = []
     for row in rows:
         for name, given in row.names.items():
             snils = row.values.get(name)
-            if snils in declared:
-                values = declared[snils]
-            elif snils in known and (reachable is None or snils in reachable):
-                values = known[snils][1]
-            else:
+            if snils not in named:
+                named[snils] = _name(snils, declared, known, reachable)
+            actual = named[snils]
+            if actual is None or given == actual:
                 continue
-            actual = full_name(values)
             if match_key(given) != match_key(actual):
                 warnings.append(
                     f"лист «{data.sheet.name}»: в строке {row.number} указано «{given}», "
                     f"а СНИЛС {format_snils(snils)} принадлежит «{actual}»"
                 )
     return warnings
+
+
+def _name(snils, declared, known, reachable) -> str | None:
+    """The person's name as the file declares it or as stored (if in the user's reach)."""
+    if snils in declared:
+        return full_name(declared[snils])
+    if snils in known and (reachable is None or snils in reachable):
+        return full_name(known[snils][1])
+    return None
