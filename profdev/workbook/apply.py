@@ -50,6 +50,7 @@ class PlanWriter:
         # the rows inserted, updated or deleted, by model: the planner's statistics are
         # refreshed after a large load (`profdev.statistics`)
         self.changed: Counter[type[Model]] = Counter()
+        self.parents: dict[str, dict[tuple, int]] = {}  # sheet → `_parents`
 
     def sheet(self, plan: SheetPlan, persons: list[Step], person_fields: tuple[str, ...]) -> None:
         """Write a sheet's plan; `persons`: the persons named (with their own `person_fields`)
@@ -59,7 +60,7 @@ class PlanWriter:
             _write_persons(persons, person_fields, self.ids)
             self.changed[Person] += sum(s.action != UNCHANGED for s in persons)
             changes.append(_person_change(s, self.ids) for s in persons if s.action != UNCHANGED)
-        _write(plan, self.ids)
+        _write(plan, self.ids, self._parents(plan))
         if plan.sheet.person_fields or plan.sheet.school_history:
             changes.append(_record_changes(plan, self.ids))
         if changes:
@@ -73,6 +74,16 @@ class PlanWriter:
         if pks:
             self.deletions.append((plan.sheet.model, pks))
         self.changed[plan.sheet.model] += sum(s.action != UNCHANGED for s in plan.steps)
+
+    def _parents(self, plan: SheetPlan) -> dict[tuple, int] | None:
+        """The stored parents of the rows a sheet's plan writes (a new route's activities
+        name it), read once a sheet: the sheets before it have written them."""
+        sheet = plan.sheet
+        if not sheet.parent or all(s.action not in (CREATE, UPDATE) for s in plan.steps):
+            return None
+        if sheet.name not in self.parents:
+            self.parents[sheet.name] = parent_ids(sheet)
+        return self.parents[sheet.name]
 
     def finish(self) -> Counter[type[Model]]:
         """Delete what the plans delete; returns the rows changed by model."""
@@ -124,11 +135,8 @@ def _model_values(sheet: Sheet, ids, parents=None) -> Callable[[Record], dict[st
     return model_values
 
 
-def _write(plan: SheetPlan, ids) -> None:
+def _write(plan: SheetPlan, ids, parents: dict[tuple, int] | None) -> None:
     sheet, model = plan.sheet, plan.sheet.model
-    # The parents as written by the sheets before (a new route's activities name it).
-    written = sheet.parent and any(s.action in (CREATE, UPDATE) for s in plan.steps)
-    parents = parent_ids(sheet) if written else None
     model_values = _model_values(sheet, ids, parents)
     created = _insert(model, (model_values(s.values) for s in plan.steps if s.action == CREATE))
     if created and sheet.is_reference:  # later sheets name the new rows
