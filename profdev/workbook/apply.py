@@ -59,7 +59,7 @@ class PlanWriter:
         if plan.sheet.own_fields:
             _write_persons(persons, person_fields, self.ids)
             self.changed[Person] += sum(s.action != UNCHANGED for s in persons)
-            changes.append(_person_change(s, self.ids) for s in persons if s.action != UNCHANGED)
+            changes.append(_person_changes(persons, person_fields, self.ids))
         _write(plan, self.ids, self._parents(plan))
         if plan.sheet.person_fields or plan.sheet.school_history:
             changes.append(_record_changes(plan, self.ids))
@@ -175,17 +175,25 @@ def _write_persons(persons: list[Step], fields: tuple[str, ...], ids) -> None:
         )
 
 
-def _person_change(step: Step, ids) -> history.Change:
-    values = {f: v for f, v in step.values.items() if f not in ("snils", "version")}
-    old = step.old if step.action == UPDATE else {}
-    new = {f: values[f] for f in old} if step.action == UPDATE else values
-    return history.Change(
-        person_id=ids["person"][step.key[0]],
-        record_type=str(Person._meta.verbose_name),
-        record_label=full_name(values),
-        action=step.action,
-        changes=history.field_changes(old, new),
-    )
+def _person_changes(persons: list[Step], fields: tuple[str, ...], ids) -> Iterator[history.Change]:
+    """The history of the persons the file creates or changes (their own `fields`)."""
+    record_type = str(Person._meta.verbose_name)
+    created = history.created_json(fields)
+    person_ids = ids["person"]
+    for step in persons:
+        if step.action == UNCHANGED:
+            continue
+        if step.action == CREATE:
+            changes = created(step.values)
+        else:
+            changes = history.field_changes(step.old, {f: step.values[f] for f in step.old})
+        yield history.Change(
+            person_id=person_ids[step.key[0]],
+            record_type=record_type,
+            record_label=full_name(step.values),
+            action=step.action,
+            changes=changes,
+        )
 
 
 def _record_changes(plan: SheetPlan, ids) -> Iterator[history.Change]:
