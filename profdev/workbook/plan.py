@@ -235,9 +235,9 @@ class Planner:
         self._issue(data, row.number, name, message)
 
     def _check_references(self, sheet: Sheet, row: Row, issue) -> None:
-        for column in sheet.columns:
+        for column in sheet.reference_columns:
             value = row.values.get(column.field)
-            if column.ref is None or value is None or value in self.defined[column.ref]:
+            if value is None or value in self.defined[column.ref]:
                 continue
             # Out of a limited user's reach: `_in_reach` says so without revealing who exists.
             limit = self.limits.get(column.ref)

@@ -202,6 +202,11 @@ class Sheet:
         return tuple(headers)
 
     @cached_property
+    def reference_columns(self) -> tuple[Column, ...]:
+        """The columns naming a reference (a school, a person, a provider…)."""
+        return tuple(c for c in self.columns if c.ref is not None)
+
+    @cached_property
     def columns_by_field(self) -> dict[str, Column]:
         return {c.field: c for c in self.columns}
 
