@@ -58,7 +58,6 @@ from profdev.workbook.stored import Stored, state_token
 # The rows of a sheet planned and written at a time when the importer writes as it goes: a
 # region's large sheets (163 000 courses, 228 000 activities) are never held whole.
 PART = 20_000
-_READ_ONLY = object()  # the user `_analyse` writes as: nobody, it writes nothing
 
 
 class WorkbookHasErrors(Exception):
@@ -86,21 +85,20 @@ def _read_and_analyse(source: Source, user, write: bool) -> WorkbookAnalysis:
         return _failed(file_issue("у пользователя нет прав на загрузку книги"))
     try:
         result = read_workbook(read_bytes(source))
-        return _analyse(result, reach, state_token(), user if write else _READ_ONLY)
+        return _analyse(result, reach, state_token(), user, write)
     except UnreadableWorkbook as exc:
         return _failed(exc.issue)
 
 
-def _analyse(result: ReadResult, reach: Reach, token: str, writing_user) -> WorkbookAnalysis:
-    """The analysis of every sheet, one sheet's rows at a time. Unless `writing_user` is
-    `_READ_ONLY`, each sheet is written (as that user) as soon as it is planned, a part of
-    PART rows at a time, until the first error, and its plan let go: only the rows it
-    deletes are kept, for the deletion checks that need every sheet; the deletions go last,
-    if no sheet has an error."""
+def _analyse(result: ReadResult, reach: Reach, token: str, user, write: bool) -> WorkbookAnalysis:
+    """The analysis of every sheet, one sheet's rows at a time. With `write`, each sheet is
+    written (as `user`) as soon as it is planned, a part of PART rows at a time, until the
+    first error, and its plan let go: only the rows it deletes are kept, for the deletion
+    checks that need every sheet; the deletions go last, if no sheet has an error."""
     errors: list[Issue] = []
     warnings: list[str] = []
     stored = Stored(result.sheets)
-    writer = None if writing_user is _READ_ONLY else PlanWriter(stored.ids, writing_user)
+    writer = PlanWriter(stored.ids, user) if write else None
     parser = BookParser(errors)
     planner = Planner(stored, reach, errors)
     persons = PersonPlanner(stored, reach, errors)
