@@ -3,10 +3,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from recommendations import models
-
-# The forms' checks and saves import the signing services when they run: those load WeasyPrint
-# and pyHanko (about 50 MB and half a second), which a process that never opens the admin's
-# certificates (a management command, the worker importing a region's workbook) does not need.
+from recommendations.kep.services import certificate_check, certificate_register, refuse_non_signer
+from recommendations.signing import certificate_set, read_pkcs12
 
 
 class SigningCertificateForm(forms.ModelForm):
@@ -25,8 +23,6 @@ class SigningCertificateForm(forms.ModelForm):
         cleaned = super().clean()
         upload = cleaned.get("pkcs12_file")
         if upload is not None:
-            from recommendations.signing import read_pkcs12
-
             self.pkcs12_data = upload.read()
             try:
                 read_pkcs12(self.pkcs12_data, cleaned.get("passphrase") or "")
@@ -42,8 +38,6 @@ class SigningCertificateAdmin(admin.ModelAdmin):
     readonly_fields = ["serial_number", "owner", "valid_from", "valid_until"]
 
     def save_model(self, request, obj, form, change):
-        from recommendations.signing import certificate_set
-
         saved = certificate_set(
             user=form.cleaned_data["user"],
             pkcs12_data=form.pkcs12_data,
@@ -67,8 +61,6 @@ class QualifiedCertificateForm(forms.ModelForm):
         cleaned = super().clean()
         upload, user = cleaned.get("certificate_file"), cleaned.get("user")
         if upload is not None and user is not None:
-            from recommendations.kep.services import certificate_check, refuse_non_signer
-
             self.certificate_data = upload.read()
             try:
                 refuse_non_signer(user)
@@ -92,8 +84,6 @@ class QualifiedCertificateAdmin(admin.ModelAdmin):
     ]
 
     def save_model(self, request, obj, form, change):
-        from recommendations.kep.services import certificate_register
-
         saved = certificate_register(
             user=form.cleaned_data["user"],
             data=form.certificate_data,

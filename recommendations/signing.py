@@ -10,7 +10,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from io import BytesIO
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -22,13 +22,13 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
 
 from recommendations.models import SigningCertificate
-
-# pyHanko is imported where a PDF is signed or its signature checked: every process imports
-# this module (the system checks do), few of them sign, and pyHanko weighs about 25 MB.
-if TYPE_CHECKING:
-    from pyhanko.sign.signers import SimpleSigner
 
 
 def _fernet() -> Fernet:
@@ -169,9 +169,7 @@ class Signer(Protocol):
 class PadesSigner:
     """PAdES (pyHanko) with the PKCS#12 bundle held by the portal."""
 
-    def _signer(self, certificate: SigningCertificate) -> "SimpleSigner":
-        from pyhanko.sign import signers
-
+    def _signer(self, certificate: SigningCertificate) -> signers.SimpleSigner:
         passphrase = decrypt_passphrase(certificate.passphrase_encrypted)
         signer = signers.SimpleSigner.load_pkcs12_data(
             bytes(certificate.pkcs12), other_certs=(), passphrase=passphrase.encode()
@@ -181,9 +179,6 @@ class PadesSigner:
         return signer
 
     def sign(self, pdf: bytes, certificate: SigningCertificate) -> bytes:
-        from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-        from pyhanko.sign import fields, signers
-
         writer = IncrementalPdfFileWriter(BytesIO(pdf))
         meta = signers.PdfSignatureMetadata(
             field_name="Signature",
@@ -220,10 +215,6 @@ def validate_signature(pdf: bytes, trusted_certificate: bytes) -> SignatureCheck
     Nothing is fetched from the network (no OCSP/CRL): the trust anchor is the certificate
     the portal itself recorded for the signer.
     """
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko_certvalidator import ValidationContext
-
     try:
         reader = PdfFileReader(BytesIO(pdf))
         signatures = reader.embedded_signatures
