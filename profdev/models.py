@@ -1006,6 +1006,11 @@ class ChangeRecord(models.Model):
     # Their look-ups (and the deletions that null them) use the indexes below, which begin
     # with them: no index of their own to keep up on each of a region's first load's rows;
     # a school's and a user's hold only the rows naming one (most name neither).
+    # The history is a log appended to beside the changes it describes: the database does not
+    # check its references (`db_constraint=False`, as history tables commonly have). Each
+    # names a person, a school or a user that the same transaction writes or holds, and a
+    # deletion nulls it through the ORM (SET_NULL); checked, a region's first load spent
+    # nearly a second of its commit on PostgreSQL re-reading the persons it had just created.
     person = models.ForeignKey(
         Person,
         on_delete=models.SET_NULL,
@@ -1013,6 +1018,7 @@ class ChangeRecord(models.Model):
         related_name="changes",
         verbose_name=_("работник"),
         db_index=False,
+        db_constraint=False,
     )
     school = models.ForeignKey(
         School,
@@ -1022,6 +1028,7 @@ class ChangeRecord(models.Model):
         related_name="changes",
         verbose_name=_("ОО"),
         db_index=False,
+        db_constraint=False,
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -1030,6 +1037,7 @@ class ChangeRecord(models.Model):
         blank=True,
         verbose_name=_("пользователь"),
         db_index=False,
+        db_constraint=False,
     )
     at = models.DateTimeField(_("когда"), auto_now_add=True)
     source = models.CharField(_("источник"), max_length=50, choices=Source.choices)

@@ -118,3 +118,22 @@ def test_a_deleted_users_changes_stay_in_the_history_without_them(db, school):
     user.delete()
     assert [c.user for c in ChangeRecord.objects.order_by("id")] == [None, other, None]
     assert school.changes.count() == 3
+
+
+def test_a_deleted_persons_and_schools_changes_stay_in_the_history_without_them(db, school):
+    """The database does not check the history's references: the ORM nulls them."""
+    person, kept = factories.PersonFactory(), factories.PersonFactory()
+    changes = [
+        history.Change(person.pk, "Аттестация", "первая, 12.03.2024", "create", {}),
+        history.Change(kept.pk, "Аттестация", "высшая, 01.02.2024", "create", {}),
+        history.Change(None, "Результаты", "2024/2025, ВПР", "create", {}, school.pk),
+    ]
+    history.record_changes(changes, source=ChangeRecord.Source.FORM)
+    person.delete()
+    school.delete()
+    rows = ChangeRecord.objects.order_by("id")
+    assert [(c.person, c.school, c.record_label) for c in rows] == [
+        (None, None, "первая, 12.03.2024"),
+        (kept, None, "высшая, 01.02.2024"),
+        (None, None, "2024/2025, ВПР"),
+    ]
