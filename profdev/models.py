@@ -1180,7 +1180,8 @@ def upload_path(upload: "Upload", filename: str) -> str:
 class Upload(models.Model):
     """A workbook uploaded from the web (profdev.uploads), kept between its preview and the
     confirmation: the file (in the storage under MEDIA_ROOT/uploads, not in the database),
-    what the preview showed and the plan the confirmation writes.
+    what the preview showed and the fingerprint of the data the check read (the confirmation
+    writes the file only against the same data: `profdev.uploads`).
 
     Only its uploader opens it; a confirmed upload keeps its summary and drops the file.
     """
@@ -1211,7 +1212,10 @@ class Upload(models.Model):
         _("состояние"), max_length=10, choices=Status.choices, default=Status.CHECKING
     )
     summary = models.JSONField(_("итог проверки"), default=dict)  # what the preview shows
-    plan = models.BinaryField(_("план записи"), null=True, editable=False)  # pickled analysis
+    # `state_token` of the check without errors; empty otherwise and once written
+    state_token = models.CharField(
+        _("отпечаток данных при проверке"), max_length=64, blank=True, editable=False
+    )
     job = models.ForeignKey(
         Job,
         on_delete=models.SET_NULL,
@@ -1234,5 +1238,5 @@ class Upload(models.Model):
 
     @property
     def can_confirm(self) -> bool:
-        """Checked without errors (only then has it a plan)."""
+        """Checked without errors (only then has it a `state_token`)."""
         return self.status == self.Status.CHECKED and not self.summary.get("error_count")

@@ -1,24 +1,26 @@
 """Workbook upload from the web: keep the file → preview → confirm (`workbook.md`, portal.md).
 
-The importer's analysis lives in an `Upload` row between the preview and the confirmation
-(the file in the storage, MEDIA_ROOT/uploads), so the confirmation writes exactly what the
-preview showed (or is refused when the database changed meanwhile: the user checks the
-stored file again). A file larger than BACKGROUND_BYTES (or unpacking to more than
-BACKGROUND_UNPACKED) is checked and written by background jobs (`profdev.jobs`): the upload
-page sends the user to the job page, which forwards to the upload once the job is done.
+An `Upload` row keeps the file (in the storage, MEDIA_ROOT/uploads) between the preview and
+the confirmation, with what the preview showed and the fingerprint of the data the check read
+(`state_token`). The confirmation imports the stored file again as it writes, a sheet's part
+at a time (no plan is kept between the two): refused when the data changed meanwhile, and
+rolled back when the file no longer reads as the preview showed (the user's rights changed,
+say), which then becomes the new preview. So it writes exactly what the preview showed.
+
+A file larger than BACKGROUND_BYTES (or unpacking to more than BACKGROUND_UNPACKED) is
+checked and written by background jobs (`profdev.jobs`): the upload page sends the user to
+the job page, which forwards to the upload once the job is done.
 
 A user keeps at most UPLOAD_QUOTA_MB of unwritten files and uploads at most
 UPLOAD_RATE_PER_HOUR files an hour; unwritten files go UPLOAD_KEEP_HOURS after the upload.
 
     upload_create(*, user, school, filename, content) -> Upload   # raises UploadRefused
     upload_check(upload) -> Upload        # check the stored file (again)
-    upload_confirm(upload) -> Upload      # write the checked plan
+    upload_confirm(upload) -> Upload      # write what the check showed
     purge_uploads() -> (uploads, files)   # unwritten uploads past their time, stray files
 """
 
 import datetime as dt
-import pickle
-import zlib
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -27,7 +29,6 @@ from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from profdev.jobs import JobError, JobRun, job
@@ -36,7 +37,7 @@ from profdev.workbook.importer import (
     StaleWorkbook,
     WorkbookAnalysis,
     analyse_workbook,
-    apply_workbook,
+    import_workbook,
 )
 from profdev.workbook.reader import UnreadableWorkbook, unpacked_size
 
@@ -136,7 +137,7 @@ def upload_check(upload: Upload) -> Upload:
 
 
 def upload_confirm(upload: Upload) -> Upload:
-    """Write exactly the checked plan; a database changed since the check marks it stale."""
+    """Write exactly what the check showed; a database changed since marks it stale."""
     if not upload.can_confirm:
         raise NotConfirmable(
             ALREADY_WRITTEN
@@ -182,61 +183,71 @@ def _start(upload: Upload, status: str, function) -> Upload:
     return upload
 
 
-_PLAN_SALT = "profdev.uploads.plan"
-_MAC_BYTES = 32
-
-
-def _seal(analysis) -> bytes:
-    """The analysis pickled, compressed and signed with the secret key: a row edited in the
-    database can never make the application unpickle bytes it did not write itself."""
-    data = zlib.compress(pickle.dumps(analysis, protocol=pickle.HIGHEST_PROTOCOL), 1)
-    return salted_hmac(_PLAN_SALT, data, algorithm="sha256").digest() + data
-
-
-def _unseal(blob: bytes):
-    mac, data = bytes(blob[:_MAC_BYTES]), bytes(blob[_MAC_BYTES:])
-    expected = salted_hmac(_PLAN_SALT, data, algorithm="sha256").digest()
-    if not constant_time_compare(mac, expected):
-        raise NotConfirmable("Сохранённая проверка файла повреждена: проверьте файл заново.")
-    try:
-        return pickle.loads(zlib.decompress(data))
-    except (AttributeError, ImportError):  # it names classes of an earlier version
-        raise NotConfirmable(
-            "Файл проверен прежней версией портала: проверьте файл заново."
-        ) from None
-
-
 def _check(upload: Upload) -> None:
     with upload.file.open("rb") as file:
         analysis = analyse_workbook(file, user=upload.user)
+    _checked(upload, analysis)
+    upload.save(update_fields=["summary", "state_token", "status", "checked_at"])
+
+
+def _checked(upload: Upload, analysis: WorkbookAnalysis) -> None:
     upload.summary = summary_of(analysis)
-    upload.plan = _seal(analysis) if analysis.ok else None
+    upload.state_token = analysis.state_token if analysis.ok else ""
     upload.status = Status.CHECKED
     upload.checked_at = timezone.now()
-    upload.save(update_fields=["summary", "plan", "status", "checked_at"])
 
 
 @transaction.atomic
 def _apply(upload_id: int) -> Upload:
     upload = Upload.objects.select_for_update().select_related("user").get(pk=upload_id)
-    if upload.plan is None or upload.status not in (Status.CHECKED, Status.APPLYING):
+    if not upload.state_token or upload.status not in (Status.CHECKED, Status.APPLYING):
         return upload  # written (or found stale) by a confirmation just before this one
-    analysis = _unseal(upload.plan)
     try:
-        apply_workbook(analysis, user=upload.user)
+        analysis = _write(upload)
     except StaleWorkbook:
         upload.status = Status.STALE
+        upload.state_token = ""
     else:
-        upload.status = Status.APPLIED
-        upload.applied_at = timezone.now()
-        # The records hold the data now; the summary stays, the file goes.
-        transaction.on_commit(lambda name=upload.file.name: default_storage.delete(name))
-        upload.file = ""
-        # without the persons' old and new values: the history keeps those (and erases them).
-        upload.summary = {**upload.summary, "person_changes": []}
-    upload.plan = None
-    upload.save(update_fields=["status", "applied_at", "file", "plan", "summary"])
+        if analysis.applied:
+            upload.status = Status.APPLIED
+            upload.applied_at = timezone.now()
+            upload.state_token = ""
+            # The records hold the data now; the summary stays, the file goes.
+            transaction.on_commit(lambda name=upload.file.name: default_storage.delete(name))
+            upload.file = ""
+            # without the persons' old and new values: the history keeps those (and erases them).
+            upload.summary = {**upload.summary, "person_changes": []}
+        else:  # nothing written: what the file reads as now is the preview
+            _checked(upload, analysis)
+            upload.summary["reread"] = True
+    upload.save(
+        update_fields=["status", "applied_at", "checked_at", "file", "state_token", "summary"]
+    )
     return upload
+
+
+def _previewed(summary: dict) -> dict:
+    """What a preview without errors shows of the file."""
+    return {key: summary.get(key) for key in ("counts", "warnings", "person_changes")}
+
+
+class _NotAsChecked(Exception):
+    def __init__(self, analysis: WorkbookAnalysis):
+        self.analysis = analysis
+
+
+def _write(upload: Upload) -> WorkbookAnalysis:
+    """The stored file imported against the data its check read (`StaleWorkbook` otherwise)
+    and kept only if it reads as the check showed; not written (`applied` false) otherwise."""
+    try:
+        with transaction.atomic(), upload.file.open("rb") as file:
+            analysis = import_workbook(file, user=upload.user, expected_token=upload.state_token)
+            if analysis.applied and _previewed(summary_of(analysis)) != _previewed(upload.summary):
+                raise _NotAsChecked(analysis)
+    except _NotAsChecked as differs:
+        analysis = differs.analysis
+        analysis.applied = False
+    return analysis
 
 
 def _upload_for(run: JobRun, upload_id: int) -> Upload:

@@ -1,6 +1,5 @@
 """Writing a checked plan with bulk operations, and the history of every personal record it
-changes (`profdev.history`). The caller holds the transaction and has checked that the
-database is still the one the plan was made against.
+changes (`profdev.history`). The caller holds the transaction.
 """
 
 import itertools
@@ -22,7 +21,6 @@ from profdev.workbook.plan import (
     UPDATE,
     SheetPlan,
     Step,
-    WorkbookAnalysis,
 )
 from profdev.workbook.sheets import REFERENCES, Record, Sheet
 from profdev.workbook.stored import parent_ids
@@ -32,8 +30,8 @@ BATCH = 1000
 
 class PlanWriter:
     """Writes a checked plan sheet by sheet, in the format's order (`sheet`), then the
-    deletions (`finish`): the command writes each sheet as soon as it is planned, so that a
-    region's load never holds every sheet's plan at once. The caller holds the transaction.
+    deletions (`finish`): the importer writes each sheet's part as soon as it is planned, so
+    that a region's load never holds a whole sheet's plan. The caller holds the transaction.
 
     A sheet's new and changed rows are written with its history at once (its persons first,
     on the sheet carrying their own fields). The rows a plan deletes are only noted: they go
@@ -91,15 +89,6 @@ class PlanWriter:
             for start in range(0, len(pks), BATCH):
                 model.objects.filter(pk__in=pks[start : start + BATCH]).delete()
         return self.changed
-
-
-def write_plan(analysis: WorkbookAnalysis, user) -> Counter[type[Model]]:
-    """Write a whole analysed plan (an upload confirmed after its preview); returns the rows
-    changed by model."""
-    writer = PlanWriter(analysis.ids, user)
-    for plan in analysis.plans:
-        writer.sheet(plan, analysis.persons, analysis.person_fields)
-    return writer.finish()
 
 
 def _ids(reference: str) -> dict[Any, int]:

@@ -9,20 +9,19 @@ collected; with one, nothing is written.
 Public API (the command and the web upload use only these):
 
     analyse_workbook(source, user=None) -> WorkbookAnalysis
-        Reads and validates a file (a path or a binary file object) and plans every change;
-        writes nothing. `analysis.counts` holds per sheet created/updated/deleted/unchanged,
-        `analysis.errors` every `Issue` (sorted: sheet order, then row), `analysis.warnings`
-        the warnings, `analysis.state_token` a fingerprint of the database it was made
-        against. The analysis holds only plain data and pickles (the upload page may keep
-        it between the preview and the confirmation, or analyse the stored file again).
-    apply_workbook(analysis, user=None) -> WorkbookAnalysis
-        Writes exactly the plan in one transaction with bulk operations and records the
-        history of personal records. Raises `WorkbookHasErrors` for an analysis with errors
-        and `StaleWorkbook` if the database changed since the analysis.
-    import_workbook(source, user=None, dry_run=False) -> WorkbookAnalysis
-        Both in one transaction, each sheet written as soon as it is planned (a region's
-        load holds one sheet's plan at a time); with errors or `dry_run` nothing is written
-        (`analysis.applied` tells), and the analysis keeps no plans.
+        Reads and validates a file (a path or a binary file object) and plans every change,
+        a sheet's part at a time; writes nothing and keeps no plan. `analysis.counts` holds
+        per sheet created/updated/deleted/unchanged, `analysis.errors` every `Issue`
+        (sorted: sheet order, then row), `analysis.warnings` the warnings,
+        `analysis.person_changes()` the changes to known persons' own fields, and
+        `analysis.state_token` a fingerprint of the database it was made against.
+    import_workbook(source, user=None, dry_run=False, expected_token=None) -> WorkbookAnalysis
+        Analyses and writes in one transaction, each sheet written as soon as it is planned
+        (a region's load holds one sheet's plan at a time); with errors or `dry_run`
+        nothing is written (`analysis.applied` tells). With `expected_token` (an earlier
+        analysis's state_token: the web upload's check), raises `StaleWorkbook` and writes nothing
+        unless the database is still the one that analysis read: the same file against the
+        same data is planned the same way, so the upload writes what its check showed.
 
 `user=None` means full access (the command without --user); otherwise the file is limited
 to what the user may change («Who may change what» in workbook.md): a school administrator
@@ -38,11 +37,11 @@ from django.db import transaction
 
 from profdev.collector import uncollected
 from profdev.statistics import refresh_statistics
-from profdev.workbook.apply import PlanWriter, write_plan
+from profdev.workbook.apply import PlanWriter
 from profdev.workbook.names import name_warnings
 from profdev.workbook.parse import BookParser, Row
 from profdev.workbook.persons import PersonPlanner
-from profdev.workbook.plan import Planner, SheetCounts, WorkbookAnalysis
+from profdev.workbook.plan import UPDATE, Planner, SheetCounts, WorkbookAnalysis
 from profdev.workbook.reach import NoAccess, Reach, reach_for
 from profdev.workbook.reader import (
     Issue,
@@ -55,13 +54,9 @@ from profdev.workbook.reader import (
 )
 from profdev.workbook.stored import Stored, state_token
 
-# The rows of a sheet planned and written at a time when the importer writes as it goes: a
-# region's large sheets (163 000 courses, 228 000 activities) are never held whole.
+# The rows of a sheet planned (and written) at a time: a region's large sheets (163 000
+# courses, 228 000 activities) are never held whole, by a check or a load.
 PART = 20_000
-
-
-class WorkbookHasErrors(Exception):
-    pass
 
 
 class StaleWorkbook(Exception):
@@ -78,23 +73,29 @@ def analyse_workbook(source: Source, user=None) -> WorkbookAnalysis:
     return _read_and_analyse(source, user, write=False)
 
 
-def _read_and_analyse(source: Source, user, write: bool) -> WorkbookAnalysis:
+def _read_and_analyse(
+    source: Source, user, write: bool, expected_token: str | None = None
+) -> WorkbookAnalysis:
     try:
         reach = reach_for(user)
     except NoAccess:
         return _failed(file_issue("у пользователя нет прав на загрузку книги"))
+    token = state_token()
+    if expected_token is not None and token != expected_token:
+        raise StaleWorkbook
     try:
         result = read_workbook(read_bytes(source))
-        return _analyse(result, reach, state_token(), user, write)
+        return _analyse(result, reach, token, user, write)
     except UnreadableWorkbook as exc:
         return _failed(exc.issue)
 
 
 def _analyse(result: ReadResult, reach: Reach, token: str, user, write: bool) -> WorkbookAnalysis:
-    """The analysis of every sheet, one sheet's rows at a time. With `write`, each sheet is
-    written (as `user`) as soon as it is planned, a part of PART rows at a time, until the
-    first error, and its plan let go: only the rows it deletes are kept, for the deletion
-    checks that need every sheet; the deletions go last, if no sheet has an error."""
+    """The analysis of every sheet, a part of PART rows at a time (the persons' sheet
+    whole: a person's rows are checked together). With `write`, each part is written (as
+    `user`) as soon as it is planned, until the first error. A part's plan is let go once
+    counted (and written): only the rows it deletes are kept, for the deletion checks that
+    need every sheet; the deletions go last, if no sheet has an error."""
     errors: list[Issue] = []
     warnings: list[str] = []
     stored = Stored(result.sheets)
@@ -102,13 +103,12 @@ def _analyse(result: ReadResult, reach: Reach, token: str, user, write: bool) ->
     parser = BookParser(errors)
     planner = Planner(stored, reach, errors)
     persons = PersonPlanner(stored, reach, errors)
-    plans = []
+    deletions = []
     counts = {}
     for data in result.sheets:
         sheet = data.sheet
-        # The persons' sheet is planned whole: a person's rows are checked together.
-        size = None if writer is None or sheet.own_fields else PART
-        kept = None  # of the sheet's plan: all of it, or (written) the rows it deletes
+        size = None if sheet.own_fields else PART
+        deleted = None  # the rows the sheet's plan deletes
         counts[sheet.name] = SheetCounts()
         for rows in _parts(parser.rows(data), size):
             planner.add_rows(sheet, rows)
@@ -118,26 +118,21 @@ def _analyse(result: ReadResult, reach: Reach, token: str, user, write: bool) ->
             planner.extend_reach(plan)
             warnings.extend(name_warnings(data, rows, persons.steps, stored, reach))
             counts[sheet.name] += plan.counts(persons.updated)
-            if writer is not None:
-                if not (errors or result.errors):
-                    writer.sheet(plan, persons.steps, persons.fields)
-                plan = plan.deletions()
-            if kept is None:
-                kept = plan
+            if writer is not None and not (errors or result.errors):
+                writer.sheet(plan, persons.steps, persons.fields)
+            if deleted is None:
+                deleted = plan.deletions()
             else:
-                kept.extend(plan)
-        plans.append(kept)
-    for data, plan in zip(result.sheets, plans, strict=True):
+                deleted.extend(plan.deletions())
+        deletions.append(deleted)
+    for data, plan in zip(result.sheets, deletions, strict=True):
         planner.check_deletions(data, plan)
     analysis = WorkbookAnalysis(
         counts=counts,
         errors=sorted([*errors, *result.errors]),
         warnings=[*result.warnings, *warnings],
         state_token=token,
-        plans=[] if writer else plans,
-        persons=[] if writer else persons.steps,
-        person_fields=persons.fields,
-        ids=stored.ids,
+        persons=[s for s in persons.steps if s.action == UPDATE],
     )
     if writer is not None and analysis.ok:
         _applied(analysis, writer.finish())
@@ -161,35 +156,26 @@ class _RolledBack(Exception):
         self.analysis = analysis
 
 
-def import_workbook(source: Source, user=None, dry_run: bool = False) -> WorkbookAnalysis:
+def import_workbook(
+    source: Source, user=None, dry_run: bool = False, expected_token: str | None = None
+) -> WorkbookAnalysis:
     """Analyse and write in one transaction, each sheet written as soon as it is planned;
-    with an error anywhere (or `dry_run`) nothing is written."""
+    with an error anywhere (or `dry_run`) nothing is written. With `expected_token`, only
+    against the database an earlier analysis read (`StaleWorkbook` otherwise)."""
     if dry_run:
         return analyse_workbook(source, user=user)
     try:
-        return _import(source, user)
+        return _import(source, user, expected_token)
     except _RolledBack as rolled_back:
         return rolled_back.analysis
 
 
 @uncollected()
 @transaction.atomic
-def _import(source: Source, user) -> WorkbookAnalysis:
-    analysis = _read_and_analyse(source, user, write=True)
+def _import(source: Source, user, expected_token: str | None) -> WorkbookAnalysis:
+    analysis = _read_and_analyse(source, user, True, expected_token)
     if analysis.errors:
         raise _RolledBack(analysis)  # what the sheets before the error wrote is undone
-    return analysis
-
-
-@uncollected()
-@transaction.atomic
-def apply_workbook(analysis: WorkbookAnalysis, user=None) -> WorkbookAnalysis:
-    """Write exactly the analysed plan; refuse if the database changed since."""
-    if analysis.errors:
-        raise WorkbookHasErrors("В файле есть ошибки: записывать нечего.")
-    if state_token() != analysis.state_token:
-        raise StaleWorkbook
-    _applied(analysis, write_plan(analysis, user))
     return analysis
 
 

@@ -100,10 +100,7 @@ class WorkbookAnalysis:
     errors: list[Issue]
     warnings: list[str]
     state_token: str = ""
-    plans: list[SheetPlan] = field(default_factory=list)
-    persons: list[Step] = field(default_factory=list)  # the persons named, key (snils,)
-    person_fields: tuple[str, ...] = ()  # the persons' own fields present in the file
-    ids: dict[str, dict[str, int]] = field(default_factory=dict)  # ref → natural key → pk
+    persons: list[Step] = field(default_factory=list)  # the known persons the file changes
     applied: bool = False
 
     @property

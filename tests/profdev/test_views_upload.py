@@ -203,7 +203,7 @@ def test_preview_writes_nothing_and_confirm_writes_exactly_the_preview(
     assert "Книга записана: добавлено 5, изменено 0, удалено 0, без изменений 1." in page
     assert reverse("staff_list", args=[school.code]) in page
     upload.refresh_from_db()
-    assert (upload.status, upload.file.name, upload.plan) == (Upload.Status.APPLIED, "", None)
+    assert (upload.status, upload.file.name, upload.state_token) == (Upload.Status.APPLIED, "", "")
     assert not stored.exists()  # the records hold the data now
 
 
@@ -286,46 +286,71 @@ def test_a_confirmation_after_the_database_changed_is_refused_and_checked_again(
     assert record_counts()["Employment"] == before["Employment"] + 2
 
 
-def test_a_stored_plan_altered_in_the_database_is_never_unpickled(
+def test_a_file_reading_otherwise_when_confirmed_is_not_written_and_shown_again(
+    client_for, school_admin, school, good_book, media_root
+):
+    """The confirmation reads the stored file again as it writes: if it no longer reads as
+    the preview showed, nothing is written and the new reading is the preview."""
+    client = client_for(school_admin)
+    send(client, reverse("school_upload", args=[school.code]), good_book)
+    upload = Upload.objects.get()
+    other = xlsx({"ОО": [own_school_row(school)], "Педагоги": [staff(next_snils(), school.code)]})
+    (media_root / upload.file.name).write_bytes(other.getvalue())
+    before = record_counts()
+
+    response = client.post(reverse("upload_confirm", args=[upload.pk]), follow=True)
+
+    assert record_counts() == before
+    html = response.content.decode()
+    assert "При записи файл прочитан не так, как при проверке" in html
+    _header, *counted = rows(parsed(response), "//table[contains(@class, 'upload-counts')]")
+    assert {sheet: numbers for sheet, *numbers in counted}["Всего"] == ["1", "0", "0", "1"]
+    assert "Записать изменения" in html
+
+    response = client.post(reverse("upload_confirm", args=[upload.pk]), follow=True)
+
+    assert record_counts()["Employment"] == before["Employment"] + 1
+    assert "Книга записана: добавлено 1" in response.content.decode()
+
+
+def test_rights_withdrawn_after_the_check_hold_at_the_confirmation(
+    client_for, school_admin, school, other_school
+):
+    """The confirmation reads the file with the user's rights as they are then: a school
+    the user no longer keeps is not written to, whatever the check allowed."""
+    grant = factories.RoleGrantFactory(user=school_admin, role="school_admin", school=other_school)
+    book = xlsx(
+        {
+            "ОО": [own_school_row(school), own_school_row(other_school)],
+            "Педагоги": [staff(next_snils(), other_school.code)],
+        }
+    )
+    client = client_for(school_admin)
+    send(client, reverse("school_upload", args=[school.code]), book)
+    upload = Upload.objects.get()
+    assert upload.can_confirm
+    grant.delete()
+    before = record_counts()
+
+    response = client.post(reverse("upload_confirm", args=[upload.pk]), follow=True)
+
+    assert record_counts() == before
+    html = response.content.decode()
+    assert "При записи файл прочитан не так, как при проверке" in html
+    _header, *errors = rows(parsed(response), ERRORS)
+    assert [(e[0], e[3]) for e in errors] == [
+        ("ОО", "нет прав на данные ОО с кодом «S-B»"),
+        ("Педагоги", "нет прав на данные ОО с кодом «S-B»"),
+    ]
+    assert "Записать изменения" not in html
+
+
+def test_the_check_keeps_the_fingerprint_of_the_data_it_read(
     client_for, school_admin, school, good_book
 ):
-    client = client_for(school_admin)
-    send(client, reverse("school_upload", args=[school.code]), good_book)
+    send(client_for(school_admin), reverse("school_upload", args=[school.code]), good_book)
     upload = Upload.objects.get()
-    plan = bytearray(upload.plan)
-    plan[-1] ^= 0xFF
-    Upload.objects.filter(pk=upload.pk).update(plan=bytes(plan))
-    before = record_counts()
-
-    response = client.post(reverse("upload_confirm", args=[upload.pk]), follow=True)
-
-    assert "Сохранённая проверка файла повреждена" in response.content.decode()
-    assert record_counts() == before
-
-
-def test_a_plan_checked_by_an_earlier_version_is_checked_again(
-    client_for, school_admin, school, good_book, monkeypatch
-):
-    client = client_for(school_admin)
-    send(client, reverse("school_upload", args=[school.code]), good_book)
-    upload = Upload.objects.get()
-
-    class Gone:
-        """A class of the plan that a later version no longer has."""
-
-    Gone.__module__, Gone.__qualname__ = importer.__name__, "Gone"
-    monkeypatch.setattr(importer, "Gone", Gone, raising=False)
-    Upload.objects.filter(pk=upload.pk).update(plan=uploads._seal(Gone()))
-    monkeypatch.undo()
-    before = record_counts()
-
-    response = client.post(reverse("upload_confirm", args=[upload.pk]), follow=True)
-
-    assert "Файл проверен прежней версией портала" in response.content.decode()
-    assert record_counts() == before
-    client.post(reverse("upload_recheck", args=[upload.pk]))
-    client.post(reverse("upload_confirm", args=[upload.pk]))
-    assert record_counts() != before
+    assert upload.state_token == importer.state_token() != ""
 
 
 def test_a_school_admins_file_touching_another_school_is_refused(

@@ -1,5 +1,4 @@
 import datetime as dt
-import pickle
 
 import pytest
 from django.test import override_settings
@@ -18,13 +17,9 @@ from profdev.models import (
 )
 from profdev.workbook import importer
 from profdev.workbook.apply import PlanWriter
-from profdev.workbook.importer import (
-    StaleWorkbook,
-    analyse_workbook,
-    apply_workbook,
-    import_workbook,
-)
+from profdev.workbook.importer import StaleWorkbook, analyse_workbook, import_workbook
 from profdev.workbook.parse import BookParser
+from profdev.workbook.plan import Planner
 from tests import factories
 from tests.factories import next_snils
 from tests.profdev.workbook import builders
@@ -539,21 +534,52 @@ def test_district_column_default_and_several_districts(district):
     ]
 
 
-def test_apply_refuses_when_the_database_changed_after_the_analysis(district):
-    analysis = analyse_workbook(xlsx({"ОО": [school()]}))
-    analysis = pickle.loads(pickle.dumps(analysis))  # the upload page may keep it in between
+def test_a_load_against_a_checked_state_refuses_when_the_database_changed_since(district):
+    book = xlsx({"ОО": [school()]})
+    checked = analyse_workbook(book)
     factories.ProviderFactory()
     with pytest.raises(StaleWorkbook):
-        apply_workbook(analysis)
+        import_workbook(book, expected_token=checked.state_token)
     assert School.objects.count() == 0
 
 
-def test_apply_writes_exactly_the_analysed_plan(district):
-    analysis = analyse_workbook(xlsx({"ОО": [school()], "Организации ДПО": [provider()]}))
+def test_a_load_against_a_checked_state_writes_what_the_check_counted(district):
+    book = xlsx({"ОО": [school()], "Организации ДПО": [provider()]})
+    checked = analyse_workbook(book)
     assert School.objects.count() == 0
-    apply_workbook(pickle.loads(pickle.dumps(analysis)))
+    written = import_workbook(book, expected_token=checked.state_token)
+    assert written.applied and written.counts == checked.counts
     assert Provider.objects.get().name_key == "огбу дпо «институт развития образования»"
     assert School.objects.count() == 1
+
+
+def test_a_check_reads_a_part_at_a_time_and_counts_as_a_whole(district, monkeypatch):
+    """A check holds no more of a sheet than a load does: a part of PART rows at a time,
+    its counts, errors and warnings those of the whole sheet."""
+    snils = [next_snils() for _ in range(3)]
+    courses = [course(s, **{"Дата окончания": dt.date(2024, 5, 3)}) for s in snils]
+    courses.append(course(snils[0], **{"Часы": 10}))  # too short: an error on row 5
+    people = [staff(s) for s in snils]
+    book = xlsx(
+        {"ОО": [school()], "Организации ДПО": [provider()], "Педагоги": people, "Курсы": courses}
+    )
+    whole = analyse_workbook(book)
+    planned = []
+    plan = Planner.plan
+
+    def planning(self, data, rows):
+        planned.append((data.sheet.name, [row.number for row in rows]))
+        return plan(self, data, rows)
+
+    monkeypatch.setattr(Planner, "plan", planning)
+    monkeypatch.setattr(importer, "PART", 2)
+    parts = analyse_workbook(book)
+    # (row 5, in error, is not planned)
+    assert planned[-3:] == [("Педагоги", [2, 3, 4]), ("Курсы", [2, 3]), ("Курсы", [4])]
+    assert [str(e) for e in parts.errors] == [str(e) for e in whole.errors] != []
+    assert parts.errors[0].row == 5
+    assert (parts.counts, parts.warnings) == (whole.counts, whole.warnings)
+    assert counts(parts, "Курсы") == (3, 0, 0, 0)
 
 
 def test_dry_run_writes_nothing(district):
@@ -588,7 +614,7 @@ def test_each_sheet_is_written_as_planned_a_part_at_a_time(district, monkeypatch
     courses = [course(s, **{"Дата окончания": dt.date(2024, 5, 3)}) for s in snils]
     book = {"ОО": [school()], "Педагоги": [staff(s) for s in snils], "Курсы": courses}
     analysis = import_workbook(xlsx({**book, "Организации ДПО": [provider()]}))
-    assert analysis.applied and analysis.plans == []
+    assert analysis.applied
     assert events == [
         ("read", "ОО", 2),
         ("write", "ОО", [2]),
