@@ -128,8 +128,7 @@ def upload_check(upload: Upload) -> Upload:
     """Analyse the stored file against the database as it is now (nothing is written)."""
     if upload.status in WRITTEN:
         raise NotConfirmable(ALREADY_WRITTEN)
-    if not upload.file:
-        raise NotConfirmable(FILE_GONE)
+    _check_file(upload)
     if _in_background(upload):
         return _start(upload, Status.CHECKING, check_upload)
     _check(upload)
@@ -144,9 +143,20 @@ def upload_confirm(upload: Upload) -> Upload:
             if upload.status in WRITTEN
             else _("Записать нельзя: в файле есть ошибки или он ещё не проверен.")
         )
+    _check_file(upload)
     if _in_background(upload):
         return _start(upload, Status.APPLYING, apply_upload)
     return _apply(upload.pk)
+
+
+def _check_file(upload: Upload) -> None:
+    """`NotConfirmable` when the upload's file is gone: removed from the storage behind the
+    portal's back, the upload forgets it (its page then says so)."""
+    if upload.file and not default_storage.exists(upload.file.name):
+        Upload.objects.filter(pk=upload.pk).update(file="", state_token="")
+        upload.file, upload.state_token = "", ""
+    if not upload.file:
+        raise NotConfirmable(FILE_GONE)
 
 
 def summary_of(analysis: WorkbookAnalysis) -> dict:

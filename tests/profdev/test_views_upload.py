@@ -345,6 +345,26 @@ def test_rights_withdrawn_after_the_check_hold_at_the_confirmation(
     assert "Записать изменения" not in html
 
 
+def test_a_file_removed_from_the_storage_is_neither_written_nor_checked_again(
+    client_for, school_admin, school, good_book, media_root
+):
+    client = client_for(school_admin)
+    send(client, reverse("school_upload", args=[school.code]), good_book)
+    upload = Upload.objects.get()
+    (media_root / upload.file.name).unlink()  # the storage cleaned behind the portal's back
+    before = record_counts()
+
+    response = client.post(reverse("upload_confirm", args=[upload.pk]), follow=True)
+
+    assert record_counts() == before
+    html = response.content.decode()
+    assert "Файл удалён: загрузите книгу ещё раз." in html
+    assert "Записать изменения" not in html and "Проверить заново" not in html
+    response = client.post(reverse("upload_recheck", args=[upload.pk]), follow=True)
+    assert "Файл удалён: загрузите книгу ещё раз." in response.content.decode()
+    assert record_counts() == before
+
+
 def test_the_check_keeps_the_fingerprint_of_the_data_it_read(
     client_for, school_admin, school, good_book
 ):
