@@ -16,8 +16,8 @@ Public API (the command and the web upload use only these):
         `analysis.person_changes()` the changes to known persons' own fields, and
         `analysis.state_token` a fingerprint of the database it was made against.
     import_workbook(source, user=None, dry_run=False, expected_token=None) -> WorkbookAnalysis
-        Analyses and writes in one transaction, each sheet written as soon as it is planned
-        (a region's load holds one sheet's plan at a time); with errors or `dry_run`
+        Analyses and writes in one transaction, each part of a sheet written as soon as it
+        is planned (a load holds one part's plan at a time); with errors or `dry_run`
         nothing is written (`analysis.applied` tells). With `expected_token` (an earlier
         analysis's state_token: the web upload's check), raises `StaleWorkbook` and writes nothing
         unless the database is still the one that analysis read: the same file against the
@@ -159,7 +159,7 @@ class _RolledBack(Exception):
 def import_workbook(
     source: Source, user=None, dry_run: bool = False, expected_token: str | None = None
 ) -> WorkbookAnalysis:
-    """Analyse and write in one transaction, each sheet written as soon as it is planned;
+    """Analyse and write in one transaction, each part written as soon as it is planned;
     with an error anywhere (or `dry_run`) nothing is written. With `expected_token`, only
     against the database an earlier analysis read (`StaleWorkbook` otherwise)."""
     if dry_run:

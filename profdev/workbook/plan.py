@@ -100,7 +100,7 @@ class WorkbookAnalysis:
     errors: list[Issue]
     warnings: list[str]
     state_token: str = ""
-    persons: list[Step] = field(default_factory=list)  # the known persons the file changes
+    persons: list[Step] = field(default_factory=list)  # the known persons it changes (UPDATE)
     applied: bool = False
 
     @property
@@ -125,7 +125,6 @@ class WorkbookAnalysis:
                 ],
             }
             for step in sorted(self.persons, key=lambda s: s.row)
-            if step.action == UPDATE
         ]
 
 
