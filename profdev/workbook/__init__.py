@@ -1,4 +1,4 @@
-"""The district workbook (`workbook.md`, version 2): one pipeline for the web and the commands.
+"""The district workbook (`workbook.md`, version 3): one pipeline for the web and the commands.
 
 - `sheets`: the format as data (sheets, columns, keys, parsers, row rules, the references a
   sheet defines or names, scope rules);

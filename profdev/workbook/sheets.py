@@ -1,4 +1,4 @@
-"""The workbook format (`workbook.md`, version 2) as data: one `Sheet` per table.
+"""The workbook format (`workbook.md`, version 3) as data: one `Sheet` per table.
 
 A column maps a header to a model field with its parser; a reference column holds the
 natural key of the school (code), person (СНИЛС), provider (matched name) or district
