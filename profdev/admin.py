@@ -220,7 +220,7 @@ class UploadAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "filename", "user", "school", "status", "size"]
     list_filter = ["status"]
     list_select_related = ["user", "school"]
-    exclude = ["file", "plan"]
+    exclude = ["file"]
 
 
 # The task queue of django-tasks-db, with Russian column names (its own admin has English ones).

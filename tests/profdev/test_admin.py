@@ -5,7 +5,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from profdev.models import AccessLog, CourseCompletion, Person
+from profdev.models import AccessLog, CourseCompletion, Person, Upload
 from profdev.roles import grant_role
 from tests import factories
 
@@ -30,6 +30,22 @@ def test_journals_are_read_only(administrator, client):
     client.force_login(administrator)
     for name in ("changerecord", "accesslog", "job", "upload"):
         assert client.get(reverse(f"admin:profdev_{name}_add")).status_code == 403
+
+
+def test_an_uploads_page_shows_neither_its_file_nor_its_fingerprint(administrator, client):
+    upload = Upload.objects.create(
+        user=administrator,
+        filename="книга.xlsx",
+        file="uploads/0123abcd.xlsx",
+        size=1,
+        status=Upload.Status.CHECKED,
+        state_token="f1ngerpr1nt",
+    )
+    client.force_login(administrator)
+    response = client.get(reverse("admin:profdev_upload_change", args=[upload.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200 and "книга.xlsx" in page
+    assert "0123abcd" not in page and "f1ngerpr1nt" not in page
 
 
 PERSONAL_DATA = [
