@@ -91,7 +91,7 @@ def _copy_converter(field: models.Field) -> Callable[[Sequence[Any]], Sequence[s
     """How a column of the field becomes COPY's text: integers (and references) and dates as
     they print, with no escape to look for; anything else by `_copy_column`."""
     target = field.target_field if field.is_relation else field
-    if isinstance(target, models.IntegerField | models.AutoField):
+    if isinstance(target, models.IntegerField):  # AutoFields too
         return _integer_column
     if isinstance(target, models.DateField) and not isinstance(target, models.DateTimeField):
         return _date_column
