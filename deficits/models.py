@@ -24,6 +24,7 @@ class CourseOrder(models.Model):
         on_delete=models.CASCADE,
         related_name="course_orders",
         verbose_name=_("муниципалитет"),
+        db_index=False,  # `course_order_unique` begins with it
     )
     year = models.PositiveSmallIntegerField(_("учебный год целевых групп"))
     reference_date = models.DateField(_("целевые группы на дату"))
@@ -56,7 +57,12 @@ class CourseOrderLine(models.Model):
 
     SUBJECT_COMPONENT = "subject"
 
-    order = models.ForeignKey(CourseOrder, on_delete=models.CASCADE, related_name="lines")
+    order = models.ForeignKey(
+        CourseOrder,
+        on_delete=models.CASCADE,
+        related_name="lines",
+        db_index=False,  # `course_order_line_unique` begins with it
+    )
     component = models.CharField(_("компонент"), max_length=20, choices=COMPONENT_CHOICES)
     subject = models.CharField(
         _("предмет"), max_length=20, choices=Subject.choices, blank=True, default=""
@@ -124,7 +130,12 @@ class CourseOrderLine(models.Model):
 class CourseOrderSchool(models.Model):
     """A line's target group at one school: how many of its people it proposes."""
 
-    line = models.ForeignKey(CourseOrderLine, on_delete=models.CASCADE, related_name="schools")
+    line = models.ForeignKey(
+        CourseOrderLine,
+        on_delete=models.CASCADE,
+        related_name="schools",
+        db_index=False,  # `course_order_school_unique` begins with it
+    )
     school = models.ForeignKey(School, on_delete=models.CASCADE, verbose_name=_("ОО"))
     proposed = models.PositiveIntegerField(_("в целевой группе"))
 

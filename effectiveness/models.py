@@ -29,7 +29,11 @@ class Measure(models.Model):
         OTHER = "other", _("другое")
 
     district = models.ForeignKey(
-        District, on_delete=models.CASCADE, related_name="measures", verbose_name=_("муниципалитет")
+        District,
+        on_delete=models.CASCADE,
+        related_name="measures",
+        verbose_name=_("муниципалитет"),
+        db_index=False,  # `measure_natural_key` begins with it
     )
     title = models.CharField(_("название"), max_length=500)
     date = models.DateField(_("дата"))
@@ -115,7 +119,11 @@ class MeasureParticipant(models.Model):
     """A person named as a participant of a measure: who added them and when."""
 
     measure = models.ForeignKey(
-        Measure, on_delete=models.CASCADE, related_name="enrolments", verbose_name=_("мероприятие")
+        Measure,
+        on_delete=models.CASCADE,
+        related_name="enrolments",
+        verbose_name=_("мероприятие"),
+        db_index=False,  # `measure_participant_once` begins with it
     )
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("работник")
@@ -150,6 +158,7 @@ class AnalyticalReport(models.Model):
         on_delete=models.CASCADE,
         related_name="analytical_reports",
         verbose_name=_("муниципалитет"),
+        db_index=False,  # `analytical_report_year` begins with it
     )
     year = models.PositiveSmallIntegerField(_("учебный год"))
     conclusions = models.TextField(_("выводы"))

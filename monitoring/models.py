@@ -106,7 +106,10 @@ class Target(models.Model):
     """A district's target for an indicator in a monitoring year (overrides the default)."""
 
     district = models.ForeignKey(
-        District, on_delete=models.CASCADE, verbose_name=_("муниципалитет")
+        District,
+        on_delete=models.CASCADE,
+        verbose_name=_("муниципалитет"),
+        db_index=False,  # `target_unique` begins with it
     )
     year = models.PositiveSmallIntegerField(_("учебный год"))
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, verbose_name=_("показатель"))
@@ -162,6 +165,7 @@ class MonitoringYear(models.Model):
         on_delete=models.CASCADE,
         related_name="monitoring_years",
         verbose_name=_("муниципалитет"),
+        db_index=False,  # `monitoring_year_unique` begins with it
     )
     year = models.PositiveSmallIntegerField(_("учебный год"))
     reference_date = models.DateField(_("дата среза"))
@@ -389,7 +393,10 @@ class ComponentTopics(models.Model):
     a component without a row keeps the default of deficits.md (`monitoring.deficits`)."""
 
     district = models.ForeignKey(
-        District, on_delete=models.CASCADE, verbose_name=_("муниципалитет")
+        District,
+        on_delete=models.CASCADE,
+        verbose_name=_("муниципалитет"),
+        db_index=False,  # `component_topics_unique` begins with it
     )
     component = models.CharField(_("компонент"), max_length=20, choices=COMPONENT_CHOICES)
     topics = models.CharField(_("тематика"), max_length=300, blank=True)  # ",a,b," as courses
@@ -433,7 +440,10 @@ class ProblemLimits(models.Model):
     (`monitoring.failures`)."""
 
     district = models.ForeignKey(
-        District, on_delete=models.CASCADE, verbose_name=_("муниципалитет")
+        District,
+        on_delete=models.CASCADE,
+        verbose_name=_("муниципалитет"),
+        db_index=False,  # `problem_limits_unique` begins with it
     )
     year = models.PositiveSmallIntegerField(_("учебный год"))
     threshold = models.DecimalField(_("порог доли, %"), max_digits=4, decimal_places=1)

@@ -356,7 +356,11 @@ class Employment(models.Model):
         db_index=False,  # `employment_person_dates` begins with it
     )
     school = models.ForeignKey(
-        School, on_delete=models.PROTECT, related_name="employments", verbose_name=_("ОО")
+        School,
+        on_delete=models.PROTECT,
+        related_name="employments",
+        verbose_name=_("ОО"),
+        db_index=False,  # the index on (school, category, workplace, hired_on) begins with it
     )
     position = models.CharField(_("должность"), max_length=255)
     category = models.CharField(_("категория работника"), max_length=20, choices=Category.choices)
@@ -430,7 +434,11 @@ class CourseCompletion(models.Model):
     MIN_HOURS = {Kind.PK: 16, Kind.PP: 250}
 
     person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="courses", verbose_name=_("работник")
+        Person,
+        on_delete=models.CASCADE,
+        related_name="courses",
+        verbose_name=_("работник"),
+        db_index=False,  # `course_natural_key` begins with it
     )
     kind = models.CharField(_("вид программы"), max_length=2, choices=Kind.choices)
     programme = models.CharField(_("программа"), max_length=500)
@@ -501,7 +509,11 @@ class Attestation(models.Model):
     CATEGORIES = (Result.FIRST, Result.HIGHEST, Result.METHODIST, Result.MENTOR)
 
     person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="attestations", verbose_name=_("работник")
+        Person,
+        on_delete=models.CASCADE,
+        related_name="attestations",
+        verbose_name=_("работник"),
+        db_index=False,  # `attestation_natural_key` begins with it
     )
     date = models.DateField(_("дата"))
     result = models.CharField(_("результат"), max_length=20, choices=Result.choices)
@@ -535,7 +547,11 @@ class ContestParticipation(models.Model):
         WINNER = "winner", _("победитель")
 
     person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="contests", verbose_name=_("работник")
+        Person,
+        on_delete=models.CASCADE,
+        related_name="contests",
+        verbose_name=_("работник"),
+        db_index=False,  # `contest_natural_key` begins with it
     )
     name = models.CharField(_("конкурс"), max_length=500)
     level = models.CharField(_("уровень"), max_length=20, choices=Level.choices)
@@ -556,10 +572,18 @@ class ContestParticipation(models.Model):
 
 class MentorshipPair(models.Model):
     mentor = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="mentoring", verbose_name=_("наставник")
+        Person,
+        on_delete=models.CASCADE,
+        related_name="mentoring",
+        verbose_name=_("наставник"),
+        db_index=False,  # `mentorship_natural_key` begins with it
     )
     mentee = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="mentored_by", verbose_name=_("наставляемый")
+        Person,
+        on_delete=models.CASCADE,
+        related_name="mentored_by",
+        verbose_name=_("наставляемый"),
+        db_index=False,  # `mentorship_running` begins with it
     )
     started_on = models.DateField(_("дата начала"))
     ended_on = models.DateField(_("дата окончания"), null=True, blank=True)
@@ -603,7 +627,11 @@ class DeficitDiagnostic(models.Model):
     COMPONENTS = DIAGNOSTIC_COMPONENTS
 
     person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="diagnostics", verbose_name=_("работник")
+        Person,
+        on_delete=models.CASCADE,
+        related_name="diagnostics",
+        verbose_name=_("работник"),
+        db_index=False,  # `diagnostic_natural_key` begins with it
     )
     date = models.DateField(_("дата"))
     instrument = models.CharField(_("инструмент"), max_length=255)
@@ -670,7 +698,11 @@ Component = models.TextChoices(
 
 class DevelopmentRoute(models.Model):
     person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="routes", verbose_name=_("работник")
+        Person,
+        on_delete=models.CASCADE,
+        related_name="routes",
+        verbose_name=_("работник"),
+        db_index=False,  # `route_natural_key` begins with it
     )
     started_on = models.DateField(_("дата начала"))
     ended_on = models.DateField(_("дата окончания"), null=True, blank=True)
@@ -737,6 +769,7 @@ class RouteActivity(models.Model):
         on_delete=models.CASCADE,
         related_name="activities",
         verbose_name=_("ИОМ"),
+        db_index=False,  # `route_activity_natural_key` begins with it
     )
     kind = models.CharField(_("вид"), max_length=20, choices=Kind.choices)
     topic = models.CharField(
@@ -796,7 +829,11 @@ class ProfessionalActivity(models.Model):
         SHARING = "sharing", _("обобщение опыта")
 
     person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="activities", verbose_name=_("работник")
+        Person,
+        on_delete=models.CASCADE,
+        related_name="activities",
+        verbose_name=_("работник"),
+        db_index=False,  # `activity_natural_key` begins with it
     )
     kind = models.CharField(_("вид"), max_length=20, choices=Kind.choices)
     description = models.CharField(_("описание"), max_length=500)
@@ -826,7 +863,11 @@ class BurnoutRecord(models.Model):
     HIGH_LEVELS = (Level.HIGH, Level.EXTREME)
 
     person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="burnout_records", verbose_name=_("работник")
+        Person,
+        on_delete=models.CASCADE,
+        related_name="burnout_records",
+        verbose_name=_("работник"),
+        db_index=False,  # `burnout_natural_key` begins with it
     )
     date = models.DateField(_("дата"))
     level = models.CharField(_("уровень"), max_length=10, choices=Level.choices)
@@ -847,7 +888,11 @@ class BurnoutRecord(models.Model):
 
 class Vacancy(models.Model):
     school = models.ForeignKey(
-        School, on_delete=models.CASCADE, related_name="vacancies", verbose_name=_("ОО")
+        School,
+        on_delete=models.CASCADE,
+        related_name="vacancies",
+        verbose_name=_("ОО"),
+        db_index=False,  # `vacancy_natural_key` begins with it
     )
     position = models.CharField(_("должность"), max_length=255)
     count = models.PositiveIntegerField(_("количество"))
@@ -884,7 +929,11 @@ class StudentResult(models.Model):
         NOKO = "noko", _("НОКО")
 
     school = models.ForeignKey(
-        School, on_delete=models.CASCADE, related_name="student_results", verbose_name=_("ОО")
+        School,
+        on_delete=models.CASCADE,
+        related_name="student_results",
+        verbose_name=_("ОО"),
+        db_index=False,  # `student_result_natural_key` begins with it
     )
     year = models.PositiveSmallIntegerField(_("учебный год"))
     procedure = models.CharField(_("процедура"), max_length=10, choices=Procedure.choices)
@@ -1092,6 +1141,7 @@ class AccessLog(models.Model):
         blank=True,
         related_name="access_log",
         verbose_name=_("работник"),
+        db_index=False,  # the index on (person, -at) begins with it
     )
     school = models.ForeignKey(
         School, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("ОО")

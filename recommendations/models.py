@@ -76,7 +76,10 @@ class OutgoingRegister(models.Model):
     """
 
     district = models.ForeignKey(
-        District, on_delete=models.CASCADE, verbose_name=_("муниципалитет")
+        District,
+        on_delete=models.CASCADE,
+        verbose_name=_("муниципалитет"),
+        db_index=False,  # `outgoing_register_unique` begins with it
     )
     year = models.PositiveSmallIntegerField(_("календарный год"))
     number_format = models.CharField(
@@ -174,6 +177,7 @@ class Letter(models.Model):
         blank=True,
         related_name="letters",
         verbose_name=_("журнал исходящих"),
+        db_index=False,  # `letter_serial_once_per_register` begins with it
     )
     serial = models.PositiveIntegerField(_("порядковый номер"), null=True, blank=True)
     date = models.DateField(_("дата"), null=True, blank=True)
@@ -300,7 +304,11 @@ class CitedFinding(models.Model):
     reads a few narrow rows instead of every letter's whole figures."""
 
     letter = models.ForeignKey(
-        Letter, on_delete=models.CASCADE, related_name="cited", verbose_name=_("письмо")
+        Letter,
+        on_delete=models.CASCADE,
+        related_name="cited",
+        verbose_name=_("письмо"),
+        db_index=False,  # `cited_finding_once_per_letter` begins with it
     )
     order = models.PositiveSmallIntegerField(_("порядок в письме"))
     indicator = models.ForeignKey(
@@ -363,7 +371,11 @@ class LetterEvent(models.Model):
         CONFIRMED = "confirmed", _("ознакомлен")
 
     letter = models.ForeignKey(
-        Letter, on_delete=models.CASCADE, related_name="events", verbose_name=_("письмо")
+        Letter,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("письмо"),
+        db_index=False,  # the index on (letter, kind) begins with it
     )
     kind = models.CharField(_("событие"), max_length=12, choices=Kind.choices)
     user = models.ForeignKey(
@@ -468,7 +480,11 @@ class FindingResponse(models.Model):
     `recommendations.responses.LINKS`, which the measures' app fills."""
 
     letter = models.ForeignKey(
-        Letter, on_delete=models.CASCADE, related_name="responses", verbose_name=_("письмо")
+        Letter,
+        on_delete=models.CASCADE,
+        related_name="responses",
+        verbose_name=_("письмо"),
+        db_index=False,  # `finding_response_once_per_finding` begins with it
     )
     indicator = models.ForeignKey(
         Indicator, on_delete=models.PROTECT, related_name="+", verbose_name=_("показатель")
