@@ -45,12 +45,16 @@ def insert_rows(
             source = _CopySource(rows, model_fields)
             cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", source)
             return source.count
-        placeholders = ", ".join(["%s"] * len(fields))
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
         count = 0
         adapt = _Adapter(connection.ops, model_fields)
+        statements: dict[tuple[bool, ...], str] = {}
         for batch in _batches(rows, BATCH):
-            cursor.executemany(sql, adapt.rows(batch))
+            bound, values = adapt.batch(batch)
+            sql = statements.get(bound)
+            if sql is None:
+                placeholders = ", ".join("%s" if given else "NULL" for given in bound)
+                sql = statements[bound] = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
+            cursor.executemany(sql, values)
             count += len(batch)
         return count
 
@@ -144,35 +148,41 @@ def _name(attname: str) -> str:
 
 
 class _Adapter:
-    """Rows for `executemany`: the values of the date, datetime and JSON fields as the
-    backend stores them, a batch's column at a time; a batch whose fields need none goes
-    untouched. Dates repeat across a load's rows and its history repeats one timestamp (the
-    «when»): each distinct value of a batch's column is adapted once."""
+    """Rows for `executemany`, a batch's column at a time, as values the sqlite3 module binds
+    without looking for an adapter (it looks for one, some thousand instructions, for
+    anything but an exact int, float or str: a third of a load's values): dates,
+    datetimes and JSON as the backend stores them, truth values as 1 and 0, the texts of str
+    subclasses (choices, JSON already built) as plain str. A column NULL on every row of the
+    batch (the history's user and school in a load) is not bound at all: the statement
+    writes NULL. Dates repeat across a load's rows and its history repeats one timestamp
+    (the «when»): each distinct value of a batch's column is adapted once."""
 
     def __init__(self, ops, fields: Sequence[models.Field]):
-        self.adapted = [
-            (index, adapt)
-            for index, field in enumerate(fields)
-            for adapt in [_column_adapter(ops, field)]
-            if adapt is not None
+        self.adapters = [_column_adapter(ops, field) for field in fields]
+
+    def batch(self, rows: list[Sequence[Any]]) -> tuple[tuple[bool, ...], list[tuple]]:
+        """Which columns are bound (not NULL throughout), and the rows of their values."""
+        columns = [
+            values if adapt is None else adapt(values)
+            for adapt, values in zip(self.adapters, zip(*rows, strict=True), strict=True)
         ]
-
-    def rows(self, batch: list[Sequence[Any]]) -> list[Sequence[Any]]:
-        if not self.adapted:
-            return batch
-        columns = list(zip(*batch, strict=True))
-        for index, adapt in self.adapted:
-            columns[index] = adapt(columns[index])
-        return list(zip(*columns, strict=True))
+        bound = tuple(column.count(None) < len(rows) for column in columns)
+        if all(bound):
+            return bound, list(zip(*columns, strict=True))
+        return bound, list(zip(*itertools.compress(columns, bound), strict=True))
 
 
-def _column_adapter(ops, field: models.Field):
+def _column_adapter(ops, field: models.Field) -> Callable[[Sequence[Any]], Sequence[Any]] | None:
     if isinstance(field, models.DateTimeField):
         return _each_distinct(ops.adapt_datetimefield_value)
     if isinstance(field, models.DateField):
         return _each_distinct(ops.adapt_datefield_value)
     if isinstance(field, models.JSONField):
         return _json_column
+    if isinstance(field, models.BooleanField):
+        return _each_distinct(int)
+    if isinstance(field, models.CharField | models.TextField):
+        return _text_column
     return None
 
 
@@ -185,5 +195,15 @@ def _each_distinct(adapt):
     return column
 
 
+def _text_column(values: Sequence[Any]) -> Sequence[Any]:
+    """A column of texts as plain str (a choice's member is a str subclass)."""
+    if all(type(value) is str for value in values):
+        return values
+    return [value if value is None or type(value) is str else str(value) for value in values]
+
+
 def _json_column(values: Sequence[Any]) -> list[Any]:
-    return [v if v is None or type(v) is JSONText else _json(v) for v in values]
+    return [
+        value if value is None else str(value) if type(value) is JSONText else _json(value)
+        for value in values
+    ]
