@@ -3,9 +3,9 @@
 `bulk_create` compiles every value through the ORM, which dominates the time of a
 region-sized import; `insert_rows` streams plain rows instead: one COPY on PostgreSQL
 (rather than one statement per row), `executemany` batches elsewhere. Values
-must already be clean (the importer has validated them): the values of date, datetime and
-JSON fields are adapted for the database here (a `JSONText` is JSON already: it goes as it
-is), the others go as they are; no signals, no `save()`.
+must already be clean (the importer has validated them): the values of date, datetime,
+JSON, truth-value and text fields are adapted for the database here (a `JSONText` is JSON
+already: it goes as its text), the others go as they are; no signals, no `save()`.
 """
 
 import itertools
