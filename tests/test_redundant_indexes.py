@@ -7,6 +7,7 @@ import pytest
 from django.apps import apps
 from django.db import connection, models
 
+from profdev.models import CourseCompletion
 from tests.test_layers import LAYERS
 
 
@@ -37,8 +38,6 @@ def test_no_foreign_key_has_an_index_another_begins_with():
 
 
 def test_the_rule_sees_an_index_a_unique_constraint_begins_with():
-    from profdev.models import CourseCompletion
-
     assert "person" in leading_fields(CourseCompletion)
 
 
