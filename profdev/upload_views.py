@@ -81,9 +81,7 @@ def _upload_form(request: HttpRequest, school: School | None) -> HttpResponse:
 
 
 def _upload_or_404(request: HttpRequest, pk: int) -> Upload:
-    # The plan is read by the service when it needs it, not for every page.
-    uploads_ = Upload.objects.select_related("school")
-    upload = get_object_or_404(uploads_, pk=pk, user=request.user)
+    upload = get_object_or_404(Upload.objects.select_related("school"), pk=pk, user=request.user)
     if upload.school is not None:
         page_school_or_404(request, upload.school.code)
     return upload
