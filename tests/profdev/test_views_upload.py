@@ -360,6 +360,7 @@ def test_a_file_removed_from_the_storage_is_neither_written_nor_checked_again(
     html = response.content.decode()
     assert "Файл удалён: загрузите книгу ещё раз." in html
     assert "Записать изменения" not in html and "Проверить заново" not in html
+    assert "Проверить файл заново" not in html  # nor the stale upload's button
     response = client.post(reverse("upload_recheck", args=[upload.pk]), follow=True)
     assert "Файл удалён: загрузите книгу ещё раз." in response.content.decode()
     assert record_counts() == before
