@@ -10,7 +10,6 @@ already: it goes as its text), the others go as they are; no signals, no `save()
 
 import itertools
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -86,7 +85,6 @@ def _batches(rows: Iterable[Sequence[Any]], size: int) -> Iterator[list[Sequence
 
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-_NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]")
 _NULL = "\\N"
 _json = json.JSONEncoder(ensure_ascii=False).encode
 
@@ -120,7 +118,7 @@ def _copy_column(values: Sequence[Any]) -> Sequence[str]:
         return [_copy_text(first)] * len(values)
     texts = [v if v is None or type(v) in _AS_IS else _text(v) for v in values]
     given = [text for text in texts if text is not None]
-    if _NEEDS_ESCAPE.search("".join(given)):
+    if _needs_escape("".join(given)):
         return [_copy_text(text) for text in texts]
     return [_NULL if text is None else text for text in texts]
 
@@ -131,7 +129,14 @@ def _copy_text(value: Any) -> str:
         return _NULL
     text = value if type(value) in _AS_IS else _text(value)
     # str.translate is slow on non-ASCII text: most values need no escape at all.
-    return text.translate(_COPY_ESCAPES) if _NEEDS_ESCAPE.search(text) else text
+    return text.translate(_COPY_ESCAPES) if _needs_escape(text) else text
+
+
+def _needs_escape(text: str) -> bool:
+    """Whether the text holds a character COPY's text format escapes: four substring
+    searches, some fifty times faster than a character class's regex on a chunk's texts
+    (hundreds of kilobytes of Cyrillic), which cost a region's load over a second."""
+    return "\\" in text or "\t" in text or "\n" in text or "\r" in text
 
 
 def _text(value: Any) -> str:

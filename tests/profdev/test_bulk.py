@@ -149,3 +149,17 @@ def test_sqlite_is_handed_plain_values_it_binds_without_an_adapter(db):
         )
     assert handed and {type(value) for value in handed} <= {int, float, str}
     assert ChangeRecord.objects.filter(changes={"a": [None, 1]}).exists()
+
+
+@pytest.mark.parametrize("special", ["\t", "\n", "\r", "\\"])
+def test_each_character_copy_escapes_survives_among_plain_values(db, special):
+    """A chunk's column is checked for the characters COPY escapes as a whole: one of them in
+    one value of many is still escaped."""
+    names = [f"Поставщик {n}" for n in range(5)]
+    names[3] = f"Поставщик{special}3"
+    insert_rows(
+        Provider,
+        ["name", "name_key", "kind", "licence"],
+        [[name, f"ключ-{n}", "external", ""] for n, name in enumerate(names)],
+    )
+    assert list(Provider.objects.order_by("name_key").values_list("name", flat=True)) == names
