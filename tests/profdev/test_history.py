@@ -137,3 +137,27 @@ def test_a_deleted_persons_and_schools_changes_stay_in_the_history_without_them(
         (kept, None, "высшая, 01.02.2024"),
         (None, None, "2024/2025, ВПР"),
     ]
+
+
+def test_a_change_lists_its_fields_in_the_order_they_were_written(db):
+    """The card shows a change's fields as the record has them, on PostgreSQL too (its jsonb
+    would sort them shortest name first: kind, hours, programme), whether the change came
+    from a form, a load's JSON text or a later rewrite through the ORM (erasure's scrub)."""
+    person = factories.PersonFactory()
+    values = {"programme": "Цифровая школа", "kind": "pk", "hours": 36}
+    written = list(values)
+    changes = [
+        history.Change(person.pk, "пройденная программа", "ПК", "create", changes)
+        for changes in (
+            history.created_changes(values),
+            history.created_json(written)(values),
+        )
+    ]
+    history.record_changes(changes, source=ChangeRecord.Source.WORKBOOK)
+    form, load = ChangeRecord.objects.order_by("id")
+    assert list(form.changes) == list(load.changes) == written
+    form.changes = {"programme": [None, "Иное"], "kind": [None, "pp"]}
+    form.save(update_fields=["changes"])
+    form.refresh_from_db()
+    assert form.changes == {"programme": [None, "Иное"], "kind": [None, "pp"]}
+    assert list(form.changes) == ["programme", "kind"]
