@@ -134,8 +134,8 @@ def _copy_text(value: Any) -> str:
 
 def _needs_escape(text: str) -> bool:
     """Whether the text holds a character COPY's text format escapes: four substring
-    searches, some fifty times faster than a character class's regex on a chunk's texts
-    (hundreds of kilobytes of Cyrillic), which cost a region's load over a second."""
+    searches, some thirty times faster than a character class's regex on a chunk's texts
+    (hundreds of kilobytes of Cyrillic), which cost a region's first load 0.7 s."""
     return "\\" in text or "\t" in text or "\n" in text or "\r" in text
 
 
