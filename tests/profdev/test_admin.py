@@ -5,7 +5,8 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from profdev.models import AccessLog, CourseCompletion, Person, Upload
+from profdev import history
+from profdev.models import AccessLog, ChangeRecord, CourseCompletion, Person, Upload
 from profdev.roles import grant_role
 from tests import factories
 
@@ -30,6 +31,19 @@ def test_journals_are_read_only(administrator, client):
     client.force_login(administrator)
     for name in ("changerecord", "accesslog", "job", "upload"):
         assert client.get(reverse(f"admin:profdev_{name}_add")).status_code == 403
+
+
+def test_a_history_entrys_page_shows_its_changes(administrator, client):
+    person = factories.PersonFactory()
+    change = history.Change(
+        person.pk, "пройденная программа", "ПК", "create", {"programme": [None, "Цифровая школа"]}
+    )
+    history.record_changes([change], source=ChangeRecord.Source.FORM)
+    client.force_login(administrator)
+    entry = ChangeRecord.objects.get()
+    response = client.get(reverse("admin:profdev_changerecord_change", args=[entry.pk]))
+    assert response.status_code == 200
+    assert "Цифровая школа" in response.content.decode()
 
 
 def test_an_uploads_page_shows_neither_its_file_nor_its_fingerprint(administrator, client):
