@@ -1043,7 +1043,7 @@ class LogJSONField(models.JSONField):
     """JSON written once and read whole, never queried inside (a log's entries): on PostgreSQL
     a `json` column, the text as written and checked to be JSON, rather than `jsonb`, parsed
     into a binary form for querying that no reader needs; building it cost the server a
-    second of a region's first load (818 000 history rows). Its keys stay in the order
+    second of a region's first load (881 000 history entries). Its keys stay in the order
     written, as on SQLite, where JSON is text either way."""
 
     def db_type(self, connection):
