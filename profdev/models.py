@@ -1060,8 +1060,9 @@ class LogJSONField(models.JSONField):
         return json.dumps(value, cls=self.encoder, ensure_ascii=False)
 
     def from_db_value(self, value, expression, connection):
-        # psycopg2 decodes a json column itself (Django has it hand over jsonb's text only).
-        if not isinstance(value, str):
+        if connection.vendor == "postgresql":
+            # The driver decodes a json column itself (Django has it hand over jsonb's text):
+            # decoding again would turn a JSON string holding "12" into a number.
             return value
         return super().from_db_value(value, expression, connection)
 

@@ -161,3 +161,20 @@ def test_a_change_lists_its_fields_in_the_order_they_were_written(db):
     form.refresh_from_db()
     assert form.changes == {"programme": [None, "Иное"], "kind": [None, "pp"]}
     assert list(form.changes) == ["programme", "kind"]
+
+
+@pytest.mark.parametrize("value", ["12", "null", '{"a": 1}', {"номер": [None, "12"]}])
+def test_a_value_that_reads_as_json_text_stays_what_was_written(db, value):
+    """The history's field decodes what it reads once: a text that is itself JSON (a
+    document number «12») stays a text, on PostgreSQL (whose driver decodes json columns)
+    as on SQLite."""
+    person = factories.PersonFactory()
+    entry = ChangeRecord.objects.create(
+        person=person,
+        source=ChangeRecord.Source.FORM,
+        record_type="аттестация",
+        record_label="первая",
+        action=ChangeRecord.Action.UPDATE,
+        changes=value,
+    )
+    assert ChangeRecord.objects.get(pk=entry.pk).changes == value
