@@ -112,7 +112,9 @@ def test_school_admin_logs_in_finds_a_teacher_and_opens_the_card(
     expect(page).to_have_url(base + reverse("person_card", args=[teacher.pk]))
     expect(page.get_by_text(teacher.formatted_snils)).to_be_visible()
     expect(page.get_by_role("cell", name="Цифровая школа", exact=True)).to_be_visible()
-    # Tabs work from the keyboard: arrow keys move between them.
+    # Tabs work from the keyboard: arrow keys move between them, once the page's scripts ran
+    # (the text above may show while they still load).
+    page.wait_for_load_state("domcontentloaded")
     page.get_by_role("tab", name=re.compile("Курсы")).focus()
     page.keyboard.press("ArrowRight")
     expect(page.get_by_role("tab", name=re.compile("Аттестация"))).to_have_attribute(
