@@ -157,7 +157,7 @@ def test_a_change_lists_its_fields_in_the_order_they_were_written(db):
     form, load = ChangeRecord.objects.order_by("id")
     assert list(form.changes) == list(load.changes) == written
     form.changes = {"programme": [None, "Иное"], "kind": [None, "pp"]}
-    form.save(update_fields=["changes"])
+    ChangeRecord.objects.bulk_update([form], ["changes"])  # as erasure's scrub rewrites it
     form.refresh_from_db()
     assert form.changes == {"programme": [None, "Иное"], "kind": [None, "pp"]}
     assert list(form.changes) == ["programme", "kind"]
